@@ -1,0 +1,39 @@
+"""mutualgains: find agreements in which every party gains.
+
+Examples
+--------
+>>> import mutualgains as mg
+>>> case = mg.load_example("harbour")
+>>> mg.solve(case).status.value
+'optimal'
+"""
+
+from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
+from mutualgains.examples import load_example
+from mutualgains.io.casefile import load_case, save_case
+from mutualgains.model import Case, DecisionRule, Issue, Party
+from mutualgains.results import SolveResult, Status
+from mutualgains.solve import OBJECTIVES, solve
+from mutualgains.tolerance import TOLERANCE
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OBJECTIVES",
+    "TOLERANCE",
+    "Case",
+    "CaseError",
+    "DecisionRule",
+    "Issue",
+    "MutualGainsError",
+    "Party",
+    "Problem",
+    "SolveResult",
+    "SolverError",
+    "Status",
+    "UsageError",
+    "load_case",
+    "load_example",
+    "save_case",
+    "solve",
+]

@@ -1,0 +1,268 @@
+"""The solver adapter: the only module that calls PuLP.
+
+Models are built from integer indices: variables are ``v<k>`` and rows ``c<k>``,
+so PuLP never rewrites a name, and callers keep their own label maps. Rows are
+built with ``LpAffineExpression`` from (variable, coefficient) pairs and added
+in bulk with ``LpProblem.extend`` (see ``../shared/pulp-notes.md``).
+
+PuLP 4 needs Python 3.12 and changes this API; moving to it changes this file only.
+
+Examples
+--------
+>>> m = MipModel()
+>>> x = m.add_variables(2, binary=True)
+>>> m.add_rows([([x[0], x[1]], [1, 1], "<=", 1)])
+>>> m.set_objective([x[0], x[1]], [2, 3])
+>>> out = m.solve()
+>>> out.status, out.objective, out.values.round().tolist()
+('optimal', 3.0, [0.0, 1.0])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import logging
+import math
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pulp
+
+from mutualgains.errors import SolverError
+from mutualgains.tolerance import TOLERANCE
+
+__all__ = ["MipModel", "MipOutcome", "MipStatus", "available_solvers", "SOLVER_ALIASES"]
+
+log = logging.getLogger(__name__)
+
+_SENSES = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
+
+SOLVER_ALIASES: dict[str, str] = {
+    "highs": "HiGHS",
+    "highs_cmd": "HiGHS_CMD",
+    "cbc": "PULP_CBC_CMD",
+    "coin": "COIN_CMD",
+    "glpk": "GLPK_CMD",
+    "gurobi": "GUROBI",
+    "cplex": "CPLEX_PY",
+    "scip": "SCIP_CMD",
+}
+"""Short solver names accepted by ``solver=`` and the PuLP solver they select."""
+
+
+class MipStatus(str, enum.Enum):
+    """Outcome of one solver call, mapped from PuLP's status and solution status."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # a solution, optimality not proven (time limit or gap)
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"  # stopped with no solution and no infeasibility proof
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class MipOutcome:
+    """What one solve returned.
+
+    ``values`` holds every variable's value (``None`` when there is no solution);
+    ``bound`` is the best proven bound on the objective when the solver reports it;
+    ``gap`` is the relative gap between ``objective`` and ``bound`` (0 when proven).
+    """
+
+    status: MipStatus
+    values: np.ndarray | None
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    solver: str
+
+
+def available_solvers() -> list[str]:
+    """PuLP solver names that can run on this machine.
+
+    Examples
+    --------
+    >>> "HiGHS" in available_solvers()
+    True
+    """
+    return list(pulp.listSolvers(onlyAvailable=True))
+
+
+_banner_silenced = False
+
+
+def _silence_highs_banner() -> None:
+    """highspy prints a banner on stdout the first time a model is created; swallow it."""
+    global _banner_silenced
+    if _banner_silenced:
+        return
+    _banner_silenced = True
+    try:
+        import highspy
+    except ImportError:  # pragma: no cover - reported when the solver is chosen
+        return
+    sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
+    key = SOLVER_ALIASES.get(name.lower(), name)
+    if key not in pulp.listSolvers():
+        known = ", ".join(sorted(SOLVER_ALIASES))
+        raise SolverError(f"solver: unknown solver {name!r} (short names: {known}; "
+                          f"or any PuLP solver: {', '.join(pulp.listSolvers())})")
+    kwargs: dict = {"msg": msg, "gapRel": gap}
+    if time_limit is not None:
+        kwargs["timeLimit"] = time_limit
+    if key == "HiGHS":
+        _silence_highs_banner()
+        kwargs["gapAbs"] = TOLERANCE
+    try:
+        solver = pulp.getSolver(key, **kwargs)
+    except (pulp.PulpSolverError, TypeError) as err:
+        raise SolverError(f"solver: {name!r} cannot be created: {err}") from None
+    if not solver.available():
+        raise SolverError(f"solver: {name!r} ({key}) is not available on this machine; "
+                          f"available: {', '.join(available_solvers())}")
+    return solver
+
+
+class MipModel:
+    """A mixed-integer program over indexed variables, solved through PuLP.
+
+    Variables are referred to by integer index; rows are
+    ``(indices, coefficients, sense, rhs)`` with ``sense`` one of ``<=``, ``>=``, ``==``.
+    Rows can be added after a solve and the model solved again.
+    """
+
+    def __init__(self, name: str = "mutualgains", *, maximize: bool = True):
+        self._prob = pulp.LpProblem(name, pulp.LpMaximize if maximize else pulp.LpMinimize)
+        self._vars: list = []
+        self._n_rows = 0
+        self.build_seconds = 0.0
+
+    @property
+    def n_variables(self) -> int:
+        """Number of variables."""
+        return len(self._vars)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows added so far."""
+        return self._n_rows
+
+    def add_variables(
+        self, n: int, *, lb: float | None = 0.0, ub: float | None = None, binary: bool = False
+    ) -> list[int]:
+        """Add ``n`` variables; return their indices."""
+        t = time.perf_counter()
+        start = len(self._vars)
+        cat = pulp.LpBinary if binary else pulp.LpContinuous
+        add = self._prob.add_variable
+        if binary:
+            lb, ub = 0, 1
+        self._vars.extend(add(f"v{k}", lb, ub, cat) for k in range(start, start + n))
+        self.build_seconds += time.perf_counter() - t
+        return list(range(start, start + n))
+
+    def set_bounds(self, index: int, lb: float | None, ub: float | None) -> None:
+        """Change the bounds of variable ``index`` (``None`` is unbounded)."""
+        var = self._vars[index]
+        var.lowBound, var.upBound = lb, ub
+
+    def add_rows(self, rows: Iterable[tuple[Sequence[int], Sequence[float], str, float]]) -> None:
+        """Add rows ``sum(coef * var) <sense> rhs`` in bulk."""
+        t = time.perf_counter()
+        v = self._vars
+        block = {}
+        k = self._n_rows
+        for indices, coefs, sense, rhs in rows:
+            expr = pulp.LpAffineExpression([(v[j], c) for j, c in zip(indices, coefs, strict=True)])
+            name = f"c{k}"
+            block[name] = pulp.LpConstraint(expr, _SENSES[sense], name, rhs)
+            k += 1
+        self._prob.extend(block)
+        self._n_rows = k
+        self.build_seconds += time.perf_counter() - t
+
+    def set_objective(self, indices: Sequence[int], coefs: Sequence[float],
+                      constant: float = 0.0) -> None:
+        """Set the objective ``constant + sum(coef * var)`` (direction fixed at creation)."""
+        t = time.perf_counter()
+        v = self._vars
+        self._prob.setObjective(
+            pulp.LpAffineExpression([(v[j], c) for j, c in zip(indices, coefs, strict=True)],
+                                    constant=constant))
+        self.build_seconds += time.perf_counter() - t
+
+    def solve(self, *, solver: str = "highs", time_limit: float | None = None, gap: float = 0.0,
+              msg: bool = False) -> MipOutcome:
+        """Solve and map the outcome; see :class:`MipOutcome`.
+
+        Parameters
+        ----------
+        solver : str
+            A short name from :data:`SOLVER_ALIASES` or a PuLP solver name.
+        time_limit : float, optional
+            Seconds; the best solution found by then is returned with its gap.
+        gap : float
+            Relative MIP gap at which to stop; 0 (the default) proves optimality.
+        msg : bool
+            Show the solver log.
+        """
+        if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
+            raise SolverError(f"time_limit: must be a positive number of seconds, got {time_limit!r}")
+        if not (gap >= 0 and math.isfinite(gap)):
+            raise SolverError(f"gap: must be a non-negative number, got {gap!r}")
+        engine = _make_solver(solver, time_limit, gap, msg)
+        t = time.perf_counter()
+        try:
+            self._prob.solve(engine)
+        except pulp.PulpSolverError as err:
+            raise SolverError(f"solver {solver!r} failed: {err}") from None
+        seconds = time.perf_counter() - t
+        return self._outcome(engine, seconds, gap)
+
+    def _outcome(self, engine, seconds: float, gap_asked: float) -> MipOutcome:
+        prob = self._prob
+        status, sol = prob.status, prob.sol_status
+        name = engine.name
+        bound = gap = None
+        if isinstance(engine, pulp.HiGHS) and getattr(prob, "solverModel", None) is not None:
+            info = prob.solverModel.getInfo()
+            if math.isfinite(info.mip_dual_bound):
+                bound = float(info.mip_dual_bound)
+            if math.isfinite(info.mip_gap):
+                gap = float(info.mip_gap)
+        if sol in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            values = np.array([v.varValue if v.varValue is not None else 0.0 for v in self._vars])
+            objective = pulp.value(prob.objective)
+            objective = float(objective) if objective is not None else 0.0
+            proven = sol == pulp.LpSolutionOptimal
+            if proven and gap_asked > 0 and (gap is None or gap > TOLERANCE):
+                proven = False  # stopped at the requested gap, not at the optimum
+            if proven:
+                return MipOutcome(MipStatus.OPTIMAL, values, objective, objective, 0.0, seconds, name)
+            if gap is None and gap_asked > 0 and sol == pulp.LpSolutionOptimal:
+                gap = gap_asked  # the solver stopped at the requested gap: at most this
+            return MipOutcome(MipStatus.FEASIBLE, values, objective, bound, gap, seconds, name)
+        if status == pulp.LpStatusInfeasible or sol == pulp.LpSolutionInfeasible:
+            return MipOutcome(MipStatus.INFEASIBLE, None, None, None, None, seconds, name)
+        if status == pulp.LpStatusNotSolved or sol == pulp.LpSolutionNoSolutionFound:
+            return MipOutcome(MipStatus.TIME_LIMIT, None, None, bound, None, seconds, name)
+        log.warning("solver %s returned status %s / %s", name, status, sol)
+        return MipOutcome(MipStatus.ERROR, None, None, None, None, seconds, name)

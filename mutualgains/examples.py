@@ -1,0 +1,46 @@
+"""Built-in example cases, shipped with the package.
+
+``harbour``
+    A five-party harbour redevelopment (numbers written for mutualgains, in the
+    style of the Harborco teaching game): 5 issues, 432 packages, a 4-of-5
+    decision rule with two veto parties.
+
+Examples
+--------
+>>> from mutualgains.examples import load_example, EXAMPLES
+>>> sorted(EXAMPLES)
+['harbour']
+>>> load_example("harbour")
+<Case 'Harbour Sport Park': 5 parties, 5 issues, 432 packages, 4 of 5, veto Port, City>
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from mutualgains.errors import UsageError
+from mutualgains.model import Case
+
+__all__ = ["EXAMPLES", "load_example"]
+
+EXAMPLES: dict[str, str] = {
+    "harbour": "harbour.yaml",
+}
+"""Example name -> file in ``mutualgains/data``."""
+
+
+def load_example(name: str) -> Case:
+    """Load the built-in example case ``name`` (see :data:`EXAMPLES`).
+
+    Examples
+    --------
+    >>> load_example("harbour").party_names[:2]
+    ('Port', 'City')
+    """
+    from mutualgains.io.casefile import case_from_dict, _read_text
+
+    if name not in EXAMPLES:
+        raise UsageError(f"example: unknown example {name!r} (known: {', '.join(EXAMPLES)})")
+    ref = resources.files("mutualgains") / "data" / EXAMPLES[name]
+    with resources.as_file(ref) as path:
+        return case_from_dict(_read_text(path))

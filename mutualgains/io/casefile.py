@@ -1,0 +1,331 @@
+"""Case files: YAML and JSON in the format of design §4, and plain dicts.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from mutualgains import load_case, save_case
+>>> from mutualgains.examples import load_example
+>>> case = load_example("harbour")
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.yaml"
+>>> save_case(case, path)
+>>> load_case(path) == case
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mutualgains.errors import CaseError, Problem
+from mutualgains.model import Case, DecisionRule, Issue, Party, _show
+
+__all__ = ["case_from_dict", "case_to_dict", "load_case", "save_case", "CASE_KEYS"]
+
+CASE_KEYS: dict[str, str] = {
+    "name": "title of the case (string)",
+    "description": "free text (string)",
+    "parties": "party name -> {batna, weight, veto} (or a number: the BATNA)",
+    "issues": "issue name -> list of option names",
+    "scores": "party -> issue -> {option: points} or [points in option order]",
+    "decision_rule": "{min_parties: k, veto: [party, ...]}; default: every party must accept",
+    "margin": "a party accepts when its utility is at least BATNA + margin (default 0)",
+}
+"""Top-level keys of a case file and what they hold."""
+
+PARTY_KEYS = ("batna", "weight", "veto")
+RULE_KEYS = ("min_parties", "veto")
+
+
+# ------------------------------------------------------------------ from dict
+
+
+def case_from_dict(data: Any) -> Case:
+    """Build a :class:`~mutualgains.model.Case` from plain data, reporting all problems.
+
+    Parameters
+    ----------
+    data : mapping
+        The case in the file format (see :data:`CASE_KEYS`).
+
+    Raises
+    ------
+    CaseError
+        With every problem found, structural and semantic.
+
+    Examples
+    --------
+    >>> case_from_dict({"parties": {"A": 2}, "issues": {"i": ["x"]}})
+    <Case 'case': 1 parties, 1 issues, 1 packages, unanimity>
+    >>> case_from_dict({"parties": {"A": 2}, "isues": {}})
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.CaseError: 1 problem in the case:
+      isues: unknown key (known: name, description, parties, issues, scores, decision_rule, margin)
+    """
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        raise CaseError([Problem("case", "must be a mapping of keys to values", _show(data))])
+    for key in data:
+        if key not in CASE_KEYS:
+            problems.append(Problem(str(key), f"unknown key (known: {', '.join(CASE_KEYS)})"))
+
+    parties = _parties(data.get("parties"), problems)
+    issues = _issues(data.get("issues"), problems)
+    rule = _rule(data.get("decision_rule"), problems)
+    kwargs: dict[str, Any] = {"decision_rule": rule}
+    for key in ("margin", "name", "description"):
+        if data.get(key) is not None:
+            kwargs[key] = data[key]
+    try:
+        case = Case(parties, issues, data.get("scores"), **kwargs)
+    except CaseError as err:
+        problems.extend(p for p in err.problems if p not in problems)
+        raise CaseError(problems) from None
+    if problems:
+        raise CaseError(problems)
+    return case
+
+
+def _parties(raw: Any, problems: list[Problem]) -> list[Party]:
+    if raw is None:
+        problems.append(Problem("parties", "is required: party name -> {batna, weight, veto}"))
+        return []
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("parties", "must map party names to {batna, weight, veto}",
+                                _show(raw)))
+        return []
+    out = []
+    for name, spec in raw.items():
+        where = f"parties.{name}"
+        if spec is None:
+            spec = {}
+        elif not isinstance(spec, Mapping):
+            spec = {"batna": spec}
+        unknown = [k for k in spec if k not in PARTY_KEYS]
+        for key in unknown:
+            problems.append(Problem(f"{where}.{key}", f"unknown key (known: {', '.join(PARTY_KEYS)})"))
+        try:
+            out.append(Party(name, **{k: v for k, v in spec.items() if k in PARTY_KEYS}))
+        except CaseError as err:
+            problems.extend(err.problems)
+            if isinstance(name, str) and name.strip():
+                out.append(Party(name))  # stand-in, so its scores are still checked
+    return out
+
+
+def _issues(raw: Any, problems: list[Problem]) -> list[Issue]:
+    if raw is None:
+        problems.append(Problem("issues", "is required: issue name -> list of options"))
+        return []
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("issues", "must map issue names to lists of options", _show(raw)))
+        return []
+    out = []
+    for name, options in raw.items():
+        if options is None:
+            options = ()
+        if isinstance(options, str) or not isinstance(options, list | tuple):
+            problems.append(Problem(f"issues.{name}", "must be a list of option names",
+                                    _show(options)))
+            continue
+        try:
+            out.append(Issue(name, tuple(options)))
+        except CaseError as err:
+            problems.extend(err.problems)
+            valid = tuple(dict.fromkeys(o for o in options if isinstance(o, str) and o.strip()))
+            if isinstance(name, str) and name.strip() and valid:
+                out.append(Issue(name, valid))  # stand-in, so its scores are still checked
+    return out
+
+
+def _rule(raw: Any, problems: list[Problem]) -> DecisionRule:
+    if raw is None:
+        return DecisionRule()
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("decision_rule", "must be a mapping {min_parties, veto}", _show(raw)))
+        return DecisionRule()
+    for key in raw:
+        if key not in RULE_KEYS:
+            problems.append(Problem(f"decision_rule.{key}",
+                                    f"unknown key (known: {', '.join(RULE_KEYS)})"))
+    veto = raw.get("veto") or ()
+    if isinstance(veto, str):
+        veto = (veto,)
+    try:
+        return DecisionRule(min_parties=raw.get("min_parties"), veto=veto)
+    except CaseError as err:
+        problems.extend(err.problems)
+        return DecisionRule()
+
+
+# -------------------------------------------------------------------- to dict
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """Plain data for ``case`` in the file format; inverse of :func:`case_from_dict`.
+
+    Zero scores are left out (missing means 0); defaults are left out.
+
+    Examples
+    --------
+    >>> from mutualgains.examples import load_example
+    >>> d = case_to_dict(load_example("harbour"))
+    >>> list(d)
+    ['name', 'description', 'parties', 'issues', 'scores', 'decision_rule']
+    """
+    out: dict[str, Any] = {"name": case.name}
+    if case.description:
+        out["description"] = case.description
+    out["parties"] = {
+        p.name: {"batna": p.batna, **({"weight": p.weight} if p.weight != 1 else {})}
+        for p in case.parties
+    }
+    out["issues"] = {i.name: list(i.options) for i in case.issues}
+    scores: dict[str, Any] = {}
+    for party in case.party_names:
+        row = {}
+        for issue in case.issues:
+            values = {o: v for o, v in zip(issue.options, case.scores[party][issue.name],
+                                           strict=True) if v != 0}
+            if values:
+                row[issue.name] = values
+        if row:
+            scores[party] = row
+    out["scores"] = scores
+    rule: dict[str, Any] = {}
+    if case.decision_rule.min_parties is not None:
+        rule["min_parties"] = case.decision_rule.min_parties
+    if case.decision_rule.veto:
+        rule["veto"] = list(case.decision_rule.veto)
+    if rule:
+        out["decision_rule"] = rule
+    if case.margin != 0:
+        out["margin"] = case.margin
+    return out
+
+
+# ---------------------------------------------------------------------- files
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML loader that rejects duplicate keys instead of keeping the last."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    loader.flatten_mapping(node)
+    seen: dict[Any, Any] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", mark)
+        seen[key] = True
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _read_text(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        try:
+            return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            what = getattr(err, "problem", None) or str(err)
+            raise CaseError([Problem(where, "malformed YAML", what)]) from None
+    if suffix == ".json":
+        try:
+            return json.loads(text, object_pairs_hook=_json_pairs)
+        except json.JSONDecodeError as err:
+            where = f"{path}:{err.lineno}:{err.colno}"
+            raise CaseError([Problem(where, "malformed JSON", err.msg)]) from None
+        except ValueError as err:
+            raise CaseError([Problem(str(path), "malformed JSON", str(err))]) from None
+    raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml or .json, "
+                             "or a folder holding a scorable game)", path.suffix or "no suffix")])
+
+
+def load_case(path: str | Path) -> Case:
+    """Read a case from a YAML or JSON file, or from a scorable-game folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.yaml``/``.yml``/``.json`` case file, or a folder holding a scorable
+        game (``config.txt`` and ``scores_files/``).
+
+    Raises
+    ------
+    CaseError
+        When the path does not exist, cannot be parsed, or holds an invalid case.
+
+    Examples
+    --------
+    >>> from mutualgains import load_case
+    >>> load_case("no/such/file.yaml")
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.CaseError: 1 problem in the case:
+      no/such/file.yaml: no such file or folder
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CaseError([Problem(str(path), "no such file or folder")])
+    if path.is_dir():
+        from mutualgains.io.scorable import is_scorable, read_scorable
+
+        if is_scorable(path):
+            return read_scorable(path)
+        raise CaseError([Problem(str(path), "folder is not a known case format "
+                                 "(a scorable game needs config.txt and scores_files/)")])
+    try:
+        data = _read_text(path)
+    except (OSError, UnicodeDecodeError) as err:
+        raise CaseError([Problem(str(path), "cannot be read", str(err))]) from None
+    if data is None:
+        raise CaseError([Problem(str(path), "is empty")])
+    return case_from_dict(data)
+
+
+def save_case(case: Case, path: str | Path) -> None:
+    """Write ``case`` to a ``.yaml``/``.yml`` or ``.json`` file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from mutualgains.examples import load_example
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "case.json"
+    >>> save_case(load_example("harbour"), path)
+    >>> path.read_text()[:9]
+    '{\\n  "name'
+    """
+    path = Path(path)
+    data = case_to_dict(case)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    elif suffix == ".json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml or .json)",
+                                 path.suffix or "no suffix")])
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,629 @@
+"""The case model: parties, issues with options, scores and a decision rule.
+
+A :class:`Case` is validated once, on construction, and is immutable afterwards.
+Every problem is reported at once in a :class:`~mutualgains.errors.CaseError`,
+each naming its place (``scores.SportCo.ecology``).
+
+Examples
+--------
+>>> from mutualgains.model import Case, Issue, Party
+>>> case = Case(
+...     parties=[Party("Port", batna=5), Party("City", batna=3)],
+...     issues=[Issue("dredging", ("none", "deep")), Issue("park", ("out", "in"))],
+...     scores={"Port": {"dredging": [0, 8], "park": [1, 0]},
+...             "City": {"dredging": {"deep": 2}, "park": {"in": 4}}},
+... )
+>>> case.utilities({"dredging": "deep", "park": "in"})
+{'Port': 8, 'City': 6}
+>>> case.passes({"dredging": "deep", "park": "in"})
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mutualgains.errors import CaseError, Problem
+from mutualgains.tolerance import TOLERANCE
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Case", "DecisionRule", "Issue", "Party", "Package"]
+
+Number = int | float
+Package = Mapping[str, str]
+"""A package: one option name per issue name."""
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number(value: Any, where: str, problems: list[Problem]) -> Number | None:
+    """Return ``value`` as a finite int or float, or record a problem."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        problems.append(Problem(where, "must be a number", _show(value)))
+        return None
+    value = int(value) if isinstance(value, numbers.Integral) else float(value)
+    if not math.isfinite(value):
+        problems.append(Problem(where, "must be a finite number", _show(value)))
+        return None
+    return value
+
+
+def _name(value: Any, where: str, problems: list[Problem]) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(where, "must be a non-empty string", _show(value)))
+        return False
+    return True
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        raise CaseError(problems)
+
+
+# ---------------------------------------------------------------- value types
+
+
+@dataclass(frozen=True)
+class Party:
+    """A stakeholder at the table.
+
+    Parameters
+    ----------
+    name : str
+        Unique name of the party.
+    batna : float, default 0
+        Utility of the party's best alternative to an agreement, in its own
+        score units.
+    weight : float, default 1
+        Weight in the joint and Nash objectives; must be non-negative.
+    veto : bool, default False
+        Whether the party must accept every agreement (matters under a
+        k-of-n decision rule; under unanimity everyone must accept anyway).
+
+    Examples
+    --------
+    >>> Party("Port", batna=12.5, veto=True)
+    Party(name='Port', batna=12.5, weight=1, veto=True)
+    """
+
+    name: str
+    batna: Number = 0
+    weight: Number = 1
+    veto: bool = False
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        where = f"parties.{self.name}" if isinstance(self.name, str) else "parties"
+        _name(self.name, f"{where}.name", problems)
+        batna = _number(self.batna, f"{where}.batna", problems)
+        weight = _number(self.weight, f"{where}.weight", problems)
+        if weight is not None and weight < 0:
+            problems.append(Problem(f"{where}.weight", "must be non-negative", _show(weight)))
+        if not isinstance(self.veto, bool):
+            problems.append(Problem(f"{where}.veto", "must be true or false", _show(self.veto)))
+        _raise(problems)
+        object.__setattr__(self, "batna", batna)
+        object.__setattr__(self, "weight", weight)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something to decide: exactly one of its ordered options is chosen.
+
+    An issue whose options are ``out`` and ``in`` is a *project*.
+
+    Parameters
+    ----------
+    name : str
+        Unique name of the issue.
+    options : sequence of str
+        The option names, in order; at least one, no duplicates.
+
+    Examples
+    --------
+    >>> Issue("park", ["out", "in"]).is_project
+    True
+    """
+
+    name: str
+    options: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        where = f"issues.{self.name}" if isinstance(self.name, str) else "issues"
+        _name(self.name, where, problems)
+        options = self.options
+        if isinstance(options, str) or not isinstance(options, Iterable):
+            problems.append(Problem(where, "options must be a list of names", _show(options)))
+            options = ()
+        options = tuple(options)
+        if not options and not problems:
+            problems.append(Problem(where, "must have at least one option", "none"))
+        seen: set[str] = set()
+        for k, option in enumerate(options):
+            if _name(option, f"{where}[{k}]", problems):
+                if option in seen:
+                    problems.append(Problem(f"{where}.{option}", "duplicate option name"))
+                seen.add(option)
+        _raise(problems)
+        object.__setattr__(self, "options", options)
+
+    @property
+    def is_project(self) -> bool:
+        """Whether the options are exactly ``out`` and ``in`` (a project)."""
+        return set(self.options) == {"out", "in"} and len(self.options) == 2
+
+    def index(self, option: str) -> int:
+        """Position of ``option`` in :attr:`options`."""
+        return self.options.index(option)
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """Which parties must accept for a package to pass.
+
+    Parameters
+    ----------
+    min_parties : int, optional
+        At least this many parties must accept. ``None`` (the default) means
+        every party must accept.
+    veto : sequence of str
+        Parties that must accept in any case (they count towards ``min_parties``).
+
+    Examples
+    --------
+    >>> DecisionRule(min_parties=5, veto=["SportCo", "DoT"]).is_unanimity
+    False
+    >>> DecisionRule().is_unanimity
+    True
+    """
+
+    min_parties: int | None = None
+    veto: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        k = self.min_parties
+        if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)):
+            problems.append(Problem("decision_rule.min_parties", "must be an integer", _show(k)))
+        elif k is not None and k < 1:
+            problems.append(Problem("decision_rule.min_parties", "must be at least 1", _show(k)))
+        veto = self.veto
+        if isinstance(veto, str) or not isinstance(veto, Iterable):
+            problems.append(Problem("decision_rule.veto", "must be a list of party names", _show(veto)))
+            veto = ()
+        veto = tuple(veto)
+        for j, name in enumerate(veto):
+            _name(name, f"decision_rule.veto[{j}]", problems)
+        _raise(problems)
+        object.__setattr__(self, "min_parties", None if k is None else int(k))
+        object.__setattr__(self, "veto", veto)
+
+    @property
+    def is_unanimity(self) -> bool:
+        """Whether every party must accept."""
+        return self.min_parties is None
+
+
+# ------------------------------------------------------------------------ case
+
+
+@dataclass(frozen=True)
+class Case:
+    """A negotiation case: parties, issues, scores and a decision rule.
+
+    Parameters
+    ----------
+    parties : iterable of Party
+        The parties, in a fixed order used by every result.
+    issues : iterable of Issue
+        The issues, in order.
+    scores : mapping
+        ``party -> issue -> scores``, where the scores of an issue are either a
+        mapping ``option -> points`` (missing options score 0) or a sequence of
+        points in option order. Missing parties and issues score 0.
+    decision_rule : DecisionRule, optional
+        Default: every party must accept. Veto parties named here and parties
+        with ``veto=True`` are merged; both views are kept consistent.
+    margin : float, default 0
+        A party accepts when its utility is at least ``batna + margin``.
+    name : str, default "case"
+        A title for displays.
+    description : str, default ""
+        Free text.
+
+    Raises
+    ------
+    CaseError
+        With every problem found, each naming its place.
+
+    Examples
+    --------
+    >>> case = Case([Party("A", batna=1), Party("B", batna=1)],
+    ...             [Issue("i", ["x", "y"])],
+    ...             {"A": {"i": [2, 0]}, "B": {"i": [0, 2]}})
+    >>> case.n_packages, case.passes({"i": "x"})
+    (2, False)
+    """
+
+    parties: tuple[Party, ...]
+    issues: tuple[Issue, ...]
+    scores: Mapping[str, Mapping[str, tuple[Number, ...]]]
+    decision_rule: DecisionRule = field(default_factory=DecisionRule, kw_only=True)
+    margin: Number = field(default=0, kw_only=True)
+    name: str = field(default="case", kw_only=True)
+    description: str = field(default="", kw_only=True)
+
+    def __post_init__(self) -> None:
+        problems = _case_problems(self)
+        _raise(problems)
+
+    # ----------------------------------------------------------------- lookups
+
+    @cached_property
+    def party_names(self) -> tuple[str, ...]:
+        """Party names, in case order."""
+        return tuple(p.name for p in self.parties)
+
+    @cached_property
+    def issue_names(self) -> tuple[str, ...]:
+        """Issue names, in case order."""
+        return tuple(i.name for i in self.issues)
+
+    def party(self, name: str) -> Party:
+        """The party called ``name``."""
+        return self.parties[self._party_index(name)]
+
+    def issue(self, name: str) -> Issue:
+        """The issue called ``name``."""
+        try:
+            return self.issues[self.issue_names.index(name)]
+        except ValueError:
+            raise CaseError([Problem(f"issues.{name}", "unknown issue", _show(name))]) from None
+
+    def _party_index(self, name: str) -> int:
+        try:
+            return self.party_names.index(name)
+        except ValueError:
+            raise CaseError([Problem(f"parties.{name}", "unknown party", _show(name))]) from None
+
+    @property
+    def veto_parties(self) -> tuple[str, ...]:
+        """Names of the parties that must accept every package."""
+        if self.decision_rule.is_unanimity:
+            return self.party_names
+        return self.decision_rule.veto
+
+    @property
+    def min_parties(self) -> int:
+        """How many parties must accept (the number of parties under unanimity)."""
+        k = self.decision_rule.min_parties
+        return len(self.parties) if k is None else k
+
+    def threshold(self, party: str) -> float:
+        """The least utility ``party`` accepts: its BATNA plus the case margin."""
+        return self.party(party).batna + self.margin
+
+    @property
+    def n_packages(self) -> int:
+        """Number of packages (product of the issues' option counts)."""
+        return math.prod(len(i.options) for i in self.issues)
+
+    def score(self, party: str, issue: str, option: str) -> Number:
+        """Points ``party`` gets when ``option`` is chosen on ``issue``."""
+        self._party_index(party)
+        options = self.issue(issue).options
+        if option not in options:
+            raise CaseError([Problem(f"issues.{issue}", "unknown option", _show(option))])
+        return self.scores[party][issue][options.index(option)]
+
+    # ---------------------------------------------------------------- packages
+
+    def package_indices(self, package: Package | Sequence[str]) -> tuple[int, ...]:
+        """Validate ``package`` and return the chosen option position per issue.
+
+        Parameters
+        ----------
+        package : mapping or sequence
+            ``issue -> option`` for every issue, or option names in issue order.
+
+        Raises
+        ------
+        CaseError
+            Naming each unknown issue or option and each missing issue.
+
+        Examples
+        --------
+        >>> from mutualgains.examples import load_example
+        >>> case = load_example("harbour")
+        >>> case.package_indices(["water", "maintain", "2:1 quota", "2 billion", "300 million"])
+        (0, 1, 1, 1, 2)
+        """
+        problems: list[Problem] = []
+        if isinstance(package, Mapping):
+            items = dict(package)
+            for issue in items:
+                if issue not in self.issue_names:
+                    problems.append(Problem(f"package.{issue}", "unknown issue", _show(issue)))
+            choice = [items.get(i.name) for i in self.issues]
+        elif isinstance(package, Sequence) and not isinstance(package, str):
+            if len(package) != len(self.issues):
+                problems.append(Problem("package", f"must name {len(self.issues)} options, one per issue",
+                                        f"{len(package)}"))
+            choice = list(package)[: len(self.issues)] + [None] * (len(self.issues) - len(package))
+        else:
+            raise CaseError([Problem("package", "must map issue names to option names", _show(package))])
+        indices: list[int] = []
+        for issue, option in zip(self.issues, choice, strict=True):
+            if option is None:
+                problems.append(Problem(f"package.{issue.name}", "missing option for this issue"))
+            elif option not in issue.options:
+                problems.append(Problem(f"package.{issue.name}",
+                                        f"unknown option (options: {', '.join(issue.options)})",
+                                        _show(option)))
+            else:
+                indices.append(issue.options.index(option))
+        _raise(problems)
+        return tuple(indices)
+
+    def package_from_indices(self, indices: Sequence[int]) -> dict[str, str]:
+        """The package ``issue -> option`` for option positions ``indices``."""
+        return {i.name: i.options[k] for i, k in zip(self.issues, indices, strict=True)}
+
+    def utilities(self, package: Package | Sequence[str]) -> dict[str, Number]:
+        """Each party's utility (sum of its scores) for ``package``."""
+        idx = self.package_indices(package)
+        return {
+            p: sum(self.scores[p][i.name][k] for i, k in zip(self.issues, idx, strict=True))
+            for p in self.party_names
+        }
+
+    def gains(self, package: Package | Sequence[str]) -> dict[str, float]:
+        """Each party's gain: utility minus BATNA."""
+        return {p: u - self.party(p).batna for p, u in self.utilities(package).items()}
+
+    def accepts(self, package: Package | Sequence[str]) -> dict[str, bool]:
+        """Whether each party accepts ``package`` (utility at least its threshold)."""
+        return {
+            p: u >= self.threshold(p) - TOLERANCE for p, u in self.utilities(package).items()
+        }
+
+    def passes(self, package: Package | Sequence[str]) -> bool:
+        """Whether ``package`` passes the decision rule."""
+        acc = self.accepts(package)
+        return sum(acc.values()) >= self.min_parties and all(acc[p] for p in self.veto_parties)
+
+    # ----------------------------------------------------------- array access
+
+    @cached_property
+    def option_offsets(self) -> tuple[int, ...]:
+        """Start of each issue's options in the flat option order (plus the total)."""
+        offsets = [0]
+        for issue in self.issues:
+            offsets.append(offsets[-1] + len(issue.options))
+        return tuple(offsets)
+
+    @cached_property
+    def score_matrix(self) -> np.ndarray:
+        """Scores as a read-only ``parties x options`` float array (options flattened)."""
+        rows = [
+            [float(v) for i in self.issue_names for v in self.scores[p][i]] for p in self.party_names
+        ]
+        matrix = np.array(rows, dtype=float).reshape(len(self.parties), self.option_offsets[-1])
+        matrix.flags.writeable = False
+        return matrix
+
+    @cached_property
+    def batnas(self) -> np.ndarray:
+        """BATNAs as a read-only float array in party order."""
+        out = np.array([float(p.batna) for p in self.parties])
+        out.flags.writeable = False
+        return out
+
+    # ------------------------------------------------------------ conversions
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Case:
+        """Build a case from plain data in the case-file format (design §4).
+
+        Examples
+        --------
+        >>> case = Case.from_dict({
+        ...     "parties": {"A": {"batna": 1}, "B": {}},
+        ...     "issues": {"i": ["x", "y"]},
+        ...     "scores": {"A": {"i": {"x": 3}}},
+        ... })
+        >>> case.utilities({"i": "x"})
+        {'A': 3, 'B': 0}
+        """
+        from mutualgains.io.casefile import case_from_dict
+
+        return case_from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data in the case-file format; ``Case.from_dict(c.to_dict()) == c``.
+
+        Examples
+        --------
+        >>> from mutualgains.examples import load_example
+        >>> case = load_example("harbour")
+        >>> Case.from_dict(case.to_dict()) == case
+        True
+        """
+        from mutualgains.io.casefile import case_to_dict
+
+        return case_to_dict(self)
+
+    @classmethod
+    def from_frames(
+        cls, scores: pd.DataFrame, parties: pd.DataFrame, **kwargs: Any
+    ) -> Case:
+        """Build a case from a long score table and a parties table.
+
+        See :func:`mutualgains.io.frames.case_from_frames`.
+        """
+        from mutualgains.io.frames import case_from_frames
+
+        return case_from_frames(scores, parties, **kwargs)
+
+    def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The long score table and the parties table.
+
+        See :func:`mutualgains.io.frames.case_to_frames`.
+        """
+        from mutualgains.io.frames import case_to_frames
+
+        return case_to_frames(self)
+
+    # ---------------------------------------------------------------- display
+
+    def __repr__(self) -> str:
+        rule = "unanimity" if self.decision_rule.is_unanimity else (
+            f"{self.min_parties} of {len(self.parties)}"
+            + (f", veto {', '.join(self.decision_rule.veto)}" if self.decision_rule.veto else "")
+        )
+        return (
+            f"<Case {self.name!r}: {len(self.parties)} parties, {len(self.issues)} issues, "
+            f"{self.n_packages:,} packages, {rule}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from mutualgains.display import case_html
+
+        return case_html(self)
+
+
+# ------------------------------------------------------------------ validation
+
+
+def _case_problems(case: Case) -> list[Problem]:
+    """Check and normalise every field of ``case`` in place; return the problems."""
+    problems: list[Problem] = []
+    setf = object.__setattr__
+
+    parties = _as_tuple(case.parties, "parties", Party, problems)
+    issues = _as_tuple(case.issues, "issues", Issue, problems)
+    names = [p.name for p in parties]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem(f"parties.{dup}", "duplicate party name"))
+    inames = [i.name for i in issues]
+    for dup in sorted({n for n in inames if inames.count(n) > 1}):
+        problems.append(Problem(f"issues.{dup}", "duplicate issue name"))
+    if not parties and not problems:
+        problems.append(Problem("parties", "must list at least one party", "none"))
+
+    rule = case.decision_rule
+    if not isinstance(rule, DecisionRule):
+        problems.append(Problem("decision_rule", "must be a DecisionRule", _show(rule)))
+        rule = DecisionRule()
+    for name in rule.veto:
+        if name not in names:
+            problems.append(Problem("decision_rule.veto", "unknown party", _show(name)))
+    if rule.min_parties is not None and rule.min_parties > len(parties):
+        problems.append(Problem("decision_rule.min_parties",
+                                f"must be at most the number of parties ({len(parties)})",
+                                str(rule.min_parties)))
+    veto = [n for n in names if n in rule.veto or any(p.veto for p in parties if p.name == n)]
+    rule = replace(rule, veto=tuple(dict.fromkeys(veto)))
+    parties = tuple(replace(p, veto=True) if p.name in veto and not p.veto else p for p in parties)
+
+    margin = _number(case.margin, "margin", problems)
+    if not isinstance(case.name, str):
+        problems.append(Problem("name", "must be a string", _show(case.name)))
+    if not isinstance(case.description, str):
+        problems.append(Problem("description", "must be a string", _show(case.description)))
+
+    scores = _normalise_scores(case.scores, names, issues, problems)
+
+    setf(case, "parties", parties)
+    setf(case, "issues", issues)
+    setf(case, "decision_rule", rule)
+    setf(case, "margin", margin if margin is not None else 0)
+    setf(case, "scores", scores)
+    return problems
+
+
+def _as_tuple(items: Any, where: str, kind: type, problems: list[Problem]) -> tuple:
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        problems.append(Problem(where, f"must be a list of {kind.__name__} objects", _show(items)))
+        return ()
+    out = tuple(items)
+    good = tuple(x for x in out if isinstance(x, kind))
+    for k, x in enumerate(out):
+        if not isinstance(x, kind):
+            problems.append(Problem(f"{where}[{k}]", f"must be a {kind.__name__}", _show(x)))
+    return good
+
+
+def _normalise_scores(
+    raw: Any, parties: list[str], issues: tuple[Issue, ...], problems: list[Problem]
+) -> Mapping[str, Mapping[str, tuple[Number, ...]]]:
+    by_issue = {i.name: i for i in issues}
+    table: dict[str, dict[str, list[Number]]] = {
+        p: {i.name: [0] * len(i.options) for i in issues} for p in parties
+    }
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("scores", "must map party names to issue scores", _show(raw)))
+        raw = {}
+    for party, row in raw.items():
+        where = f"scores.{party}"
+        if party not in table:
+            problems.append(Problem(where, "unknown party", _show(party)))
+            continue
+        if row is None:
+            continue
+        if not isinstance(row, Mapping):
+            problems.append(Problem(where, "must map issue names to scores", _show(row)))
+            continue
+        for issue_name, values in row.items():
+            here = f"{where}.{issue_name}"
+            issue = by_issue.get(issue_name)
+            if issue is None:
+                problems.append(Problem(here, "unknown issue", _show(issue_name)))
+                continue
+            target = table[party][issue_name]
+            if isinstance(values, Mapping):
+                for option, value in values.items():
+                    if option not in issue.options:
+                        problems.append(Problem(
+                            f"{here}.{option}",
+                            f"unknown option (options: {', '.join(issue.options)})",
+                            _show(option)))
+                        continue
+                    number = _number(value, f"{here}.{option}", problems)
+                    if number is not None:
+                        target[issue.options.index(option)] = number
+            elif isinstance(values, Sequence) and not isinstance(values, str):
+                if len(values) != len(issue.options):
+                    problems.append(Problem(
+                        here, f"must list {len(issue.options)} scores, one per option "
+                        f"({', '.join(issue.options)})", f"{len(values)}"))
+                    continue
+                for option, value in zip(issue.options, values, strict=True):
+                    number = _number(value, f"{here}.{option}", problems)
+                    if number is not None:
+                        target[issue.options.index(option)] = number
+            else:
+                problems.append(Problem(here, "must be a mapping option -> score or a list",
+                                        _show(values)))
+    return MappingProxyType({
+        p: MappingProxyType({i: tuple(v) for i, v in row.items()}) for p, row in table.items()
+    })

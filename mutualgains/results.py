@@ -1,0 +1,204 @@
+"""Result objects: frozen, with a status, the payload and solver diagnostics.
+
+Examples
+--------
+>>> from mutualgains import solve
+>>> from mutualgains.examples import load_example
+>>> result = solve(load_example("harbour"))
+>>> result.status
+<Status.OPTIMAL: 'optimal'>
+>>> list(result.to_frame().columns)
+['party', 'score', 'batna', 'gain', 'accepted', 'veto', 'weight']
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["SolveResult", "Status"]
+
+
+class Status(str, enum.Enum):
+    """How a solve ended.
+
+    ``optimal``: proven optimal (MIP gap 0 within the tolerance);
+    ``feasible``: a package that passes, optimality not proven (see ``gap``);
+    ``no_agreement``: proven that no package passes the decision rule;
+    ``time_limit``: stopped before any package was found or infeasibility proven;
+    ``error``: the solver failed (see ``message``).
+    """
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    NO_AGREEMENT = "no_agreement"
+    TIME_LIMIT = "time_limit"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _ro(mapping: Mapping) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """The outcome of :func:`mutualgains.solve`.
+
+    Attributes
+    ----------
+    status : Status
+        See :class:`Status`.
+    objective : str
+        The objective that was optimised.
+    objective_value : float or None
+        Its value for ``package``: the weighted joint gain (``joint``), the
+        smallest gain (``egalitarian``, ``leximin``), the smallest gain divided by
+        the party's ideal gain (``ks``), the weighted Nash product (``nash``).
+    package : mapping or None
+        ``issue -> option``; ``None`` without a package.
+    scores, gains, accepted : mapping
+        Per party: utility, utility minus BATNA, and whether it accepts.
+    batnas, veto : mapping
+        Per party: BATNA and veto flag (copied from the case for display).
+    solver : str
+        The solver used.
+    seconds : float
+        Wall-clock time of all solver calls.
+    gap : float or None
+        Relative optimality gap: 0 when proven, ``None`` when unknown.
+    message : str
+        What else the caller should know (time limit hit, ties broken, ...).
+    """
+
+    status: Status
+    objective: str
+    objective_value: float | None
+    package: Mapping[str, str] | None
+    scores: Mapping[str, float]
+    gains: Mapping[str, float]
+    accepted: Mapping[str, bool]
+    batnas: Mapping[str, float]
+    veto: Mapping[str, bool]
+    weights: Mapping[str, float]
+    solver: str
+    seconds: float
+    gap: float | None
+    case_name: str = ""
+    message: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("package", "scores", "gains", "accepted", "batnas", "veto", "weights",
+                     "details"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _ro(value))
+
+    @property
+    def has_package(self) -> bool:
+        """Whether a package was found (status optimal or feasible)."""
+        return self.package is not None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per party: score, BATNA, gain, accepted, veto, weight.
+
+        Examples
+        --------
+        >>> from mutualgains import solve
+        >>> from mutualgains.examples import load_example
+        >>> solve(load_example("harbour")).to_frame().shape
+        (5, 7)
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "party": p,
+                "score": self.scores.get(p, math.nan),
+                "batna": self.batnas[p],
+                "gain": self.gains.get(p, math.nan),
+                "accepted": self.accepted.get(p),
+                "veto": self.veto[p],
+                "weight": self.weights[p],
+            }
+            for p in self.batnas
+        ]
+        columns = ["party", "score", "batna", "gain", "accepted", "veto", "weight"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def package_frame(self) -> pd.DataFrame:
+        """One row per issue with the chosen option (empty without a package).
+
+        Examples
+        --------
+        >>> from mutualgains import solve
+        >>> from mutualgains.examples import load_example
+        >>> list(solve(load_example("harbour")).package_frame().columns)
+        ['issue', 'option']
+        """
+        import pandas as pd
+
+        items = list((self.package or {}).items())
+        return pd.DataFrame(items, columns=["issue", "option"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: status, objective, package, scores, gains, accepted, ...
+
+        Non-finite numbers become ``None``.
+
+        Examples
+        --------
+        >>> from mutualgains import solve
+        >>> from mutualgains.examples import load_example
+        >>> sorted(solve(load_example("harbour")).to_dict())[:4]
+        ['accepted', 'gains', 'gap', 'message']
+        """
+
+        def num(v: float | None) -> float | None:
+            return None if v is None or not math.isfinite(v) else v
+
+        return {
+            "status": self.status.value,
+            "objective": self.objective,
+            "objective_value": num(self.objective_value),
+            "package": None if self.package is None else dict(self.package),
+            "scores": {p: num(v) for p, v in self.scores.items()},
+            "gains": {p: num(v) for p, v in self.gains.items()},
+            "accepted": dict(self.accepted),
+            "solver": self.solver,
+            "seconds": self.seconds,
+            "gap": num(self.gap),
+            "message": self.message,
+        }
+
+    def __repr__(self) -> str:
+        head = f"<SolveResult {self.objective} {self.status.value}"
+        if self.objective_value is not None:
+            head += f" value={self.objective_value:.6g}"
+        if self.package is not None:
+            shown = ", ".join(f"{i}={o}" for i, o in list(self.package.items())[:4])
+            more = ", ..." if len(self.package) > 4 else ""
+            head += f" package=({shown}{more})"
+        if self.gap:
+            head += f" gap={self.gap:.3g}"
+        return head + ">"
+
+    def __str__(self) -> str:
+        from mutualgains.display import result_text
+
+        return result_text(self)
+
+    def _repr_html_(self) -> str:
+        from mutualgains.display import result_html
+
+        return result_html(self)

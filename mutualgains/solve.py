@@ -1,0 +1,459 @@
+"""Find the best acceptable package for a bargaining objective.
+
+Objectives (gains are utility minus BATNA; see design §5):
+
+``joint``
+    Maximise the weighted sum of gains.
+``egalitarian``
+    Maximise the smallest gain; among those packages, the highest (unweighted)
+    joint gain.
+``ks``
+    Kalai-Smorodinsky: divide each party's gain by its *ideal gain* (its best
+    gain over packages that pass the decision rule) and maximise the smallest
+    ratio; parties whose ideal gain is not positive are left out. Ties are
+    broken by the highest joint gain.
+``leximin``
+    Maximise the smallest gain, then the second smallest, and so on (exact, by
+    maximising the sum of the k smallest gains for k = 1..n; Ogryczak's
+    ordered-outcome formulation).
+``nash``
+    Maximise the weighted Nash product ``prod max(gain_p, 0) ** weight_p`` over
+    parties with positive weight. Solved by outer approximation of the sum of
+    logs with tangent cuts, refined until the returned package's true product is
+    proven optimal within :data:`~mutualgains.tolerance.TOLERANCE` (relative).
+    When every passing package leaves some party without a positive gain, the
+    product is 0 everywhere and the package with the highest joint gain is
+    returned, saying so.
+
+Every solve is exact by default (MIP gap 0); a time limit or a positive ``gap``
+turns a proven optimum into ``feasible`` with the gap reached.
+
+Examples
+--------
+>>> from mutualgains import solve
+>>> from mutualgains.examples import load_example
+>>> case = load_example("harbour")
+>>> solve(case, "joint").objective_value
+67
+>>> round(solve(case, "nash").objective_value)
+...
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from mutualgains._pulp import MipOutcome, MipStatus
+from mutualgains.errors import UsageError
+from mutualgains.model import Case
+from mutualgains.program import PackageProgram
+from mutualgains.results import SolveResult, Status
+from mutualgains.tolerance import TOLERANCE
+
+__all__ = ["OBJECTIVES", "solve"]
+
+OBJECTIVES: tuple[str, ...] = ("joint", "egalitarian", "ks", "leximin", "nash")
+"""Names accepted by ``solve(case, objective=...)``."""
+
+_MAX_NASH_ROUNDS = 500
+
+
+def solve(
+    case: Case,
+    objective: str = "joint",
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 0.0,
+    msg: bool = False,
+) -> SolveResult:
+    """Find the best package that passes the case's decision rule.
+
+    Parameters
+    ----------
+    case : Case
+        The case.
+    objective : {"joint", "egalitarian", "ks", "leximin", "nash"}
+        What "best" means; see the module documentation.
+    solver : str, default "highs"
+        ``"highs"``, ``"cbc"`` or any PuLP solver name available here.
+    time_limit : float, optional
+        Seconds for the whole call. When it runs out, the best package found so
+        far is returned with status ``feasible`` and its gap.
+    gap : float, default 0
+        Relative MIP gap at which each solver call may stop; 0 proves optimality.
+    msg : bool, default False
+        Show solver logs.
+
+    Returns
+    -------
+    SolveResult
+        Status ``optimal``, ``feasible``, ``no_agreement``, ``time_limit`` or ``error``.
+
+    Raises
+    ------
+    UsageError
+        Unknown objective, or a case that is not a :class:`~mutualgains.model.Case`.
+    SolverError
+        Unknown or unavailable solver, or a bad time limit or gap.
+
+    Examples
+    --------
+    >>> from mutualgains import solve
+    >>> from mutualgains.examples import load_example
+    >>> result = solve(load_example("harbour"), "egalitarian")
+    >>> result.status.value, result.objective_value
+    ('optimal', 8)
+    >>> all(result.accepted[p] for p in ("Port", "City"))
+    True
+    """
+    if not isinstance(case, Case):
+        raise UsageError(f"case: must be a Case, got {type(case).__name__}")
+    if objective not in _OBJECTIVES:
+        raise UsageError(f"objective: unknown objective {objective!r} "
+                         f"(known: {', '.join(OBJECTIVES)})")
+    run = _Run(case, solver=solver, time_limit=time_limit, gap=gap, msg=msg)
+    return _OBJECTIVES[objective](run)
+
+
+# ------------------------------------------------------------------ machinery
+
+
+class _Run:
+    """One call of :func:`solve`: the program, the time budget and what happened."""
+
+    def __init__(self, case: Case, *, solver: str, time_limit: float | None, gap: float,
+                 msg: bool):
+        self.case = case
+        self.options = {"solver": solver, "gap": gap, "msg": msg}
+        self.time_limit = time_limit
+        self.started = time.perf_counter()
+        self.program = PackageProgram(case)
+        self.model = self.program.model
+        self.seconds = 0.0
+        self.solver_name = solver
+        self.notes: list[str] = []
+
+    def remaining(self) -> float | None:
+        if self.time_limit is None:
+            return None
+        return self.time_limit - (time.perf_counter() - self.started)
+
+    def out_of_time(self) -> bool:
+        left = self.remaining()
+        return left is not None and left <= 0
+
+    def solve(self) -> MipOutcome:
+        left = self.remaining()
+        out = self.model.solve(time_limit=None if left is None else max(left, 0.01),
+                               **self.options)
+        self.seconds += out.seconds
+        self.solver_name = out.solver
+        return out
+
+    # ---- exact evaluation of a package (never the solver's numbers)
+
+    def gains(self, choice: tuple[int, ...]) -> np.ndarray:
+        return self.utilities(choice) - self.case.batnas
+
+    def utilities(self, choice: tuple[int, ...]) -> np.ndarray:
+        offs = self.case.option_offsets
+        cols = [offs[k] + c for k, c in enumerate(choice)]
+        return self.case.score_matrix[:, cols].sum(axis=1)
+
+    # ---- rows in terms of gains
+
+    def gain_row(self, p: int, extra: list[tuple[int, float]], sense: str, rhs: float):
+        """Row ``gain_p + sum(coef * var for var, coef in extra) <sense> rhs``."""
+        idx, coef = self.program.utility_terms(p)
+        idx += [v for v, _ in extra]
+        coef += [c for _, c in extra]
+        return idx, coef, sense, rhs + float(self.case.batnas[p])
+
+    def set_joint_objective(self, weights: np.ndarray) -> None:
+        combined = weights @ self.case.score_matrix
+        nz = np.flatnonzero(combined)
+        x = self.program.x
+        self.model.set_objective([x[j] for j in nz], combined[nz].tolist(),
+                                 constant=-float(weights @ self.case.batnas))
+
+    def result(self, objective: str, out: MipOutcome | None, choice: tuple[int, ...] | None,
+               value: float | None, *, proven: bool, gap: float | None = None,
+               details: dict | None = None) -> SolveResult:
+        case = self.case
+        names = case.party_names
+        base = {
+            "objective": objective,
+            "batnas": dict(zip(names, (p.batna for p in case.parties), strict=True)),
+            "veto": {p: p in case.veto_parties for p in names},
+            "weights": {p.name: p.weight for p in case.parties},
+            "solver": self.solver_name,
+            "seconds": self.seconds,
+            "case_name": case.name,
+            "details": details or {},
+        }
+        if choice is None:
+            status = {MipStatus.INFEASIBLE: Status.NO_AGREEMENT,
+                      MipStatus.TIME_LIMIT: Status.TIME_LIMIT}.get(
+                out.status if out else MipStatus.ERROR, Status.ERROR)
+            message = {
+                Status.NO_AGREEMENT: "no package passes the decision rule",
+                Status.TIME_LIMIT: "time limit reached before a package was found",
+                Status.ERROR: "the solver returned no usable answer",
+            }[status]
+            return SolveResult(status=status, objective_value=None, package=None, scores={},
+                               gains={}, accepted={}, gap=None,
+                               message="; ".join([message, *self.notes]), **base)
+        package = case.package_from_indices(choice)
+        utilities = case.utilities(package)
+        return SolveResult(
+            status=Status.OPTIMAL if proven else Status.FEASIBLE,
+            objective_value=value,
+            package=package,
+            scores=utilities,
+            gains=case.gains(package),
+            accepted=case.accepts(package),
+            gap=0.0 if proven else gap,
+            message="; ".join(self.notes),
+            **base,
+        )
+
+
+def _usable(out: MipOutcome) -> bool:
+    return out.status in (MipStatus.OPTIMAL, MipStatus.FEASIBLE)
+
+
+def _floor(value: float) -> float:
+    """``value`` lowered by the tolerance, for rows that keep an optimum."""
+    return value - TOLERANCE * max(1.0, abs(value))
+
+
+def _tie_break_joint(run: _Run, rows: list, choice: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+    """Among packages meeting ``rows`` (the optimum kept), take the highest joint gain."""
+    if run.out_of_time():
+        run.notes.append("time limit: ties not broken by joint gain")
+        return choice, False
+    run.model.add_rows(rows)
+    run.set_joint_objective(np.ones(len(run.case.parties)))
+    out = run.solve()
+    if not _usable(out):
+        run.notes.append("tie-break by joint gain did not finish")
+        return choice, False
+    return run.program.choice(out.values), out.status == MipStatus.OPTIMAL
+
+
+# ------------------------------------------------------------------ objectives
+
+
+def _joint(run: _Run) -> SolveResult:
+    weights = np.array([float(p.weight) for p in run.case.parties])
+    run.set_joint_objective(weights)
+    out = run.solve()
+    if not _usable(out):
+        return run.result("joint", out, None, None, proven=False)
+    choice = run.program.choice(out.values)
+    value = float(weights @ run.gains(choice))
+    return run.result("joint", out, choice, _tidy(value), proven=out.status == MipStatus.OPTIMAL,
+                      gap=out.gap)
+
+
+def _max_min(run: _Run, parties: list[int], scale: np.ndarray | None = None) -> MipOutcome:
+    """Maximise ``t`` with ``t * scale_p <= gain_p`` for ``parties``."""
+    (t,) = run.model.add_variables(1, lb=None)
+    rows = []
+    for p in parties:
+        s = 1.0 if scale is None else float(scale[p])
+        rows.append(run.gain_row(p, [(t, -s)], ">=", 0.0))
+    run.model.add_rows(rows)
+    run.model.set_objective([t], [1.0])
+    return run.solve()
+
+
+def _egalitarian(run: _Run) -> SolveResult:
+    n = len(run.case.parties)
+    out = _max_min(run, list(range(n)))
+    if not _usable(out):
+        return run.result("egalitarian", out, None, None, proven=False)
+    choice = run.program.choice(out.values)
+    value = float(run.gains(choice).min())
+    keep = [run.gain_row(p, [], ">=", _floor(value)) for p in range(n)]
+    choice, tie_proven = _tie_break_joint(run, keep, choice)
+    value = float(run.gains(choice).min())
+    proven = out.status == MipStatus.OPTIMAL and tie_proven
+    return run.result("egalitarian", out, choice, _tidy(value), proven=proven, gap=out.gap)
+
+
+def _ks(run: _Run) -> SolveResult:
+    n = len(run.case.parties)
+    ideals = np.zeros(n)
+    proven = True
+    for p in range(n):
+        idx, coef = run.program.utility_terms(p)
+        run.model.set_objective(idx, coef)
+        out = run.solve()
+        if not _usable(out):
+            return run.result("ks", out, None, None, proven=False)
+        proven &= out.status == MipStatus.OPTIMAL
+        ideals[p] = run.gains(run.program.choice(out.values))[p]
+    scaled = [p for p in range(n) if ideals[p] > TOLERANCE]
+    details = {"ideal_gains": dict(zip(run.case.party_names, ideals.tolist(), strict=True))}
+    if not scaled:
+        run.notes.append("no party has a positive ideal gain: every passing package is KS-optimal")
+        out = _joint(run)
+        return run.result("ks", None, _choice_of(run, out), 1.0, proven=proven and
+                          out.status == Status.OPTIMAL, details=details)
+    out = _max_min(run, scaled, ideals)
+    if not _usable(out):
+        return run.result("ks", out, None, None, proven=False)
+    choice = run.program.choice(out.values)
+    value = float(min(run.gains(choice)[p] / ideals[p] for p in scaled))
+    keep = [run.gain_row(p, [], ">=", _floor(value) * ideals[p]) for p in scaled]
+    choice, tie_proven = _tie_break_joint(run, keep, choice)
+    value = float(min(run.gains(choice)[p] / ideals[p] for p in scaled))
+    proven &= out.status == MipStatus.OPTIMAL and tie_proven
+    return run.result("ks", out, choice, value, proven=proven, gap=out.gap, details=details)
+
+
+def _leximin(run: _Run) -> SolveResult:
+    n = len(run.case.parties)
+    choice = None
+    proven = True
+    first = None
+    for k in range(1, n + 1):
+        if choice is not None and run.out_of_time():
+            run.notes.append(f"time limit: leximin stopped after {k - 1} of {n} stages")
+            proven = False
+            break
+        r, *d = run.model.add_variables(n + 1, lb=None)
+        for j in d:
+            run.model.set_bounds(j, 0.0, None)
+        # d_p >= r - gain_p  <=>  gain_p + d_p - r >= 0
+        run.model.add_rows(run.gain_row(p, [(d[p], 1.0), (r, -1.0)], ">=", 0.0) for p in range(n))
+        run.model.set_objective([r, *d], [float(k)] + [-1.0] * n)
+        out = run.solve()
+        first = first or out
+        if not _usable(out):
+            if choice is None:
+                return run.result("leximin", out, None, None, proven=False)
+            run.notes.append(f"leximin stage {k} did not finish")
+            proven = False
+            break
+        choice = run.program.choice(out.values)
+        proven &= out.status == MipStatus.OPTIMAL
+        best_k = float(np.sort(run.gains(choice))[:k].sum())
+        run.model.add_rows([([r, *d], [float(k)] + [-1.0] * n, ">=", _floor(best_k))])
+    sorted_gains = np.sort(run.gains(choice)).tolist()
+    return run.result("leximin", first, choice, _tidy(sorted_gains[0]), proven=proven,
+                      gap=None if proven else first.gap,
+                      details={"sorted_gains": tuple(_tidy(g) for g in sorted_gains)})
+
+
+def _nash(run: _Run) -> SolveResult:
+    case = run.case
+    weights = np.array([float(p.weight) for p in case.parties])
+    parties = [p for p in range(len(weights)) if weights[p] > 0]
+    if not parties:
+        raise UsageError("objective 'nash': needs at least one party with a positive weight")
+    start = _max_min(run, parties)
+    if not _usable(start):
+        return run.result("nash", start, None, None, proven=False)
+    choice = run.program.choice(start.values)
+    g0 = run.gains(choice)
+    if g0[parties].min() <= TOLERANCE:
+        if start.status != MipStatus.OPTIMAL:
+            run.notes.append("time limit before a package with all gains positive was found")
+            return run.result("nash", start, choice, 0.0, proven=False, gap=None)
+        run.notes.append("no passing package gives every party a positive gain: the Nash "
+                         "product is 0 for all; returned the highest joint gain")
+        out = _joint(run)
+        return run.result("nash", None, _choice_of(run, out), 0.0,
+                          proven=out.status == Status.OPTIMAL)
+
+    w = weights[parties]
+    # Upper bounds on each gain, and lower bounds that only cut packages worse than g0.
+    ub = np.array([run.program.utility_bounds(p)[1] - case.batnas[p] for p in parties])
+    log_ub = np.log(np.maximum(ub, g0[parties]))
+    best_log = float(w @ np.log(g0[parties]))
+    rest = w @ log_ub - w * log_ub
+    lb = np.minimum(np.exp((best_log - rest) / w), g0[parties])
+    run.model.add_rows(run.gain_row(p, [], ">=", float(lo)) for p, lo in zip(parties, lb,
+                                                                              strict=True))
+    z = run.model.add_variables(len(parties), lb=None)
+    points: list[list[float]] = []
+    for k, p in enumerate(parties):
+        grid = np.geomspace(lb[k], math.exp(log_ub[k]), 5).tolist() + [float(g0[p])]
+        points.append([])
+        _add_tangents(run, p, z[k], grid, points[k])
+    run.model.set_objective(z, w.tolist())
+
+    best = choice
+    proven = False
+    bound = math.inf
+    for _ in range(_MAX_NASH_ROUNDS):
+        out = run.solve()
+        if not _usable(out):
+            run.notes.append("time limit during Nash refinement")
+            break
+        pick = run.program.choice(out.values)
+        gains = run.gains(pick)[parties]
+        value = float(w @ np.log(gains)) if gains.min() > 0 else -math.inf
+        if value > best_log:
+            best, best_log = pick, value
+        if out.status != MipStatus.OPTIMAL:
+            bound = out.bound if out.bound is not None else math.inf
+            run.notes.append("time limit during Nash refinement")
+            break
+        bound = out.objective
+        if bound - best_log <= TOLERANCE / 2:
+            proven = True
+            break
+        added = sum(_add_tangents(run, p, z[k], [float(gains[k])], points[k])
+                    for k, p in enumerate(parties) if gains[k] > 0)
+        if not added:  # every tangent already there: the bound is tight up to rounding
+            proven = bound - best_log <= TOLERANCE
+            break
+        if run.out_of_time():
+            run.notes.append("time limit during Nash refinement")
+            break
+    else:
+        run.notes.append(f"Nash refinement stopped after {_MAX_NASH_ROUNDS} rounds")
+    gap = None if not math.isfinite(bound) else max(0.0, math.expm1(bound - best_log))
+    return run.result("nash", None, best, math.exp(best_log), proven=proven, gap=gap,
+                      details={"log_nash": best_log, "log_bound": bound})
+
+
+def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float]) -> int:
+    """Add ``z <= log a + (gain_p - a) / a`` for new points ``a``; return how many."""
+    rows = []
+    for a in at:
+        if a <= 0 or any(abs(a - b) <= 1e-12 * max(1.0, b) for b in have):
+            continue
+        have.append(a)
+        # z - gain_p / a <= log a - 1
+        idx, coef = run.program.utility_terms(p)
+        rows.append(([z, *idx], [1.0] + [-c / a for c in coef], "<=",
+                     math.log(a) - 1.0 - float(run.case.batnas[p]) / a))
+    run.model.add_rows(rows)
+    return len(rows)
+
+
+def _choice_of(run: _Run, result: SolveResult) -> tuple[int, ...] | None:
+    return None if result.package is None else run.case.package_indices(result.package)
+
+
+def _tidy(value: float) -> float | int:
+    """Integral floats as ints, so integer cases show integer values."""
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+_OBJECTIVES: dict[str, Callable[[_Run], SolveResult]] = {
+    "joint": _joint,
+    "egalitarian": _egalitarian,
+    "ks": _ks,
+    "leximin": _leximin,
+    "nash": _nash,
+}
