@@ -14,7 +14,7 @@ Examples
 >>> m.add_rows([([x[0], x[1]], [1, 1], "<=", 1)])
 >>> m.set_objective([x[0], x[1]], [2, 3])
 >>> out = m.solve()
->>> out.status, out.objective, out.values.round().tolist()
+>>> out.status.value, out.objective, out.values.round().tolist()
 ('optimal', 3.0, [0.0, 1.0])
 """
 
@@ -27,6 +27,7 @@ import math
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ import pulp
 from mutualgains.errors import SolverError
 from mutualgains.tolerance import TOLERANCE
 
-__all__ = ["MipModel", "MipOutcome", "MipStatus", "available_solvers", "SOLVER_ALIASES"]
+__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "MipStatus", "available_solvers"]
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ SOLVER_ALIASES: dict[str, str] = {
 """Short solver names accepted by ``solver=`` and the PuLP solver they select."""
 
 
-class MipStatus(str, enum.Enum):
+class MipStatus(enum.StrEnum):
     """Outcome of one solver call, mapped from PuLP's status and solution status."""
 
     OPTIMAL = "optimal"
@@ -132,7 +133,10 @@ def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
         _silence_highs_banner()
         kwargs["gapAbs"] = TOLERANCE
     try:
-        solver = pulp.getSolver(key, **kwargs)
+        with warnings.catch_warnings():
+            # PuLP 3.3 deprecates its bundled CBC (gone in PuLP 4); it still works here.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            solver = pulp.getSolver(key, **kwargs)
     except (pulp.PulpSolverError, TypeError) as err:
         raise SolverError(f"solver: {name!r} cannot be created: {err}") from None
     if not solver.available():
@@ -225,7 +229,8 @@ class MipModel:
             Show the solver log.
         """
         if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
-            raise SolverError(f"time_limit: must be a positive number of seconds, got {time_limit!r}")
+            raise SolverError(
+                f"time_limit: must be a positive number of seconds, got {time_limit!r}")
         if not (gap >= 0 and math.isfinite(gap)):
             raise SolverError(f"gap: must be a non-negative number, got {gap!r}")
         engine = _make_solver(solver, time_limit, gap, msg)
@@ -256,7 +261,8 @@ class MipModel:
             if proven and gap_asked > 0 and (gap is None or gap > TOLERANCE):
                 proven = False  # stopped at the requested gap, not at the optimum
             if proven:
-                return MipOutcome(MipStatus.OPTIMAL, values, objective, objective, 0.0, seconds, name)
+                return MipOutcome(MipStatus.OPTIMAL, values, objective, objective, 0.0, seconds,
+                                  name)
             if gap is None and gap_asked > 0 and sol == pulp.LpSolutionOptimal:
                 gap = gap_asked  # the solver stopped at the requested gap: at most this
             return MipOutcome(MipStatus.FEASIBLE, values, objective, bound, gap, seconds, name)

@@ -37,7 +37,7 @@ def load_example(name: str) -> Case:
     >>> load_example("harbour").party_names[:2]
     ('Port', 'City')
     """
-    from mutualgains.io.casefile import case_from_dict, _read_text
+    from mutualgains.io.casefile import _read_text, case_from_dict
 
     if name not in EXAMPLES:
         raise UsageError(f"example: unknown example {name!r} (known: {', '.join(EXAMPLES)})")

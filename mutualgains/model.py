@@ -37,7 +37,7 @@ from mutualgains.tolerance import TOLERANCE
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Case", "DecisionRule", "Issue", "Party", "Package"]
+__all__ = ["Case", "DecisionRule", "Issue", "Package", "Party"]
 
 Number = int | float
 Package = Mapping[str, str]
@@ -206,7 +206,8 @@ class DecisionRule:
             problems.append(Problem("decision_rule.min_parties", "must be at least 1", _show(k)))
         veto = self.veto
         if isinstance(veto, str) or not isinstance(veto, Iterable):
-            problems.append(Problem("decision_rule.veto", "must be a list of party names", _show(veto)))
+            problems.append(Problem("decision_rule.veto", "must be a list of party names",
+                                    _show(veto)))
             veto = ()
         veto = tuple(veto)
         for j, name in enumerate(veto):
@@ -364,11 +365,13 @@ class Case:
             choice = [items.get(i.name) for i in self.issues]
         elif isinstance(package, Sequence) and not isinstance(package, str):
             if len(package) != len(self.issues):
-                problems.append(Problem("package", f"must name {len(self.issues)} options, one per issue",
-                                        f"{len(package)}"))
+                problems.append(Problem(
+                    "package", f"must name {len(self.issues)} options, one per issue",
+                    f"{len(package)}"))
             choice = list(package)[: len(self.issues)] + [None] * (len(self.issues) - len(package))
         else:
-            raise CaseError([Problem("package", "must map issue names to option names", _show(package))])
+            raise CaseError([Problem("package", "must map issue names to option names",
+                                     _show(package))])
         indices: list[int] = []
         for issue, option in zip(self.issues, choice, strict=True):
             if option is None:
@@ -423,7 +426,8 @@ class Case:
     def score_matrix(self) -> np.ndarray:
         """Scores as a read-only ``parties x options`` float array (options flattened)."""
         rows = [
-            [float(v) for i in self.issue_names for v in self.scores[p][i]] for p in self.party_names
+            [float(v) for i in self.issue_names for v in self.scores[p][i]]
+            for p in self.party_names
         ]
         matrix = np.array(rows, dtype=float).reshape(len(self.parties), self.option_offsets[-1])
         matrix.flags.writeable = False

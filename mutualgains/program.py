@@ -95,7 +95,7 @@ class PackageProgram:
             if big_m <= 0:
                 continue  # accepts every package: its y_p can be 1
             (y,) = self.model.add_variables(1, binary=True)
-            rows.append((idx + [y], coef + [-big_m], ">=", thr[p] - big_m))
+            rows.append(([*idx, y], [*coef, -big_m], ">=", thr[p] - big_m))
             accept_vars.append(y)
         if not case.decision_rule.is_unanimity:
             always = len(case.parties) - len(veto) - len(accept_vars)

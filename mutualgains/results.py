@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["SolveResult", "Status"]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """How a solve ended.
 
     ``optimal``: proven optimal (MIP gap 0 within the tolerance);

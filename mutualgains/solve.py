@@ -34,9 +34,9 @@ Examples
 >>> from mutualgains.examples import load_example
 >>> case = load_example("harbour")
 >>> solve(case, "joint").objective_value
-67
->>> round(solve(case, "nash").objective_value)
-...
+114
+>>> solve(case, "nash").objective_value  # product of the five gains
+1890000.0...
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -107,7 +108,7 @@ def solve(
     >>> from mutualgains.examples import load_example
     >>> result = solve(load_example("harbour"), "egalitarian")
     >>> result.status.value, result.objective_value
-    ('optimal', 8)
+    ('optimal', 10)
     >>> all(result.accepted[p] for p in ("Port", "City"))
     True
     """
@@ -232,7 +233,8 @@ def _floor(value: float) -> float:
     return value - TOLERANCE * max(1.0, abs(value))
 
 
-def _tie_break_joint(run: _Run, rows: list, choice: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+def _tie_break_joint(run: _Run, rows: list,
+                     choice: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
     """Among packages meeting ``rows`` (the optimum kept), take the highest joint gain."""
     if run.out_of_time():
         run.notes.append("time limit: ties not broken by joint gain")
@@ -249,8 +251,10 @@ def _tie_break_joint(run: _Run, rows: list, choice: tuple[int, ...]) -> tuple[tu
 # ------------------------------------------------------------------ objectives
 
 
-def _joint(run: _Run) -> SolveResult:
-    weights = np.array([float(p.weight) for p in run.case.parties])
+def _joint(run: _Run, weights: np.ndarray | None = None) -> SolveResult:
+    """Weighted joint gain (party weights unless ``weights`` is given)."""
+    if weights is None:
+        weights = np.array([float(p.weight) for p in run.case.parties])
     run.set_joint_objective(weights)
     out = run.solve()
     if not _usable(out):
@@ -302,10 +306,9 @@ def _ks(run: _Run) -> SolveResult:
     scaled = [p for p in range(n) if ideals[p] > TOLERANCE]
     details = {"ideal_gains": dict(zip(run.case.party_names, ideals.tolist(), strict=True))}
     if not scaled:
-        run.notes.append("no party has a positive ideal gain: every passing package is KS-optimal")
-        out = _joint(run)
-        return run.result("ks", None, _choice_of(run, out), 1.0, proven=proven and
-                          out.status == Status.OPTIMAL, details=details)
+        run.notes.append("no party has a positive ideal gain: every passing package is KS-optimal;"
+                         " returned the highest joint gain")
+        return _fallback_joint(run, "ks", 1.0, proven=proven, details=details)
     out = _max_min(run, scaled, ideals)
     if not _usable(out):
         return run.result("ks", out, None, None, proven=False)
@@ -357,7 +360,9 @@ def _nash(run: _Run) -> SolveResult:
     weights = np.array([float(p.weight) for p in case.parties])
     parties = [p for p in range(len(weights)) if weights[p] > 0]
     if not parties:
-        raise UsageError("objective 'nash': needs at least one party with a positive weight")
+        run.notes.append("no party has a positive weight: the Nash product is 1 for every "
+                         "package; returned the highest joint gain")
+        return _fallback_joint(run, "nash", 1.0)
     start = _max_min(run, parties)
     if not _usable(start):
         return run.result("nash", start, None, None, proven=False)
@@ -369,9 +374,7 @@ def _nash(run: _Run) -> SolveResult:
             return run.result("nash", start, choice, 0.0, proven=False, gap=None)
         run.notes.append("no passing package gives every party a positive gain: the Nash "
                          "product is 0 for all; returned the highest joint gain")
-        out = _joint(run)
-        return run.result("nash", None, _choice_of(run, out), 0.0,
-                          proven=out.status == Status.OPTIMAL)
+        return _fallback_joint(run, "nash", 0.0)
 
     w = weights[parties]
     # Upper bounds on each gain, and lower bounds that only cut packages worse than g0.
@@ -385,7 +388,7 @@ def _nash(run: _Run) -> SolveResult:
     z = run.model.add_variables(len(parties), lb=None)
     points: list[list[float]] = []
     for k, p in enumerate(parties):
-        grid = np.geomspace(lb[k], math.exp(log_ub[k]), 5).tolist() + [float(g0[p])]
+        grid = [*np.geomspace(lb[k], math.exp(log_ub[k]), 5).tolist(), float(g0[p])]
         points.append([])
         _add_tangents(run, p, z[k], grid, points[k])
     run.model.set_objective(z, w.tolist())
@@ -441,8 +444,15 @@ def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float])
     return len(rows)
 
 
-def _choice_of(run: _Run, result: SolveResult) -> tuple[int, ...] | None:
-    return None if result.package is None else run.case.package_indices(result.package)
+def _fallback_joint(run: _Run, objective: str, value: float, *, proven: bool = True,
+                    details: dict | None = None) -> SolveResult:
+    """When every passing package ties on ``objective``: the highest unweighted joint gain."""
+    out = _joint(run, np.ones(len(run.case.parties)))
+    if out.package is None:
+        return replace(out, objective=objective)
+    choice = run.case.package_indices(out.package)
+    return run.result(objective, None, choice, value, proven=proven and
+                      out.status == Status.OPTIMAL, gap=out.gap, details=details)
 
 
 def _tidy(value: float) -> float | int:

@@ -24,7 +24,7 @@ import yaml
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Party, _show
 
-__all__ = ["case_from_dict", "case_to_dict", "load_case", "save_case", "CASE_KEYS"]
+__all__ = ["CASE_KEYS", "case_from_dict", "case_to_dict", "load_case", "save_case"]
 
 CASE_KEYS: dict[str, str] = {
     "name": "title of the case (string)",
@@ -61,7 +61,7 @@ def case_from_dict(data: Any) -> Case:
     --------
     >>> case_from_dict({"parties": {"A": 2}, "issues": {"i": ["x"]}})
     <Case 'case': 1 parties, 1 issues, 1 packages, unanimity>
-    >>> case_from_dict({"parties": {"A": 2}, "isues": {}})
+    >>> case_from_dict({"parties": {"A": 2}, "issues": {"i": ["x"]}, "isues": {}})
     Traceback (most recent call last):
     ...
     mutualgains.errors.CaseError: 1 problem in the case:
@@ -108,7 +108,8 @@ def _parties(raw: Any, problems: list[Problem]) -> list[Party]:
             spec = {"batna": spec}
         unknown = [k for k in spec if k not in PARTY_KEYS]
         for key in unknown:
-            problems.append(Problem(f"{where}.{key}", f"unknown key (known: {', '.join(PARTY_KEYS)})"))
+            problems.append(Problem(f"{where}.{key}",
+                                    f"unknown key (known: {', '.join(PARTY_KEYS)})"))
         try:
             out.append(Party(name, **{k: v for k, v in spec.items() if k in PARTY_KEYS}))
         except CaseError as err:
@@ -147,7 +148,8 @@ def _rule(raw: Any, problems: list[Problem]) -> DecisionRule:
     if raw is None:
         return DecisionRule()
     if not isinstance(raw, Mapping):
-        problems.append(Problem("decision_rule", "must be a mapping {min_parties, veto}", _show(raw)))
+        problems.append(Problem("decision_rule", "must be a mapping {min_parties, veto}",
+                                _show(raw)))
         return DecisionRule()
     for key in raw:
         if key not in RULE_KEYS:
@@ -246,7 +248,7 @@ def _read_text(path: Path) -> Any:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         try:
-            return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(text, Loader=_StrictLoader)
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
