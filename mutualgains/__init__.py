@@ -11,6 +11,7 @@ Examples
 from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
 from mutualgains.examples import load_example
 from mutualgains.io.casefile import load_case, save_case
+from mutualgains.io.scorable import read_scorable, read_scorable_deal
 from mutualgains.model import Case, DecisionRule, Issue, Party
 from mutualgains.results import SolveResult, Status
 from mutualgains.solve import OBJECTIVES, solve
@@ -34,6 +35,8 @@ __all__ = [
     "UsageError",
     "load_case",
     "load_example",
+    "read_scorable",
+    "read_scorable_deal",
     "save_case",
     "solve",
 ]

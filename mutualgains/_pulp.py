@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pulp
 
-from mutualgains.errors import SolverError
+from mutualgains.errors import SolverError, UsageError
 from mutualgains.tolerance import TOLERANCE
 
 __all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "MipStatus", "available_solvers"]
@@ -82,6 +82,16 @@ class MipOutcome:
     gap: float | None
     seconds: float
     solver: str
+
+
+def check_limits(time_limit: float | None, gap: float) -> None:
+    """Raise :class:`UsageError` unless ``time_limit`` > 0 (or None) and ``gap`` >= 0."""
+    if time_limit is not None and not (
+        isinstance(time_limit, int | float) and time_limit > 0 and math.isfinite(time_limit)
+    ):
+        raise UsageError(f"time_limit: must be a positive number of seconds, got {time_limit!r}")
+    if not (isinstance(gap, int | float) and gap >= 0 and math.isfinite(gap)):
+        raise UsageError(f"gap: must be a non-negative number, got {gap!r}")
 
 
 def available_solvers() -> list[str]:
@@ -228,11 +238,7 @@ class MipModel:
         msg : bool
             Show the solver log.
         """
-        if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
-            raise SolverError(
-                f"time_limit: must be a positive number of seconds, got {time_limit!r}")
-        if not (gap >= 0 and math.isfinite(gap)):
-            raise SolverError(f"gap: must be a non-negative number, got {gap!r}")
+        check_limits(time_limit, gap)
         engine = _make_solver(solver, time_limit, gap, msg)
         t = time.perf_counter()
         try:

@@ -19,8 +19,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from mutualgains._pulp import MipModel, MipOutcome
@@ -115,11 +113,3 @@ class PackageProgram:
         offs = self.case.option_offsets
         xs = values[self.x]
         return tuple(int(np.argmax(xs[offs[k]:offs[k + 1]])) for k in range(len(offs) - 1))
-
-    def fix_package(self, choice: Sequence[int]) -> None:
-        """Force the package ``choice`` (option position per issue)."""
-        offs = self.case.option_offsets
-        for k, c in enumerate(choice):
-            for j in range(offs[k], offs[k + 1]):
-                value = 1.0 if j - offs[k] == c else 0.0
-                self.model.set_bounds(self.x[j], value, value)

@@ -48,7 +48,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from mutualgains._pulp import MipOutcome, MipStatus
+from mutualgains._pulp import MipOutcome, MipStatus, check_limits
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.program import PackageProgram
@@ -99,8 +99,9 @@ def solve(
     ------
     UsageError
         Unknown objective, or a case that is not a :class:`~mutualgains.model.Case`.
+        Also for a time limit that is not positive or a negative gap.
     SolverError
-        Unknown or unavailable solver, or a bad time limit or gap.
+        Unknown or unavailable solver.
 
     Examples
     --------
@@ -117,6 +118,7 @@ def solve(
     if objective not in _OBJECTIVES:
         raise UsageError(f"objective: unknown objective {objective!r} "
                          f"(known: {', '.join(OBJECTIVES)})")
+    check_limits(time_limit, gap)
     run = _Run(case, solver=solver, time_limit=time_limit, gap=gap, msg=msg)
     return _OBJECTIVES[objective](run)
 
@@ -265,9 +267,10 @@ def _joint(run: _Run, weights: np.ndarray | None = None) -> SolveResult:
                       gap=out.gap)
 
 
-def _max_min(run: _Run, parties: list[int], scale: np.ndarray | None = None) -> MipOutcome:
-    """Maximise ``t`` with ``t * scale_p <= gain_p`` for ``parties``."""
-    (t,) = run.model.add_variables(1, lb=None)
+def _max_min(run: _Run, parties: list[int], scale: np.ndarray | None = None,
+             cap: float | None = None) -> MipOutcome:
+    """Maximise ``t`` with ``t * scale_p <= gain_p`` for ``parties`` (and ``t <= cap``)."""
+    (t,) = run.model.add_variables(1, lb=None, ub=cap)
     rows = []
     for p in parties:
         s = 1.0 if scale is None else float(scale[p])
@@ -363,34 +366,54 @@ def _nash(run: _Run) -> SolveResult:
         run.notes.append("no party has a positive weight: the Nash product is 1 for every "
                          "package; returned the highest joint gain")
         return _fallback_joint(run, "nash", 1.0)
-    start = _max_min(run, parties)
+    w = weights[parties]
+    ub = np.array([run.program.utility_bounds(p)[1] - case.batnas[p] for p in parties])
+    if ub.min() <= TOLERANCE:
+        run.notes.append("some party cannot gain in any package: the Nash product is 0 for "
+                         "all; returned the highest joint gain")
+        return _fallback_joint(run, "nash", 0.0)
+    # A first package with every gain positive: the weighted joint optimum often is one.
+    run.set_joint_objective(weights)
+    start = run.solve()
     if not _usable(start):
         return run.result("nash", start, None, None, proven=False)
     choice = run.program.choice(start.values)
-    g0 = run.gains(choice)
-    if g0[parties].min() <= TOLERANCE:
-        if start.status != MipStatus.OPTIMAL:
-            run.notes.append("time limit before a package with all gains positive was found")
-            return run.result("nash", start, choice, 0.0, proven=False, gap=None)
-        run.notes.append("no passing package gives every party a positive gain: the Nash "
-                         "product is 0 for all; returned the highest joint gain")
-        return _fallback_joint(run, "nash", 0.0)
+    if run.gains(choice)[parties].min() <= TOLERANCE:
+        # Otherwise maximise the smallest gain, capped so the solver stops at a clear yes.
+        start = _max_min(run, parties, cap=1e-3 * float(ub.max()))
+        if not _usable(start):
+            return run.result("nash", start, None, None, proven=False)
+        choice = run.program.choice(start.values)
+        if run.gains(choice)[parties].min() <= TOLERANCE:
+            if start.status != MipStatus.OPTIMAL:
+                run.notes.append("time limit before a package with all gains positive was found")
+                return run.result("nash", start, choice, 0.0, proven=False, gap=None)
+            run.notes.append("no passing package gives every party a positive gain: the Nash "
+                             "product is 0 for all; returned the highest joint gain")
+            return _fallback_joint(run, "nash", 0.0)
+    g0 = run.gains(choice)[parties]
 
-    w = weights[parties]
-    # Upper bounds on each gain, and lower bounds that only cut packages worse than g0.
-    ub = np.array([run.program.utility_bounds(p)[1] - case.batnas[p] for p in parties])
-    log_ub = np.log(np.maximum(ub, g0[parties]))
-    best_log = float(w @ np.log(g0[parties]))
+    # Gains below lb_p cannot beat the incumbent (the others at their upper bounds):
+    # cut them, and raise the cuts whenever the incumbent improves.
+    log_ub = np.log(np.maximum(ub, g0))
     rest = w @ log_ub - w * log_ub
-    lb = np.minimum(np.exp((best_log - rest) / w), g0[parties])
-    run.model.add_rows(run.gain_row(p, [], ">=", float(lo)) for p, lo in zip(parties, lb,
-                                                                              strict=True))
+    lows = np.zeros(len(parties))
+
+    def raise_lower_bounds(best: float) -> None:
+        new = np.minimum(np.exp((best - rest) / w), ub)
+        rows = [run.gain_row(p, [], ">=", float(new[k])) for k, p in enumerate(parties)
+                if new[k] > lows[k] * (1 + 1e-9)]
+        np.maximum(lows, new, out=lows)
+        run.model.add_rows(rows)
+
+    best_log = float(w @ np.log(g0))
+    raise_lower_bounds(best_log)
     z = run.model.add_variables(len(parties), lb=None)
     points: list[list[float]] = []
-    for k, p in enumerate(parties):
-        grid = [*np.geomspace(lb[k], math.exp(log_ub[k]), 5).tolist(), float(g0[p])]
+    for k in range(len(parties)):
+        grid = [*np.geomspace(lows[k], math.exp(log_ub[k]), 5).tolist(), float(g0[k])]
         points.append([])
-        _add_tangents(run, p, z[k], grid, points[k])
+        _add_tangents(run, parties[k], z[k], grid, points[k])
     run.model.set_objective(z, w.tolist())
 
     best = choice
@@ -406,6 +429,7 @@ def _nash(run: _Run) -> SolveResult:
         value = float(w @ np.log(gains)) if gains.min() > 0 else -math.inf
         if value > best_log:
             best, best_log = pick, value
+            raise_lower_bounds(best_log)
         if out.status != MipStatus.OPTIMAL:
             bound = out.bound if out.bound is not None else math.inf
             run.notes.append("time limit during Nash refinement")
@@ -415,7 +439,7 @@ def _nash(run: _Run) -> SolveResult:
             proven = True
             break
         added = sum(_add_tangents(run, p, z[k], [float(gains[k])], points[k])
-                    for k, p in enumerate(parties) if gains[k] > 0)
+                    for k, p in enumerate(parties) if gains[k] >= lows[k])
         if not added:  # every tangent already there: the bound is tight up to rounding
             proven = bound - best_log <= TOLERANCE
             break

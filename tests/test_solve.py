@@ -1,0 +1,201 @@
+"""The solver's options, statuses, results and the CLI around it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mutualgains import (
+    Case,
+    Issue,
+    Party,
+    SolverError,
+    Status,
+    UsageError,
+    load_example,
+    solve,
+)
+from mutualgains.cli import main
+from mutualgains.testing import BruteForce
+
+
+def big_case(seed: int = 3, parties: int = 8, issues: int = 60, options: int = 8) -> Case:
+    rng = np.random.default_rng(seed)
+    iss = [Issue(f"i{k}", tuple(f"o{j}" for j in range(options))) for k in range(issues)]
+    scores = {f"p{p}": {i.name: rng.integers(0, 100, options).tolist() for i in iss}
+              for p in range(parties)}
+    witness = rng.integers(0, options, issues)
+    ps = [Party(f"p{p}", batna=0.95 * sum(scores[f"p{p}"][i.name][c]
+                                          for i, c in zip(iss, witness, strict=True)))
+          for p in range(parties)]
+    return Case(ps, iss, scores, name="big")
+
+
+def test_unknown_objective():
+    with pytest.raises(UsageError, match="objective: unknown objective 'best'"):
+        solve(load_example("harbour"), "best")
+
+
+def test_not_a_case():
+    with pytest.raises(UsageError, match="case: must be a Case"):
+        solve({"parties": {}})
+
+
+def test_unknown_solver():
+    with pytest.raises(SolverError, match="unknown solver 'gurobix'"):
+        solve(load_example("harbour"), solver="gurobix")
+
+
+@pytest.mark.parametrize("kwargs", [{"time_limit": 0}, {"time_limit": -1}, {"gap": -0.1},
+                                    {"gap": float("nan")}])
+def test_bad_limits(kwargs):
+    with pytest.raises(UsageError):
+        solve(load_example("harbour"), **kwargs)
+
+
+def test_cbc_and_highs_agree_on_harbour():
+    case = load_example("harbour")
+    for objective in ("joint", "egalitarian", "ks", "leximin", "nash"):
+        a, b = solve(case, objective), solve(case, objective, solver="cbc")
+        assert a.objective_value == pytest.approx(b.objective_value), objective
+        assert b.status is Status.OPTIMAL and b.solver == "PULP_CBC_CMD"
+
+
+def test_deterministic():
+    case = load_example("harbour")
+    for objective in ("joint", "egalitarian", "ks", "leximin", "nash"):
+        first = solve(case, objective)
+        assert all(solve(case, objective).package == first.package for _ in range(3))
+
+
+def test_time_limit_reports_status_and_gap():
+    case = big_case()
+    result = solve(case, "joint", time_limit=0.05)
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT)
+    if result.status is Status.FEASIBLE:
+        assert result.gap is None or result.gap > 0
+        assert case.passes(result.package)
+    if result.status is Status.TIME_LIMIT:
+        assert result.package is None and "time limit" in result.message
+
+
+def test_gap_option_is_reported():
+    case = big_case(seed=5)
+    result = solve(case, "joint", gap=0.2)
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    if result.status is Status.FEASIBLE:
+        assert 0 < result.gap <= 0.2
+    exact = solve(case, "joint")
+    assert exact.status is Status.OPTIMAL and exact.gap == 0
+    assert exact.objective_value >= result.objective_value - 1e-9
+
+
+def test_weights_change_the_joint_objective():
+    case = Case([Party("A", weight=3), Party("B")], [Issue("i", ["x", "y"])],
+                {"A": {"i": [2, 0]}, "B": {"i": [0, 5]}})
+    assert solve(case).package == {"i": "x"}
+    assert solve(case).objective_value == 6
+
+
+def test_scores_are_recomputed_from_the_case_not_read_from_the_solver():
+    case = Case([Party("A", batna=0.1)], [Issue("i", ["x", "y"])], {"A": {"i": [0.1, 0.3]}})
+    result = solve(case)
+    assert result.scores == {"A": 0.3}
+    assert result.gains["A"] == pytest.approx(0.2)
+
+
+def test_ks_reports_ideal_gains_and_ratio():
+    case = load_example("harbour")
+    oracle = BruteForce(case)
+    result = solve(case, "ks")
+    ideal = oracle.ideal_gains()
+    assert list(result.details["ideal_gains"].values()) == pytest.approx(ideal)
+    ratios = [result.gains[p] / ideal[k] for k, p in enumerate(case.party_names)]
+    assert result.objective_value == pytest.approx(min(ratios))
+
+
+def test_result_displays():
+    result = solve(load_example("harbour"), "nash")
+    assert repr(result).startswith("<SolveResult nash optimal value=")
+    text = str(result)
+    assert "Neighbour Towns" in text and "BATNA" in text
+    assert "<table>" in result._repr_html_()
+    frame = result.to_frame()
+    assert list(frame.columns) == ["party", "score", "batna", "gain", "accepted", "veto", "weight"]
+    assert frame["gain"].tolist() == [result.gains[p] for p in frame["party"]]
+    assert result.package_frame().shape == (5, 2)
+    with pytest.raises(TypeError):
+        result.gains["Port"] = 0
+
+
+def test_no_agreement_result():
+    case = Case([Party("A", batna=5), Party("B", batna=5)], [Issue("i", ["x", "y"])],
+                {"A": {"i": [6, 0]}, "B": {"i": [0, 6]}})
+    for objective in ("joint", "egalitarian", "ks", "leximin", "nash"):
+        result = solve(case, objective)
+        assert result.status is Status.NO_AGREEMENT
+        assert result.package is None and not result.has_package
+        assert result.to_frame()["score"].isna().all()
+        assert "no package passes" in str(result)
+
+
+# ------------------------------------------------------------------------- CLI
+
+
+def test_cli_json(tmp_path, capsys):
+    assert main(["solve", "--json", str(_harbour_file(tmp_path)), "--objective", "nash"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"status", "objective", "package", "scores", "gains", "accepted"} <= set(data)
+    assert data["status"] == "optimal" and data["objective"] == "nash"
+    result = solve(load_example("harbour"), "nash")
+    assert data["package"] == dict(result.package)
+    assert data["gains"] == dict(result.gains)
+
+
+def test_cli_table(tmp_path, capsys):
+    assert main(["solve", str(_harbour_file(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Harbour Sport Park: joint, optimal, value 114")
+    assert "accepted" in out
+
+
+def test_cli_no_agreement_exits_1(tmp_path, capsys):
+    path = tmp_path / "stuck.yaml"
+    path.write_text("parties: {A: 5, B: 5}\nissues: {i: [x, y]}\n"
+                    "scores: {A: {i: [6, 0]}, B: {i: [0, 6]}}\n")
+    assert main(["solve", str(path), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "no_agreement"
+
+
+def test_cli_demo(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for name in ("joint", "egalitarian", "ks", "leximin", "nash"):
+        assert name in out
+
+
+def test_cli_demo_json(capsys):
+    assert main(["demo", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"joint", "egalitarian", "ks", "leximin", "nash"}
+
+
+def test_console_script_has_no_banner(tmp_path):
+    """highspy prints a banner on first use; the JSON output must stay clean."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "mutualgains.cli", "solve", "--json",
+                          str(_harbour_file(tmp_path))], capture_output=True, text=True,
+                         check=True)
+    assert json.loads(out.stdout)["status"] == "optimal"
+
+
+def _harbour_file(tmp_path):
+    from mutualgains import save_case
+
+    path = tmp_path / "harbour.yaml"
+    save_case(load_example("harbour"), path)
+    return path
