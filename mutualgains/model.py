@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mutualgains import dependencies as deps
+from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
 from mutualgains.tolerance import TOLERANCE
 
@@ -95,17 +97,21 @@ class Party:
     veto : bool, default False
         Whether the party must accept every agreement (matters under a
         k-of-n decision rule; under unanimity everyone must accept anyway).
+    cap : float, optional
+        A ceiling on the party's utility: ``min(cap, scores + bonuses)``
+        (GENIUS nonlinear profiles cap at 1). ``None``: no ceiling.
 
     Examples
     --------
     >>> Party("Port", batna=12.5, veto=True)
-    Party(name='Port', batna=12.5, weight=1, veto=True)
+    Party(name='Port', batna=12.5, weight=1, veto=True, cap=None)
     """
 
     name: str
     batna: Number = 0
     weight: Number = 1
     veto: bool = False
+    cap: Number | None = None
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
@@ -117,9 +123,11 @@ class Party:
             problems.append(Problem(f"{where}.weight", "must be non-negative", _show(weight)))
         if not isinstance(self.veto, bool):
             problems.append(Problem(f"{where}.veto", "must be true or false", _show(self.veto)))
+        cap = None if self.cap is None else _number(self.cap, f"{where}.cap", problems)
         _raise(problems)
         object.__setattr__(self, "batna", batna)
         object.__setattr__(self, "weight", weight)
+        object.__setattr__(self, "cap", cap)
 
 
 @dataclass(frozen=True)
@@ -248,6 +256,8 @@ class Case:
         A title for displays.
     description : str, default ""
         Free text.
+    requires, excludes, synergy, precedes : sequences, optional
+        Dependencies between options; see :mod:`mutualgains.dependencies`.
 
     Raises
     ------
@@ -270,6 +280,10 @@ class Case:
     margin: Number = field(default=0, kw_only=True)
     name: str = field(default="case", kw_only=True)
     description: str = field(default="", kw_only=True)
+    requires: tuple[Requires, ...] = field(default=(), kw_only=True)
+    excludes: tuple[Excludes, ...] = field(default=(), kw_only=True)
+    synergy: tuple[Synergy, ...] = field(default=(), kw_only=True)
+    precedes: tuple[Precedes, ...] = field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         problems = _case_problems(self)
@@ -390,12 +404,71 @@ class Case:
         return {i.name: i.options[k] for i, k in zip(self.issues, indices, strict=True)}
 
     def utilities(self, package: Package | Sequence[str]) -> dict[str, Number]:
-        """Each party's utility (sum of its scores) for ``package``."""
+        """Each party's utility: its scores plus synergy bonuses, capped at its ``cap``."""
         idx = self.package_indices(package)
-        return {
-            p: sum(self.scores[p][i.name][k] for i, k in zip(self.issues, idx, strict=True))
-            for p in self.party_names
-        }
+        out = {}
+        for party in self.parties:
+            p = party.name
+            u = sum(self.scores[p][i.name][k] for i, k in zip(self.issues, idx, strict=True))
+            for s, masks in zip(self.synergy, self._conditions, strict=True):
+                if p in s.bonus and all(mask[idx[i]] for i, mask in masks):
+                    u += s.bonus[p]
+            out[p] = u if party.cap is None else min(u, party.cap)
+        return out
+
+    def utility_vector(self, choice: Sequence[int]) -> np.ndarray:
+        """Utilities as a float array in party order, for option positions ``choice``."""
+        offs = self.option_offsets
+        u = self.score_matrix[:, [offs[k] + c for k, c in enumerate(choice)]].sum(axis=1)
+        for masks, bonus in self._synergy_table:
+            if all(mask[choice[i]] for i, mask in masks):
+                u = u + bonus
+        return np.minimum(u, self.caps)
+
+    def violations(self, package: Package | Sequence[str]) -> list[str]:
+        """The ``requires`` and ``excludes`` relations that ``package`` breaks."""
+        return deps.violations(self, self.package_indices(package))
+
+    def dependency_graph(self):
+        """Options and their dependencies as a ``networkx`` graph.
+
+        See :func:`mutualgains.dependencies.dependency_graph`.
+        """
+        return deps.dependency_graph(self)
+
+    @property
+    def has_dependencies(self) -> bool:
+        """Whether the case has any requires, excludes or synergy relation."""
+        return bool(self.requires or self.excludes or self.synergy)
+
+    def ruled_out(self) -> dict[tuple[str, str], str]:
+        """Options no package can contain because of the dependencies, with the reason.
+
+        See :func:`mutualgains.dependencies.ruled_out`.
+        """
+        return deps.ruled_out(self)
+
+    @cached_property
+    def _conditions(self) -> tuple[list, ...]:
+        return tuple(deps.condition_masks(self.issues, s.when) for s in self.synergy)
+
+    @cached_property
+    def _synergy_table(self) -> list[tuple[list, np.ndarray]]:
+        index = {p: k for k, p in enumerate(self.party_names)}
+        table = []
+        for s, masks in zip(self.synergy, self._conditions, strict=True):
+            bonus = np.zeros(len(self.parties))
+            for p, v in s.bonus.items():
+                bonus[index[p]] = v
+            table.append((masks, bonus))
+        return table
+
+    @cached_property
+    def caps(self) -> np.ndarray:
+        """Utility ceilings in party order (``inf`` where there is none)."""
+        out = np.array([np.inf if p.cap is None else float(p.cap) for p in self.parties])
+        out.flags.writeable = False
+        return out
 
     def gains(self, package: Package | Sequence[str]) -> dict[str, float]:
         """Each party's gain: utility minus BATNA."""
@@ -408,7 +481,9 @@ class Case:
         }
 
     def passes(self, package: Package | Sequence[str]) -> bool:
-        """Whether ``package`` passes the decision rule."""
+        """Whether ``package`` respects the dependencies and passes the decision rule."""
+        if self.violations(package):
+            return False
         acc = self.accepts(package)
         return sum(acc.values()) >= self.min_parties and all(acc[p] for p in self.veto_parties)
 
@@ -555,11 +630,21 @@ def _case_problems(case: Case) -> list[Problem]:
 
     scores = _normalise_scores(case.scores, names, issues, problems)
 
+    relations = {}
+    for key, kind in (("requires", Requires), ("excludes", Excludes), ("synergy", Synergy),
+                      ("precedes", Precedes)):
+        relations[key] = _as_tuple(getattr(case, key), key, kind, problems)
+        setf(case, key, relations[key])
+
     setf(case, "parties", parties)
     setf(case, "issues", issues)
     setf(case, "decision_rule", rule)
     setf(case, "margin", margin if margin is not None else 0)
     setf(case, "scores", scores)
+    if not problems:
+        problems += deps.reference_problems(case)
+    if not problems:
+        problems += deps.precedence_problems(case) + deps.contradiction_problems(case)
     return problems
 
 

@@ -57,6 +57,8 @@ class PackageProgram:
         for p in range(len(case.parties)):
             nz = np.flatnonzero(scores[p])
             self._terms.append(([x[j] for j in nz], scores[p, nz].tolist()))
+        self._add_dependencies()
+        self._add_caps()
         self._add_acceptance()
 
     # ----------------------------------------------------------------- pieces
@@ -67,11 +69,81 @@ class PackageProgram:
         return list(idx), list(coef)
 
     def utility_bounds(self, p: int) -> tuple[float, float]:
-        """Lowest and highest utility party ``p`` can have in any package."""
+        """Bounds on party ``p``'s utility over all packages (not always attained)."""
         scores = self.case.score_matrix[p]
         offs = self.case.option_offsets
         blocks = [scores[offs[k]:offs[k + 1]] for k in range(len(self.case.issues))]
-        return float(sum(b.min() for b in blocks)), float(sum(b.max() for b in blocks))
+        low = float(sum(b.min() for b in blocks))
+        high = float(sum(b.max() for b in blocks))
+        for _, bonus in self.case._synergy_table:
+            low += min(0.0, bonus[p])
+            high += max(0.0, bonus[p])
+        cap = float(self.case.caps[p])
+        return min(low, cap), min(high, cap)
+
+    def combined_terms(self, weights: np.ndarray) -> tuple[list[int], list[float]]:
+        """Variable indices and coefficients of ``sum_p weights[p] * U_p``."""
+        case = self.case
+        if not case.synergy and not np.isfinite(case.caps).any():
+            combined = weights @ case.score_matrix
+            nz = np.flatnonzero(combined)
+            return [self.x[j] for j in nz], combined[nz].tolist()
+        total: dict[int, float] = {}
+        for p, w in enumerate(weights):
+            if w:
+                for j, c in zip(*self._terms[p], strict=True):
+                    total[j] = total.get(j, 0.0) + w * c
+        items = [(j, c) for j, c in total.items() if c]
+        return [j for j, _ in items], [c for _, c in items]
+
+    def _add_dependencies(self) -> None:
+        """Requires, excludes and synergy rows (design §5)."""
+        case = self.case
+        offs = case.option_offsets
+        position = {i.name: k for k, i in enumerate(case.issues)}
+
+        def var(ref: tuple[str, str]) -> int:
+            k = position[ref[0]]
+            return self.x[offs[k] + case.issues[k].options.index(ref[1])]
+
+        def indicator(issue: str, options) -> tuple[list[int], list[float]]:
+            idx = [var((issue, o)) for o in options]
+            return idx, [1.0] * len(idx)
+
+        rows = []
+        for r in case.requires:  # x_a <= sum of the allowed options, per needed issue
+            for issue, options in r.needs.items():
+                idx, coef = indicator(issue, options)
+                rows.append(([var(r.option), *idx], [1.0, *(-c for c in coef)], "<=", 0.0))
+        for e in case.excludes:
+            rows.append(([var(e.a), var(e.b)], [1.0, 1.0], "<=", 1.0))
+        if case.synergy:
+            z = self.model.add_variables(len(case.synergy), lb=0.0, ub=1.0)
+            for s, zs, (_, bonus) in zip(case.synergy, z, case._synergy_table, strict=True):
+                conds = [indicator(i, o) for i, o in s.when.items()]
+                if (bonus > 0).any():  # z <= each condition
+                    rows += [([zs, *idx], [1.0, *(-c for c in coef)], "<=", 0.0)
+                             for idx, coef in conds]
+                if (bonus < 0).any():  # z >= sum of conditions - (m - 1)
+                    idx = [j for i, _ in conds for j in i]
+                    rows.append(([zs, *idx], [1.0, *([-1.0] * len(idx))], ">=",
+                                 1.0 - len(conds)))
+                for p in np.flatnonzero(bonus):
+                    self._terms[p][0].append(zs)
+                    self._terms[p][1].append(float(bonus[p]))
+        self.model.add_rows(rows)
+
+    def _add_caps(self) -> None:
+        """A capped party's utility becomes ``u_p <= cap``, ``u_p <= scores + bonuses``."""
+        caps = self.case.caps
+        capped = [p for p in range(len(caps)) if np.isfinite(caps[p])]
+        rows = []
+        for p in capped:
+            (u,) = self.model.add_variables(1, lb=None, ub=float(caps[p]))
+            idx, coef = self._terms[p]
+            rows.append(([u, *idx], [1.0, *(-c for c in coef)], "<=", 0.0))
+            self._terms[p] = ([u], [1.0])
+        self.model.add_rows(rows)
 
     def thresholds(self) -> np.ndarray:
         """Each party's acceptance threshold (BATNA plus margin)."""

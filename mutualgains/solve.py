@@ -161,12 +161,7 @@ class _Run:
     # ---- exact evaluation of a package (never the solver's numbers)
 
     def gains(self, choice: tuple[int, ...]) -> np.ndarray:
-        return self.utilities(choice) - self.case.batnas
-
-    def utilities(self, choice: tuple[int, ...]) -> np.ndarray:
-        offs = self.case.option_offsets
-        cols = [offs[k] + c for k, c in enumerate(choice)]
-        return self.case.score_matrix[:, cols].sum(axis=1)
+        return self.case.utility_vector(choice) - self.case.batnas
 
     # ---- rows in terms of gains
 
@@ -178,11 +173,8 @@ class _Run:
         return idx, coef, sense, rhs + float(self.case.batnas[p])
 
     def set_joint_objective(self, weights: np.ndarray) -> None:
-        combined = weights @ self.case.score_matrix
-        nz = np.flatnonzero(combined)
-        x = self.program.x
-        self.model.set_objective([x[j] for j in nz], combined[nz].tolist(),
-                                 constant=-float(weights @ self.case.batnas))
+        idx, coef = self.program.combined_terms(weights)
+        self.model.set_objective(idx, coef, constant=-float(weights @ self.case.batnas))
 
     def result(self, objective: str, out: MipOutcome | None, choice: tuple[int, ...] | None,
                value: float | None, *, proven: bool, gap: float | None = None,

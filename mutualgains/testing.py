@@ -1,9 +1,10 @@
 """A brute-force oracle: enumerate every package of a small case.
 
 The oracle reads the case's raw data (parties, issues, the ``scores`` mapping,
-the decision rule) and computes everything itself; it never imports the solver,
-the program or the case's own evaluation helpers, so a bug there cannot hide in
-both. Use it to check mutualgains, or any other tool, on small cases.
+the decision rule, requires, excludes, synergy bonuses, utility caps) and
+computes everything itself; it never imports the solver, the program or the
+case's own evaluation helpers, so a bug there cannot hide in both. Use it to
+check mutualgains, or any other tool, on small cases.
 
 Objective values follow :mod:`mutualgains.solve`:
 
@@ -27,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any
 
@@ -56,8 +56,10 @@ class BruteForce:
         Option position per issue, in lexicographic order.
     utilities, gains : ndarray, shape (n_packages, n_parties)
     accepts : ndarray of bool, shape (n_packages, n_parties)
+    feasible : ndarray of bool, shape (n_packages,)
+        Whether the package respects every ``requires`` and ``excludes``.
     passes : ndarray of bool, shape (n_packages,)
-        Whether the package passes the decision rule.
+        Whether the package is feasible and passes the decision rule.
     """
 
     def __init__(self, case: Any, *, max_packages: int = 1_000_000):
@@ -68,8 +70,8 @@ class BruteForce:
         self.case = case
         self.party_names = [p.name for p in case.parties]
         self.n_packages = total
-        self.choices = np.array(list(itertools.product(*(range(s) for s in sizes))),
-                                dtype=int).reshape(total, len(sizes))
+        self.choices = np.stack(np.unravel_index(np.arange(total), sizes), axis=1).reshape(
+            total, len(sizes)) if sizes else np.zeros((1, 0), dtype=int)
         n = len(case.parties)
         self.utilities = np.zeros((total, n))
         for p, party in enumerate(case.parties):
@@ -77,6 +79,19 @@ class BruteForce:
             for k, issue in enumerate(case.issues):
                 values = np.array([float(v) for v in row.get(issue.name, [0] * sizes[k])])
                 self.utilities[:, p] += values[self.choices[:, k]]
+        self.feasible = np.ones(total, dtype=bool)
+        for r in getattr(case, "requires", ()):
+            chosen = self._holds({r.option[0]: (r.option[1],)})
+            self.feasible &= ~chosen | self._holds(r.needs)
+        for e in getattr(case, "excludes", ()):
+            self.feasible &= ~(self._holds({e.a[0]: (e.a[1],)}) & self._holds({e.b[0]: (e.b[1],)}))
+        for s in getattr(case, "synergy", ()):
+            holds = self._holds(s.when)
+            for p, name in enumerate(self.party_names):
+                self.utilities[:, p] += float(s.bonus.get(name, 0)) * holds
+        for p, party in enumerate(case.parties):
+            if getattr(party, "cap", None) is not None:
+                self.utilities[:, p] = np.minimum(self.utilities[:, p], float(party.cap))
         self.batnas = np.array([float(p.batna) for p in case.parties])
         self.weights = np.array([float(p.weight) for p in case.parties])
         self.gains = self.utilities - self.batnas
@@ -90,6 +105,16 @@ class BruteForce:
             cols = [p for p, name in enumerate(self.party_names) if name in veto]
             self.passes = (self.accepts.sum(axis=1) >= rule.min_parties) & self.accepts[
                 :, cols].all(axis=1)
+        self.passes &= self.feasible
+
+    def _holds(self, condition) -> np.ndarray:
+        """Packages in which, on every issue named, one of the listed options is chosen."""
+        out = np.ones(self.n_packages, dtype=bool)
+        for k, issue in enumerate(self.case.issues):
+            if issue.name in condition:
+                allowed = [j for j, o in enumerate(issue.options) if o in condition[issue.name]]
+                out &= np.isin(self.choices[:, k], allowed)
+        return out
 
     # ----------------------------------------------------------- objectives
 

@@ -91,8 +91,8 @@ def test_unknown_top_level_and_party_keys():
     d["parties"]["A"]["bat"] = 3
     assert problems(d) == [
         "isues: unknown key (known: name, description, parties, issues, scores, decision_rule, "
-        "margin)",
-        "parties.A.bat: unknown key (known: batna, weight, veto)",
+        "margin, requires, excludes, synergy, precedes)",
+        "parties.A.bat: unknown key (known: batna, weight, veto, cap)",
     ]
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Party, _show
 
@@ -34,10 +35,14 @@ CASE_KEYS: dict[str, str] = {
     "scores": "party -> issue -> {option: points} or [points in option order]",
     "decision_rule": "{min_parties: k, veto: [party, ...]}; default: every party must accept",
     "margin": "a party accepts when its utility is at least BATNA + margin (default 0)",
+    "requires": "list of {option: {issue: option}, needs: {issue: option or [options]}}",
+    "excludes": "list of [{issue: option}, {issue: option}]: not both",
+    "synergy": "list of {when: {issue: option or [options]}, bonus: {party: points}, name}",
+    "precedes": "list of [{issue: option}, {issue: option}]: the first before the second",
 }
 """Top-level keys of a case file and what they hold."""
 
-PARTY_KEYS = ("batna", "weight", "veto")
+PARTY_KEYS = ("batna", "weight", "veto", "cap")
 RULE_KEYS = ("min_parties", "veto")
 
 
@@ -65,7 +70,8 @@ def case_from_dict(data: Any) -> Case:
     Traceback (most recent call last):
     ...
     mutualgains.errors.CaseError: 1 problem in the case:
-      isues: unknown key (known: name, description, parties, issues, scores, decision_rule, margin)
+      isues: unknown key (known: name, description, parties, issues, scores, decision_rule,
+      margin, requires, excludes, synergy, precedes)
     """
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
@@ -77,7 +83,7 @@ def case_from_dict(data: Any) -> Case:
     parties = _parties(data.get("parties"), problems)
     issues = _issues(data.get("issues"), problems)
     rule = _rule(data.get("decision_rule"), problems)
-    kwargs: dict[str, Any] = {"decision_rule": rule}
+    kwargs: dict[str, Any] = {"decision_rule": rule, **_relations(data, problems)}
     for key in ("margin", "name", "description"):
         if data.get(key) is not None:
             kwargs[key] = data[key]
@@ -144,6 +150,53 @@ def _issues(raw: Any, problems: list[Problem]) -> list[Issue]:
     return out
 
 
+def _relations(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, list]:
+    """The dependency lists (requires, excludes, synergy, precedes) of a case file."""
+    out: dict[str, list] = {}
+
+    def items(key: str) -> list:
+        raw = data.get(key)
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            problems.append(Problem(key, "must be a list", _show(raw)))
+            return []
+        return raw
+
+    def build(key: str, k: int, make) -> None:
+        try:
+            out.setdefault(key, []).append(make())
+        except CaseError as err:
+            problems.extend(Problem(p.where.replace(key, f"{key}[{k}]", 1), p.rule, p.got)
+                            for p in err.problems)
+        except (TypeError, KeyError, ValueError):
+            problems.append(Problem(f"{key}[{k}]", "has the wrong shape (see the case format)",
+                                    _show(item)))
+
+    for k, item in enumerate(items("requires")):
+        if not isinstance(item, Mapping) or set(item) != {"option", "needs"}:
+            problems.append(Problem(f"requires[{k}]", "must be {option: {issue: option}, "
+                                    "needs: {issue: option or [options]}}", _show(item)))
+            continue
+        build("requires", k, lambda item=item: Requires(item["option"], item["needs"]))
+    for key, kind in (("excludes", Excludes), ("precedes", Precedes)):
+        for k, item in enumerate(items(key)):
+            if not isinstance(item, list | tuple) or len(item) != 2:
+                problems.append(Problem(f"{key}[{k}]", "must be a pair "
+                                        "[{issue: option}, {issue: option}]", _show(item)))
+                continue
+            build(key, k, lambda item=item, kind=kind: kind(item[0], item[1]))
+    for k, item in enumerate(items("synergy")):
+        if not isinstance(item, Mapping) or not {"when", "bonus"} <= set(item) or not set(
+                item) <= {"when", "bonus", "name"}:
+            problems.append(Problem(f"synergy[{k}]", "must be {when: {issue: option or "
+                                    "[options]}, bonus: {party: points}, name}", _show(item)))
+            continue
+        build("synergy", k, lambda item=item: Synergy(item["when"], item["bonus"],
+                                                      item.get("name", "")))
+    return out
+
+
 def _rule(raw: Any, problems: list[Problem]) -> DecisionRule:
     if raw is None:
         return DecisionRule()
@@ -184,7 +237,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     if case.description:
         out["description"] = case.description
     out["parties"] = {
-        p.name: {"batna": p.batna, **({"weight": p.weight} if p.weight != 1 else {})}
+        p.name: {"batna": p.batna, **({"weight": p.weight} if p.weight != 1 else {}),
+                 **({"cap": p.cap} if p.cap is not None else {})}
         for p in case.parties
     }
     out["issues"] = {i.name: list(i.options) for i in case.issues}
@@ -208,7 +262,25 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         out["decision_rule"] = rule
     if case.margin != 0:
         out["margin"] = case.margin
+    if case.requires:
+        out["requires"] = [{"option": _option(r.option), "needs": _cond(r.needs)}
+                           for r in case.requires]
+    if case.excludes:
+        out["excludes"] = [[_option(e.a), _option(e.b)] for e in case.excludes]
+    if case.synergy:
+        out["synergy"] = [{"when": _cond(s.when), "bonus": dict(s.bonus),
+                           **({"name": s.name} if s.name else {})} for s in case.synergy]
+    if case.precedes:
+        out["precedes"] = [[_option(p.before), _option(p.after)] for p in case.precedes]
     return out
+
+
+def _option(ref: tuple[str, str]) -> dict[str, str]:
+    return {ref[0]: ref[1]}
+
+
+def _cond(cond: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    return {i: (o[0] if len(o) == 1 else list(o)) for i, o in cond.items()}
 
 
 # ---------------------------------------------------------------------- files
