@@ -8,10 +8,12 @@ Examples
 'optimal'
 """
 
+from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
 from mutualgains.examples import load_example
 from mutualgains.io.casefile import load_case, save_case
 from mutualgains.io.scorable import read_scorable, read_scorable_deal
+from mutualgains.logrolling import concessions, trades
 from mutualgains.model import Case, DecisionRule, Issue, Party
 from mutualgains.results import SolveResult, Status
 from mutualgains.solve import OBJECTIVES, solve
@@ -25,18 +27,24 @@ __all__ = [
     "Case",
     "CaseError",
     "DecisionRule",
+    "Excludes",
     "Issue",
     "MutualGainsError",
     "Party",
+    "Precedes",
     "Problem",
+    "Requires",
     "SolveResult",
     "SolverError",
     "Status",
+    "Synergy",
     "UsageError",
+    "concessions",
     "load_case",
     "load_example",
     "read_scorable",
     "read_scorable_deal",
     "save_case",
     "solve",
+    "trades",
 ]

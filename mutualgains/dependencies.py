@@ -406,7 +406,7 @@ def contradiction_problems(case: Case) -> list[Problem]:
     if out and not problems:
         text = "; ".join(f"{option_label(r)} ({why})" for r, why in out.items())
         warnings.warn(f"options that no package can contain: {text}", DependencyWarning,
-                      stacklevel=4)
+                      stacklevel=5)
     return problems
 
 

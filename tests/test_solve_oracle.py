@@ -14,6 +14,9 @@ from mutualgains.tolerance import TOLERANCE, close
 
 from .strategies import small_cases
 
+# random dependencies often rule out single options: that warning is expected here
+pytestmark = pytest.mark.filterwarnings("ignore::mutualgains.dependencies.DependencyWarning")
+
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -50,6 +53,16 @@ def check_against_oracle(case, objective, solver="highs"):
 @given(case=small_cases())
 def test_solver_matches_oracle(objective, case):
     check_against_oracle(case, objective)
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@SETTINGS
+@given(case=small_cases(dependencies=True, caps=True))
+def test_solver_matches_oracle_with_dependencies_and_caps(objective, case):
+    check_against_oracle(case, objective)
+    result = solve(case, objective)
+    if result.package is not None:
+        assert case.violations(result.package) == []
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)

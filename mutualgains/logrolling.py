@@ -1,0 +1,139 @@
+"""Logrolling: who conceded what in a package, and which trades made it better for both.
+
+A party *concedes* on an issue when, the rest of the package kept, another
+option of that issue would give it more. Two parties *trade* when each concedes
+on one issue and both are better off than if each had had its own way on the
+issue it conceded (the other issues kept). Utilities are evaluated in full, so
+synergies and caps count.
+
+Examples
+--------
+>>> from mutualgains import Case, Issue, Party
+>>> case = Case([Party("Port"), Party("City")],
+...             [Issue("dredging", ["none", "deep"]), Issue("park", ["none", "large"])],
+...             {"Port": {"dredging": [0, 10], "park": [3, 0]},
+...              "City": {"dredging": [2, 0], "park": [0, 9]}})
+>>> deal = {"dredging": "deep", "park": "large"}
+>>> concessions(case, deal)[["issue", "party", "best_option", "gave_up"]]
+      issue party best_option  gave_up
+0  dredging  Port        deep        0
+1  dredging  City        none        2
+2      park  Port        none        3
+3      park  City       large        0
+>>> trades(case, deal)[["party", "conceded", "other", "other_conceded", "gain", "other_gain"]]
+  party conceded other other_conceded  gain  other_gain
+0  Port     park  City       dredging     7           7
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mutualgains.model import Case
+from mutualgains.tolerance import TOLERANCE
+
+__all__ = ["concessions", "trades"]
+
+_CONCESSION_COLUMNS = ["issue", "party", "option", "score", "best_option", "best_score",
+                       "gave_up", "won"]
+_TRADE_COLUMNS = ["party", "conceded", "other", "other_conceded", "gain", "other_gain",
+                  "counterfactual_feasible"]
+
+
+def _tidy(value: float) -> float | int:
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _alternatives(case: Case, choice: tuple[int, ...]) -> list[np.ndarray]:
+    """Per issue: utilities (options x parties) when only that issue changes."""
+    out = []
+    for k, issue in enumerate(case.issues):
+        rows = []
+        for c in range(len(issue.options)):
+            alt = list(choice)
+            alt[k] = c
+            rows.append(case.utility_vector(alt))
+        out.append(np.array(rows))
+    return out
+
+
+def concessions(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:
+    """Per issue and party: the chosen option against the party's own best on that issue.
+
+    Parameters
+    ----------
+    case : Case
+    package : mapping or sequence
+        ``issue -> option`` (or option names in issue order).
+
+    Returns
+    -------
+    DataFrame
+        One row per issue and party: ``issue, party, option`` (chosen), ``score``
+        (the party's utility for the package), ``best_option`` and ``best_score``
+        (its utility had it chosen the option of this issue, the rest kept),
+        ``gave_up`` (the difference, >= 0) and ``won`` (utility above the worst
+        option of this issue, >= 0).
+    """
+    choice = case.package_indices(package)
+    base = case.utility_vector(choice)
+    rows = []
+    for k, (issue, table) in enumerate(zip(case.issues, _alternatives(case, choice),
+                                           strict=True)):
+        for p, party in enumerate(case.party_names):
+            best = int(np.argmax(table[:, p]))
+            if table[choice[k], p] >= table[best, p] - TOLERANCE:
+                best = choice[k]  # ties: the chosen option is (one of) the best
+            rows.append([issue.name, party, issue.options[choice[k]], _tidy(base[p]),
+                         issue.options[best], _tidy(table[best, p]),
+                         _tidy(table[best, p] - base[p]), _tidy(base[p] - table[:, p].min())])
+    return pd.DataFrame(rows, columns=_CONCESSION_COLUMNS)
+
+
+def trades(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:
+    """The mutually beneficial trades in ``package``: one row per pair of concessions.
+
+    For parties ``a`` and ``b`` conceding on issues ``i`` and ``j``, the
+    counterfactual sets ``i`` to ``a``'s best option and ``j`` to ``b``'s best
+    option (everything else kept). The pair is a trade when both are strictly
+    better off in the package than in the counterfactual.
+
+    Returns
+    -------
+    DataFrame
+        ``party, conceded`` (issue), ``other, other_conceded``, ``gain`` and
+        ``other_gain`` (each party's utility in the package minus in the
+        counterfactual, both > 0), ``counterfactual_feasible`` (whether the
+        counterfactual respects the requires/excludes relations), sorted by the
+        smaller of the two gains, largest first.
+    """
+    choice = case.package_indices(package)
+    table = concessions(case, package)
+    names = list(case.party_names)
+    base = case.utility_vector(choice)
+    conceded = table[table["gave_up"] > TOLERANCE]
+    rows = []
+    for a in conceded.itertuples():
+        for b in conceded.itertuples():
+            if names.index(a.party) >= names.index(b.party) or a.issue == b.issue:
+                continue
+            alt = list(choice)
+            alt[case.issue_names.index(a.issue)] = case.issue(a.issue).index(a.best_option)
+            alt[case.issue_names.index(b.issue)] = case.issue(b.issue).index(b.best_option)
+            u = case.utility_vector(alt)
+            pa, pb = names.index(a.party), names.index(b.party)
+            gain_a, gain_b = base[pa] - u[pa], base[pb] - u[pb]
+            if gain_a > TOLERANCE and gain_b > TOLERANCE:
+                feasible = not case.violations(case.package_from_indices(alt))
+                rows.append([a.party, a.issue, b.party, b.issue, _tidy(gain_a), _tidy(gain_b),
+                             feasible])
+    out = pd.DataFrame(rows, columns=_TRADE_COLUMNS)
+    if len(out):
+        order = np.minimum(out["gain"], out["other_gain"]).sort_values(ascending=False,
+                                                                        kind="stable").index
+        out = out.loc[order].reset_index(drop=True)
+    return out
