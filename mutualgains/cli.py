@@ -89,7 +89,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Examples
+    --------
+    >>> main(["solve", "missing.yaml"])
+    2
+    """
     args = _parser().parse_args(argv)
     try:
         return {"solve": _solve, "demo": _demo}[args.command](args)

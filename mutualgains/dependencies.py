@@ -323,10 +323,15 @@ def ruled_out(case: Case) -> dict[OptionRef, str]:
 
     Examples
     --------
+    >>> import warnings
     >>> from mutualgains import Case, Issue, Party
-    >>> case = Case([Party("A")], [Issue("t", ["out", "in"]), Issue("p", ["no", "yes"])], {},
-    ...             requires=[Requires({"t": "in"}, {"p": "yes"})],
-    ...             excludes=[Excludes({"t": "in"}, {"p": "yes"})])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     case = Case([Party("A")], [Issue("t", ["out", "in"]), Issue("p", ["no", "yes"])],
+    ...                 {}, requires=[Requires({"t": "in"}, {"p": "yes"})],
+    ...                 excludes=[Excludes({"t": "in"}, {"p": "yes"})])
+    >>> caught[0].category.__name__
+    'DependencyWarning'
     >>> ruled_out(case)
     {('t', 'in'): 't=in requires p=yes, but t=in excludes p=yes'}
     """

@@ -78,7 +78,15 @@ def _headline(result: SolveResult) -> str:
 
 
 def result_text(result: SolveResult) -> str:
-    """A readable report: headline, the package, and per party score, BATNA, gain, accepted."""
+    """A readable report: headline, the package, and per party score, BATNA, gain, accepted.
+
+    Examples
+    --------
+    >>> from mutualgains import solve
+    >>> from mutualgains.examples import load_example
+    >>> print(result_text(solve(load_example("harbour"))).splitlines()[3])
+    infrastructure  water and land
+    """
     lines = [_headline(result)]
     if result.message:
         lines.append(f"note: {result.message}")
@@ -102,7 +110,15 @@ def _html_table(header: list[str], rows: list[list[object]]) -> str:
 
 
 def result_html(result: SolveResult) -> str:
-    """Compact HTML for notebooks."""
+    """Compact HTML for notebooks.
+
+    Examples
+    --------
+    >>> from mutualgains import solve
+    >>> from mutualgains.examples import load_example
+    >>> result_html(solve(load_example("harbour"))).count("<table>")
+    2
+    """
     parts = [f"<p><b>{html.escape(_headline(result))}</b></p>"]
     if result.message:
         parts.append(f"<p><i>{html.escape(result.message)}</i></p>")
@@ -115,7 +131,14 @@ def result_html(result: SolveResult) -> str:
 
 
 def case_html(case: Case) -> str:
-    """Compact HTML for a case: parties with BATNAs and the issues with options."""
+    """Compact HTML for a case: parties with BATNAs and the issues with options.
+
+    Examples
+    --------
+    >>> from mutualgains.examples import load_example
+    >>> case_html(load_example("harbour")).startswith("<div><p><b>&lt;Case")
+    True
+    """
     parties = _html_table(["party", "BATNA", "weight", "veto"],
                           [[p.name, p.batna, p.weight, p.veto] for p in case.parties])
     issues = _html_table(["issue", "options"],

@@ -78,6 +78,18 @@ def concessions(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.Da
         (its utility had it chosen the option of this issue, the rest kept),
         ``gave_up`` (the difference, >= 0) and ``won`` (utility above the worst
         option of this issue, >= 0).
+
+    Examples
+    --------
+    >>> from mutualgains import solve
+    >>> from mutualgains.examples import load_example
+    >>> case = load_example("harbour")
+    >>> table = concessions(case, solve(case).package)
+    >>> table.loc[table["gave_up"] > 0, ["issue", "party", "best_option", "gave_up"]].head(3)
+                issue                 party best_option  gave_up
+    0  infrastructure                  Port       water        8
+    2  infrastructure  Environmental League        land       20
+    4  infrastructure       Neighbour Towns        land        5
     """
     choice = case.package_indices(package)
     base = case.utility_vector(choice)
@@ -110,6 +122,17 @@ def trades(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFra
         counterfactual, both > 0), ``counterfactual_feasible`` (whether the
         counterfactual respects the requires/excludes relations), sorted by the
         smaller of the two gains, largest first.
+
+    Examples
+    --------
+    >>> from mutualgains import solve
+    >>> from mutualgains.examples import load_example
+    >>> case = load_example("harbour")
+    >>> columns = ["party", "conceded", "other", "other_conceded", "gain", "other_gain"]
+    >>> trades(case, solve(case).package)[columns].head(2)
+      party      conceded            other other_conceded  gain  other_gain
+    0  Port  compensation  Neighbour Towns           loan    29           8
+    1  City  compensation  Neighbour Towns           loan    18           8
     """
     choice = case.package_indices(package)
     table = concessions(case, package)

@@ -78,6 +78,19 @@ class SolveResult:
         Relative optimality gap: 0 when proven, ``None`` when unknown.
     message : str
         What else the caller should know (time limit hit, ties broken, ...).
+    details : mapping
+        Objective-specific extras: ``ideal_gains`` (ks), ``sorted_gains``
+        (leximin), ``log_nash`` and ``log_bound`` (nash).
+
+    Examples
+    --------
+    >>> from mutualgains import solve
+    >>> from mutualgains.examples import load_example
+    >>> result = solve(load_example("harbour"), "leximin")
+    >>> result.details["sorted_gains"]
+    (10, 14, 15, 16, 20)
+    >>> result.gains["Port"], result.accepted["Port"]
+    (14, True)
     """
 
     status: Status
