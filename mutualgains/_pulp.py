@@ -12,6 +12,7 @@ Examples
 >>> m = MipModel()
 >>> x = m.add_variables(2, binary=True)
 >>> m.add_rows([([x[0], x[1]], [1, 1], "<=", 1)])
+[0]
 >>> m.set_objective([x[0], x[1]], [2, 3])
 >>> out = m.solve()
 >>> out.status.value, out.objective, out.values.round().tolist()
@@ -166,7 +167,7 @@ class MipModel:
     def __init__(self, name: str = "mutualgains", *, maximize: bool = True):
         self._prob = pulp.LpProblem(name, pulp.LpMaximize if maximize else pulp.LpMinimize)
         self._vars: list = []
-        self._n_rows = 0
+        self._rows: list = []
         self.build_seconds = 0.0
 
     @property
@@ -177,7 +178,7 @@ class MipModel:
     @property
     def n_rows(self) -> int:
         """Number of rows added so far."""
-        return self._n_rows
+        return len(self._rows)
 
     def add_variables(
         self, n: int, *, lb: float | None = 0.0, ub: float | None = None, binary: bool = False
@@ -198,20 +199,27 @@ class MipModel:
         var = self._vars[index]
         var.lowBound, var.upBound = lb, ub
 
-    def add_rows(self, rows: Iterable[tuple[Sequence[int], Sequence[float], str, float]]) -> None:
-        """Add rows ``sum(coef * var) <sense> rhs`` in bulk."""
+    def add_rows(
+        self, rows: Iterable[tuple[Sequence[int], Sequence[float], str, float]]
+    ) -> list[int]:
+        """Add rows ``sum(coef * var) <sense> rhs`` in bulk; return their indices."""
         t = time.perf_counter()
         v = self._vars
         block = {}
-        k = self._n_rows
+        start = k = len(self._rows)
         for indices, coefs, sense, rhs in rows:
             expr = pulp.LpAffineExpression([(v[j], c) for j, c in zip(indices, coefs, strict=True)])
             name = f"c{k}"
-            block[name] = pulp.LpConstraint(expr, _SENSES[sense], name, rhs)
+            row = block[name] = pulp.LpConstraint(expr, _SENSES[sense], name, rhs)
+            self._rows.append(row)
             k += 1
         self._prob.extend(block)
-        self._n_rows = k
         self.build_seconds += time.perf_counter() - t
+        return list(range(start, k))
+
+    def set_rhs(self, row: int, rhs: float) -> None:
+        """Change the right-hand side of row ``row`` (for sweeps and staged solves)."""
+        self._rows[row].changeRHS(rhs)
 
     def set_objective(self, indices: Sequence[int], coefs: Sequence[float],
                       constant: float = 0.0) -> None:

@@ -19,6 +19,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from mutualgains._pulp import MipModel, MipOutcome
@@ -34,6 +36,9 @@ class PackageProgram:
     ----------
     case : Case
         The case to compile.
+    acceptance : bool, default True
+        Add the decision rule's acceptance rows (off for post-settlement
+        improvement, where "no party worse off" replaces them).
 
     Attributes
     ----------
@@ -43,7 +48,7 @@ class PackageProgram:
         Variable index of each option, in flat option order.
     """
 
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, *, acceptance: bool = True):
         self.case = case
         self.model = model = MipModel("package")
         offsets = case.option_offsets
@@ -59,7 +64,8 @@ class PackageProgram:
             self._terms.append(([x[j] for j in nz], scores[p, nz].tolist()))
         self._add_dependencies()
         self._add_caps()
-        self._add_acceptance()
+        if acceptance:
+            self._add_acceptance()
 
     # ----------------------------------------------------------------- pieces
 
@@ -179,6 +185,18 @@ class PackageProgram:
     def solve(self, **options) -> MipOutcome:
         """Solve the model as it stands; ``options`` go to :meth:`MipModel.solve`."""
         return self.model.solve(**options)
+
+    def no_good(self, choice: Sequence[int], min_difference: int = 1):
+        """Row: differ from package ``choice`` in at least ``min_difference`` issues."""
+        offs = self.case.option_offsets
+        idx = [self.x[offs[k] + c] for k, c in enumerate(choice)]
+        return idx, [1.0] * len(idx), "<=", float(len(idx) - min_difference)
+
+    def changes(self, choice: Sequence[int]) -> tuple[list[int], list[float], float]:
+        """Terms and constant of "number of issues whose option differs from ``choice``"."""
+        offs = self.case.option_offsets
+        idx = [self.x[offs[k] + c] for k, c in enumerate(choice)]
+        return idx, [-1.0] * len(idx), float(len(idx))
 
     def choice(self, values: np.ndarray) -> tuple[int, ...]:
         """Option position per issue read from a solution vector."""

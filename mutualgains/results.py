@@ -68,6 +68,9 @@ class SolveResult:
         ``issue -> option``; ``None`` without a package.
     scores, gains, accepted : mapping
         Per party: utility, utility minus BATNA, and whether it accepts.
+    passes : bool or None
+        Whether ``package`` respects the dependencies and the decision rule
+        (``None`` without a package).
     batnas, veto : mapping
         Per party: BATNA and veto flag (copied from the case for display).
     solver : str
@@ -109,6 +112,7 @@ class SolveResult:
     case_name: str = ""
     message: str = ""
     details: Mapping[str, Any] = field(default_factory=dict)
+    passes: bool | None = None
 
     def __post_init__(self) -> None:
         for name in ("package", "scores", "gains", "accepted", "batnas", "veto", "weights",
@@ -188,6 +192,7 @@ class SolveResult:
             "scores": {p: num(v) for p, v in self.scores.items()},
             "gains": {p: num(v) for p, v in self.gains.items()},
             "accepted": dict(self.accepted),
+            "passes": self.passes,
             "solver": self.solver,
             "seconds": self.seconds,
             "gap": num(self.gap),

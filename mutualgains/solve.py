@@ -55,7 +55,7 @@ from mutualgains.program import PackageProgram
 from mutualgains.results import SolveResult, Status
 from mutualgains.tolerance import TOLERANCE
 
-__all__ = ["OBJECTIVES", "solve"]
+__all__ = ["OBJECTIVES", "solve", "solve_with"]
 
 OBJECTIVES: tuple[str, ...] = ("joint", "egalitarian", "ks", "leximin", "nash")
 """Names accepted by ``solve(case, objective=...)``."""
@@ -113,13 +113,45 @@ def solve(
     >>> all(result.accepted[p] for p in ("Port", "City"))
     True
     """
+    return solve_with(case, objective, solver=solver, time_limit=time_limit, gap=gap, msg=msg)
+
+
+def solve_with(
+    case: Case,
+    objective: str,
+    *,
+    setup: Callable[[PackageProgram], None] | None = None,
+    acceptance: bool = True,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 0.0,
+    msg: bool = False,
+) -> SolveResult:
+    """:func:`solve` on a program that ``setup`` may add rows to first (for analyses).
+
+    ``acceptance=False`` leaves out the decision rule's acceptance rows.
+
+    Examples
+    --------
+    >>> from mutualgains.examples import load_example
+    >>> case = load_example("harbour")
+    >>> first = solve(case)
+    >>> def other_than_first(program):
+    ...     program.model.add_rows([program.no_good(case.package_indices(first.package))])
+    >>> second = solve_with(case, "joint", setup=other_than_first)
+    >>> second.package != first.package, second.objective_value <= first.objective_value
+    (True, True)
+    """
     if not isinstance(case, Case):
         raise UsageError(f"case: must be a Case, got {type(case).__name__}")
     if objective not in _OBJECTIVES:
         raise UsageError(f"objective: unknown objective {objective!r} "
                          f"(known: {', '.join(OBJECTIVES)})")
     check_limits(time_limit, gap)
-    run = _Run(case, solver=solver, time_limit=time_limit, gap=gap, msg=msg)
+    run = _Run(case, solver=solver, time_limit=time_limit, gap=gap, msg=msg,
+               acceptance=acceptance)
+    if setup is not None:
+        setup(run.program)
     return _OBJECTIVES[objective](run)
 
 
@@ -130,12 +162,12 @@ class _Run:
     """One call of :func:`solve`: the program, the time budget and what happened."""
 
     def __init__(self, case: Case, *, solver: str, time_limit: float | None, gap: float,
-                 msg: bool):
+                 msg: bool, acceptance: bool = True):
         self.case = case
         self.options = {"solver": solver, "gap": gap, "msg": msg}
         self.time_limit = time_limit
         self.started = time.perf_counter()
-        self.program = PackageProgram(case)
+        self.program = PackageProgram(case, acceptance=acceptance)
         self.model = self.program.model
         self.seconds = 0.0
         self.solver_name = solver
@@ -212,6 +244,7 @@ class _Run:
             scores=utilities,
             gains=case.gains(package),
             accepted=case.accepts(package),
+            passes=case.passes(package),
             gap=0.0 if proven else gap,
             message="; ".join(self.notes),
             **base,
