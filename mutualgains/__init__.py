@@ -12,6 +12,7 @@ from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
 from mutualgains.examples import load_example
 from mutualgains.io.casefile import load_case, save_case
+from mutualgains.io.genius import read_genius
 from mutualgains.io.scorable import read_scorable, read_scorable_deal
 from mutualgains.logrolling import concessions, trades
 from mutualgains.model import Case, DecisionRule, Issue, Party
@@ -42,6 +43,7 @@ __all__ = [
     "concessions",
     "load_case",
     "load_example",
+    "read_genius",
     "read_scorable",
     "read_scorable_deal",
     "save_case",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -47,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("solve", help="find the best acceptable package of a case")
-    p.add_argument("case", help="a .yaml/.yml/.json case file or a scorable-game folder")
+    p.add_argument("case", help="a .yaml/.yml/.json case file, or a scorable-game or GENIUS "
+                                "domain folder")
     solver_options(p)
 
     p = sub.add_parser("demo", help="solve the built-in harbour example with every objective")
@@ -99,6 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"solve": _solve, "demo": _demo}[args.command](args)
+    except BrokenPipeError:  # output piped into a command that stopped reading (head)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter quiet at exit
+        return 0
     except CaseError as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)

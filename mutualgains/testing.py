@@ -165,7 +165,7 @@ class BruteForce:
         return float(self.values(objective)[rows[0]])
 
     def optimal_rows(self, objective: str) -> np.ndarray:
-        """Indices of every optimal package (within the tolerance)."""
+        """Indices of every optimal package (within the tolerance; relative for ``nash``)."""
         candidates = np.flatnonzero(self.passes)
         if not candidates.size:
             return candidates
@@ -178,7 +178,9 @@ class BruteForce:
             return candidates[keep]
         vals = self.values(objective)[candidates]
         top = vals.max()
-        return candidates[vals >= top - TOLERANCE * max(1.0, abs(top))]
+        # the Nash product is compared relatively (it can be tiny), the others absolutely
+        slack = TOLERANCE * (abs(top) if objective == "nash" else max(1.0, abs(top)))
+        return candidates[vals >= top - slack]
 
     def package(self, row: int) -> dict[str, str]:
         """The package ``issue -> option`` of enumeration row ``row``."""

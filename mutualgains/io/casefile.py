@@ -345,7 +345,7 @@ def load_case(path: str | Path) -> Case:
     ----------
     path : str or Path
         A ``.yaml``/``.yml``/``.json`` case file, or a folder holding a scorable
-        game (``config.txt`` and ``scores_files/``).
+        game (``config.txt`` and ``scores_files/``) or a GENIUS domain (XML).
 
     Raises
     ------
@@ -365,12 +365,16 @@ def load_case(path: str | Path) -> Case:
     if not path.exists():
         raise CaseError([Problem(str(path), "no such file or folder")])
     if path.is_dir():
+        from mutualgains.io.genius import is_genius, read_genius
         from mutualgains.io.scorable import is_scorable, read_scorable
 
         if is_scorable(path):
             return read_scorable(path)
-        raise CaseError([Problem(str(path), "folder is not a known case format "
-                                 "(a scorable game needs config.txt and scores_files/)")])
+        if is_genius(path):
+            return read_genius(path)
+        raise CaseError([Problem(str(path), "folder is not a known case format (a scorable "
+                                 "game needs config.txt and scores_files/; a GENIUS domain a "
+                                 "negotiation_template file and utility_space profiles)")])
     try:
         data = _read_text(path)
     except (OSError, UnicodeDecodeError) as err:
