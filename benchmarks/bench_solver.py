@@ -157,14 +157,16 @@ def make_instance(size: Size, *, seed: int = DEFAULT_SEED, fraction: float = 0.9
     scores = rng.integers(0, 101, size=(p, n, o))
     rows = np.arange(n)
     joint_best = scores[:, rows, scores.sum(axis=0).argmax(axis=1)].sum(axis=1)
-    for attempt in range(1, 101):
+    attempts = 0
+    while True:
+        attempts += 1
         weights = rng.dirichlet(np.full(p, 0.5))
         witness = np.einsum("p,pio->io", weights, scores).argmax(axis=1)
         batnas = np.floor(fraction * scores[:, rows, witness].sum(axis=1)).astype(int)
         accepted = joint_best >= batnas
-        if not _passes(size, accepted):
+        if not _passes(size, accepted) or attempts == 100:
             break
-    return Instance(size, scores, batnas, attempt, int((~accepted).sum()),
+    return Instance(size, scores, batnas, attempts, int((~accepted).sum()),
                     not _passes(size, accepted))
 
 
@@ -208,6 +210,15 @@ def _prob(program: PackageProgram):
     return getattr(program.model, "_prob", None)
 
 
+def _combined_terms(program: PackageProgram, weights: np.ndarray) -> tuple[list, list]:
+    """Terms of ``sum_p weights[p] * U_p``, through the library when it offers them."""
+    if hasattr(program, "combined_terms"):
+        return program.combined_terms(weights)
+    combined = weights @ program.case.score_matrix  # older library versions
+    nz = np.flatnonzero(combined)
+    return [program.x[j] for j in nz], combined[nz].tolist()
+
+
 def _relative_gap(value: float, bound: float) -> float:
     return max(0.0, bound - value) / max(1.0, abs(value))
 
@@ -222,11 +233,9 @@ def run_joint(inst: Instance, solver: str, time_limit: float) -> dict:
     program = PackageProgram(case)
     # as mutualgains.solve._Run.set_joint_objective
     weights = np.array([float(p.weight) for p in case.parties])
-    combined = weights @ case.score_matrix
-    nz = np.flatnonzero(combined)
+    idx, coef = _combined_terms(program, weights)
     constant = -float(weights @ case.batnas)
-    program.model.set_objective([program.x[j] for j in nz], combined[nz].tolist(),
-                                constant=constant)
+    program.model.set_objective(idx, coef, constant=constant)
     build_seconds = time.perf_counter() - t
 
     prob = _prob(program)
@@ -352,6 +361,8 @@ def _status(row: dict) -> str:
         return f"feasible, gap {_pct(row.get('gap'))}"
     if status == "error":
         return f"error ({row.get('error', '').split(':')[0]})"
+    if status == "time_limit":
+        return "time limit, no package"
     return status.replace("_", " ")
 
 
@@ -375,11 +386,19 @@ def _nash_cell(n: dict | None) -> tuple[str, str]:
         cell = "optimal"
     elif status == "feasible":
         cell = f"feasible, gap {_pct(n.get('gap'))}"
+        if _nash_bound_invalid(n):
+            cell += " (bound < incumbent!)"
     elif status == "error":
         cell = f"error ({n['error'].split(':')[0]})"
     else:
         cell = status.replace("_", " ")
     return _secs(n["seconds"]), cell
+
+
+def _nash_bound_invalid(n: dict) -> bool:
+    """Whether the reported log bound lies below the incumbent's log Nash (impossible)."""
+    lo, hi = n.get("log_nash"), n.get("log_bound")
+    return lo is not None and hi is not None and math.isfinite(hi) and hi < lo - 1e-6
 
 
 def table(results: list[dict]) -> str:
@@ -406,7 +425,7 @@ def table(results: list[dict]) -> str:
         nash_s, nash = _nash_cell(e.get("nash"))
         lines.append("| " + " | ".join([
             e["size"].split(":")[0], e["rule"], model,
-            f"{e['violated']} BATNAs" if e["binds"] else "NO",
+            f"yes ({e['violated']} of {e['size'].split('x')[0]})" if e["binds"] else "NO",
             f"{_secs(h['build_seconds'])} / {_secs(c['build_seconds'])}",
             _secs(h["solve_seconds"]), _status(h), _secs(c["solve_seconds"]), _status(c),
             " / ".join(shares), " / ".join(outside), ratio_cell, _agreement(h, c),
@@ -416,13 +435,30 @@ def table(results: list[dict]) -> str:
 
 
 def notes(results: list[dict]) -> list[str]:
-    """Things the table cannot show: library-reported gaps, errors, slow Case()."""
+    """What the table cannot show: shares overall, library-reported gaps, errors."""
     out = []
-    worst_case = max(results, key=lambda e: e["joint"]["highs"]["case_seconds"])
+    runs = [r for e in results for r in e["joint"].values() if "solve_seconds" in r]
+    share = {id(r): r["build_seconds"] / (r["build_seconds"] + r["solve_seconds"]) for r in runs}
+    if runs:
+        out.append(f"Build share of build + solve over all {len(runs)} joint runs: median "
+                   f"{_pct(float(np.median(list(share.values()))))}, "
+                   f"max {_pct(max(share.values()))}.")
+    big = [r for r in runs if r["build_seconds"] + r["solve_seconds"] >= 0.5
+           and r.get("engine_seconds") is not None]
+    if big:
+        outside = [(r["build_seconds"] + r["solve_seconds"] - r["engine_seconds"])
+                   / (r["build_seconds"] + r["solve_seconds"]) for r in big]
+        out.append(f"Over the {len(big)} joint runs taking 0.5 s or more: build share max "
+                   f"{_pct(max(share[id(r)] for r in big))}; everything outside the solver "
+                   f"engine (build + PuLP handing the model over and reading the answer back) "
+                   f"median {_pct(float(np.median(outside)))}, max {_pct(max(outside))}.")
+    worst = max(results, key=lambda e: e["joint"]["highs"]["case_seconds"])
     out.append(f"`Case(...)` construction (validation) took at most "
-               f"{_secs(worst_case['joint']['highs']['case_seconds'])} s ({worst_case['size']}); "
+               f"{_secs(worst['joint']['highs']['case_seconds'])} s ({worst['size']}); "
                "it is not counted in build.")
     for e in results:
+        if not e["binds"]:
+            out.append(f"{e['size']}: no witness within 100 draws made acceptance bind.")
         for solver, r in e["joint"].items():
             if r.get("status") == "feasible":
                 lib = r.get("library_gap")
@@ -431,22 +467,46 @@ def notes(results: list[dict]) -> list[str]:
                            f"(gap {_pct(r.get('gap'))}); the library's MipOutcome reported "
                            f"gap {_pct(lib) if lib is not None else 'None'}, bound "
                            f"{r.get('library_bound')}.")
-            if r.get("status") == "error":
-                out.append(f"{e['size']} {solver}: {r['error']}")
+            elif r.get("status") not in ("optimal", "feasible"):
+                out.append(f"{e['size']} {solver}: {r.get('status')} "
+                           f"{r.get('error', '')}".rstrip())
         n = e.get("nash")
         if n and n["status"] == "error":
-            out.append(f"{e['size']} nash: {n['error']}")
-        elif n and n["status"] not in ("optimal",):
-            out.append(f"{e['size']} nash: status {n['status']}, gap {n.get('gap')}, "
-                       f"log Nash {n.get('log_nash')}, log bound {n.get('log_bound')}; "
-                       f"message: {n.get('message')!r}")
+            out.append(f"{e['size']} Nash: `mutualgains.solve` raised {n['error']!r} after "
+                       f"{_secs(n['seconds'])} s.")
+        elif n and n["status"] != "optimal":
+            extra = (" The bound lies below the incumbent, so it is not a valid bound."
+                     if _nash_bound_invalid(n) else "")
+            out.append(f"{e['size']} Nash: {n['status']}, reported gap {n.get('gap')}, "
+                       f"log Nash {_num(n.get('log_nash'))}, log bound "
+                       f"{_num(n.get('log_bound'))}, message {n.get('message')!r}.{extra}")
     return out
+
+
+def _num(x: float | None) -> str:
+    return "None" if x is None else f"{x:.6g}"
 
 
 def environment() -> str:
     return (f"{_dt.date.today().isoformat()}, {platform.machine()} with {os.cpu_count()} cores, "
             f"Python {platform.python_version()}, PuLP {pulp.__version__}, "
-            f"highspy {_version('highspy')}, bundled CBC (PuLP)")
+            f"highspy {_version('highspy')}, bundled CBC (PuLP); mutualgains {_library_state()}")
+
+
+def _library_state() -> str:
+    """Commit of the library and whether its files differ from it (read-only git calls)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain",
+                                "--", "mutualgains"], cwd=root, text=True,
+                               capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return mg.__version__
+    return f"{mg.__version__} at {head}" + (" with uncommitted changes" if dirty else "")
 
 
 def _version(dist: str) -> str:

@@ -8,9 +8,12 @@ Examples
 'optimal'
 """
 
+from mutualgains.alternatives import Alternatives, alternatives
 from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
 from mutualgains.examples import load_example
+from mutualgains.frontier import Frontier, pareto_frontier
+from mutualgains.improve import amend, check_amendment, improve
 from mutualgains.io.casefile import load_case, save_case
 from mutualgains.io.genius import read_genius
 from mutualgains.io.scorable import read_scorable, read_scorable_deal
@@ -25,10 +28,12 @@ __version__ = "0.1.0"
 __all__ = [
     "OBJECTIVES",
     "TOLERANCE",
+    "Alternatives",
     "Case",
     "CaseError",
     "DecisionRule",
     "Excludes",
+    "Frontier",
     "Issue",
     "MutualGainsError",
     "Party",
@@ -40,9 +45,14 @@ __all__ = [
     "Status",
     "Synergy",
     "UsageError",
+    "alternatives",
+    "amend",
+    "check_amendment",
     "concessions",
+    "improve",
     "load_case",
     "load_example",
+    "pareto_frontier",
     "read_genius",
     "read_scorable",
     "read_scorable_deal",

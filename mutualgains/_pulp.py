@@ -217,13 +217,6 @@ class MipModel:
         self.build_seconds += time.perf_counter() - t
         return list(range(start, k))
 
-    def remove_row(self, row: int) -> None:
-        """Delete row ``row`` from the model (its index is not reused)."""
-        constraint = self._rows[row]
-        if constraint is not None:
-            del self._prob.constraints[constraint.name]
-            self._rows[row] = None
-
     def set_rhs(self, row: int, rhs: float) -> None:
         """Change the right-hand side of row ``row`` (for sweeps and staged solves)."""
         self._rows[row].changeRHS(rhs)

@@ -1,7 +1,10 @@
 """The ``mutualgains`` command line.
 
-``mutualgains solve CASE [--objective NAME] [--json]`` solves a case file (YAML,
-JSON, or a scorable-game folder); ``mutualgains demo`` runs the built-in example.
+``mutualgains solve CASE [--objective NAME] [--json]`` solves a case (a YAML or
+JSON file, a scorable-game or GENIUS folder); ``frontier CASE`` computes the
+exact Pareto frontier, ``alternatives CASE -k N`` the N best packages,
+``improve CASE --package issue=option,...`` a Pareto improvement of a proposal;
+``mutualgains demo`` runs the built-in example. Every command takes ``--json``.
 
 Exit status: 0 when a package was found, 1 when none was (no agreement, time
 limit, solver error), 2 for bad input (one line per problem on stderr).
@@ -21,14 +24,17 @@ import os
 import sys
 from collections.abc import Sequence
 
+from mutualgains.alternatives import alternatives
 from mutualgains.display import format_number, result_text, text_table
-from mutualgains.errors import CaseError, MutualGainsError
+from mutualgains.errors import CaseError, MutualGainsError, UsageError
 from mutualgains.examples import load_example
+from mutualgains.frontier import pareto_frontier
+from mutualgains.improve import RULES, improve
 from mutualgains.io.casefile import load_case
 from mutualgains.results import SolveResult
 from mutualgains.solve import OBJECTIVES, solve
 
-__all__ = ["main"]
+__all__ = ["main", "parse_package"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,9 +58,111 @@ def _parser() -> argparse.ArgumentParser:
                                 "domain folder")
     solver_options(p)
 
+    p = sub.add_parser("frontier", help="the exact Pareto frontier of the acceptable packages")
+    p.add_argument("case", help="a case file or folder")
+    p.add_argument("--parties", help="comma-separated parties spanning the frontier "
+                                     "(default: all)")
+    p.add_argument("--max-points", type=int, default=10_000, help="stop after this many points")
+    p.add_argument("--no-ties", action="store_true", help="do not check points for ties")
+    p.add_argument("--progress", action="store_true", help="show progress on stderr")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--solver", default="highs")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("alternatives", help="the k best acceptable packages")
+    p.add_argument("case", help="a case file or folder")
+    p.add_argument("-k", type=int, default=5, help="how many packages (default 5)")
+    p.add_argument("--min-difference", type=int, default=1,
+                   help="each package differs from all earlier ones in this many issues")
+    solver_options(p)
+
+    p = sub.add_parser("improve", help="make a proposal better without anyone losing")
+    p.add_argument("case", help="a case file or folder")
+    p.add_argument("--package", required=True,
+                   help='the proposal: "issue=option,issue=option,..." or a JSON object')
+    p.add_argument("--rule", default="joint", choices=RULES)
+    p.add_argument("--solver", default="highs")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
     p = sub.add_parser("demo", help="solve the built-in harbour example with every objective")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+def parse_package(text: str) -> dict[str, str]:
+    """``issue=option,issue=option`` (or a JSON object) as a mapping.
+
+    Examples
+    --------
+    >>> parse_package("loan=2 billion, ecology=maintain")
+    {'loan': '2 billion', 'ecology': 'maintain'}
+    """
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise UsageError(f"--package: malformed JSON ({err.msg})") from None
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise UsageError("--package: must be a JSON object of issue -> option names")
+        return data
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        issue, sep, option = part.partition("=")
+        if not sep or not issue.strip() or not option.strip():
+            raise UsageError(f"--package: expected issue=option, got {part!r}")
+        out[issue.strip()] = option.strip()
+    return out
+
+
+def _print(args: argparse.Namespace, data: dict, text: str) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text)
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
+    frontier = pareto_frontier(case, parties, ties=not args.no_ties, max_points=args.max_points,
+                               progress=args.progress, solver=args.solver,
+                               time_limit=args.time_limit)
+    if args.progress:
+        print(file=sys.stderr)
+    columns = [f"score {p}" for p in frontier.parties]
+    frame = frontier.to_frame()
+    text = f"{frontier!r}\n" + (f"note: {frontier.message}\n" if frontier.message else "")
+    if len(frame):
+        rows = frame[[*columns, "tied"]].values.tolist()
+        text += "\n" + text_table([*frontier.parties, "tied"], rows)
+    _print(args, frontier.to_dict(), text)
+    return 0 if frontier.points else 1
+
+
+def _alternatives(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    found = alternatives(case, args.k, objective=args.objective,
+                         min_difference=args.min_difference, solver=args.solver,
+                         time_limit=args.time_limit, gap=args.gap)
+    rows = [[rank, r.objective_value, *(r.package[i] for i in case.issue_names)]
+            for rank, r in enumerate(found, start=1)]
+    text = f"{found!r}\n\n" + text_table(["rank", args.objective, *case.issue_names], rows)
+    _print(args, found.to_dict(), text)
+    return 0 if len(found) else 1
+
+
+def _improve(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    result = improve(case, parse_package(args.package), rule=args.rule, solver=args.solver,
+                     time_limit=args.time_limit)
+    frame = result.to_frame()
+    text = f"{result!r}\n" + (f"note: {result.message}\n" if result.message else "")
+    if result.result.package is not None:
+        text += "\n" + text_table(["issue", "proposal", "improved"],
+                                  [[i, o, result.result.package[i]]
+                                   for i, o in result.original.items()])
+    text += "\n\n" + text_table(list(frame.columns), frame.values.tolist())
+    _print(args, result.to_dict(), text)
+    return 0
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -100,7 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        return {"solve": _solve, "demo": _demo}[args.command](args)
+        commands = {"solve": _solve, "frontier": _frontier, "alternatives": _alternatives,
+                    "improve": _improve, "demo": _demo}
+        return commands[args.command](args)
     except BrokenPipeError:  # output piped into a command that stopped reading (head)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter quiet at exit
         return 0

@@ -186,17 +186,15 @@ class PackageProgram:
         """Solve the model as it stands; ``options`` go to :meth:`MipModel.solve`."""
         return self.model.solve(**options)
 
+    def option_vars(self, choice: Sequence[int]) -> list[int]:
+        """Variables of the options of package ``choice`` (their sum: issues kept)."""
+        offs = self.case.option_offsets
+        return [self.x[offs[k] + c] for k, c in enumerate(choice)]
+
     def no_good(self, choice: Sequence[int], min_difference: int = 1):
         """Row: differ from package ``choice`` in at least ``min_difference`` issues."""
-        offs = self.case.option_offsets
-        idx = [self.x[offs[k] + c] for k, c in enumerate(choice)]
+        idx = self.option_vars(choice)
         return idx, [1.0] * len(idx), "<=", float(len(idx) - min_difference)
-
-    def changes(self, choice: Sequence[int]) -> tuple[list[int], list[float], float]:
-        """Terms and constant of "number of issues whose option differs from ``choice``"."""
-        offs = self.case.option_offsets
-        idx = [self.x[offs[k] + c] for k, c in enumerate(choice)]
-        return idx, [-1.0] * len(idx), float(len(idx))
 
     def choice(self, values: np.ndarray) -> tuple[int, ...]:
         """Option position per issue read from a solution vector."""

@@ -199,3 +199,30 @@ def _harbour_file(tmp_path):
     path = tmp_path / "harbour.yaml"
     save_case(load_example("harbour"), path)
     return path
+
+
+def test_cli_frontier_json(tmp_path, capsys):
+    path = _harbour_file(tmp_path)
+    assert main(["frontier", str(path), "--parties", "Port,City", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "complete" and data["parties"] == ["Port", "City"]
+    assert [(p["scores"]["Port"], p["scores"]["City"]) for p in data["points"]][:2] == [
+        (87, 48), (81, 50)]
+
+
+def test_cli_alternatives_json(tmp_path, capsys):
+    assert main(["alternatives", str(_harbour_file(tmp_path)), "-k", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["objective_value"] for p in data["packages"]] == [114, 112, 105]
+
+
+def test_cli_improve(tmp_path, capsys):
+    package = ("infrastructure=water,ecology=maintain,employment=2:1 quota,loan=2 billion,"
+               "compensation=300 million")
+    assert main(["improve", str(_harbour_file(tmp_path)), "--package", package, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pareto_optimal"] is False and sum(data["left_on_table"].values()) == 45
+    assert main(["improve", str(_harbour_file(tmp_path)), "--package", "loan"]) == 2
+    assert "expected issue=option" in capsys.readouterr().err
+    assert main(["improve", str(_harbour_file(tmp_path)), "--package", "{bad"]) == 2
+    assert "malformed JSON" in capsys.readouterr().err
