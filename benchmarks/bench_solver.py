@@ -223,8 +223,8 @@ def _relative_gap(value: float, bound: float) -> float:
     return max(0.0, bound - value) / max(1.0, abs(value))
 
 
-def run_joint(inst: Instance, solver: str, time_limit: float) -> dict:
-    """Build and solve the joint objective once; return timings and the outcome."""
+def build_joint(inst: Instance) -> tuple[mg.Case, PackageProgram, float, float, float]:
+    """A fresh case and its program with the joint objective; seconds for case and build."""
     t = time.perf_counter()
     case = inst.case()
     case_seconds = time.perf_counter() - t
@@ -236,7 +236,16 @@ def run_joint(inst: Instance, solver: str, time_limit: float) -> dict:
     idx, coef = _combined_terms(program, weights)
     constant = -float(weights @ case.batnas)
     program.model.set_objective(idx, coef, constant=constant)
-    build_seconds = time.perf_counter() - t
+    return case, program, constant, case_seconds, time.perf_counter() - t
+
+
+def run_joint(inst: Instance, solver: str, time_limit: float, repeats: int = 3) -> dict:
+    """Build (median of ``repeats`` fresh builds) and solve the joint objective once."""
+    builds = [build_joint(inst) for _ in range(repeats)]
+    case, program, constant, _, _ = builds[-1]
+    case_seconds = float(np.median([b[3] for b in builds]))
+    build_seconds = float(np.median([b[4] for b in builds]))
+    weights = np.array([float(p.weight) for p in case.parties])
 
     prob = _prob(program)
     nnz = None if prob is None else sum(len(c) for c in prob.constraints.values())
@@ -519,8 +528,13 @@ def _version(dist: str) -> str:
 
 
 def report(results: list[dict], args: argparse.Namespace, seconds: float) -> str:
-    command = "python benchmarks/bench_solver.py" + "".join(
-        f" {a}" for a in sys.argv[1:] if a != "--write")
+    shown, skip = [], False
+    for a in sys.argv[1:]:  # the command as run, without --write and --json PATH
+        if skip or a == "--write" or a.startswith("--json"):
+            skip = a == "--json"
+            continue
+        shown.append(a)
+    command = " ".join(["python benchmarks/bench_solver.py", *shown])
     body = [
         f"Command: `{command}` (time limit {args.time_limit:g} s per solve, "
         f"BATNA fraction {args.fraction:g}, seed {args.seed}); whole run {seconds:.0f} s.",

@@ -40,6 +40,16 @@ class Alternatives:
     status : str
         ``complete`` (k packages found), ``exhausted`` (fewer exist) or the
         status of the solve that stopped the search (``time_limit`` ...).
+
+    Examples
+    --------
+    >>> from mutualgains import alternatives
+    >>> from mutualgains.examples import load_example
+    >>> found = alternatives(load_example("harbour"), 2)
+    >>> found
+    <Alternatives 2 of 2 by joint (complete): 114, 112>
+    >>> found[1].package["compensation"]
+    '450 million'
     """
 
     results: tuple[SolveResult, ...]

@@ -70,6 +70,14 @@ class FrontierPoint:
     tied : bool or None
         Whether another package gives the frontier parties the same utilities
         (``None`` when not checked).
+
+    Examples
+    --------
+    >>> from mutualgains import pareto_frontier
+    >>> from mutualgains.examples import load_example
+    >>> point = pareto_frontier(load_example("harbour"), parties=["Port", "City"]).points[0]
+    >>> point.scores["Port"], point.tied
+    (87, False)
     """
 
     scores: Mapping[str, float]
@@ -97,6 +105,13 @@ class Frontier:
         ``max_points``), ``time_limit`` or ``no_agreement`` (no package passes).
     steps : mapping
         The utility step used per frontier party (see the module notes).
+
+    Examples
+    --------
+    >>> from mutualgains import pareto_frontier
+    >>> from mutualgains.examples import load_example
+    >>> pareto_frontier(load_example("harbour"), parties=["Port", "City"])
+    <Frontier 6 points over Port, City: complete, ...>
     """
 
     parties: tuple[str, ...]

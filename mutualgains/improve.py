@@ -78,6 +78,14 @@ class Improvement:
         Whether the proposal is Pareto-optimal among all feasible packages;
         proven by maximising the total utility with nobody worse off (``None``
         when that solve did not finish).
+
+    Examples
+    --------
+    >>> from mutualgains import improve
+    >>> from mutualgains.examples import load_example
+    >>> case = load_example("harbour")
+    >>> improve(case, case.package_from_indices([0, 1, 1, 1, 2]))
+    <Improvement by joint: proposal improvable, 45 left on the table>
     """
 
     original: Mapping[str, str]
@@ -247,6 +255,14 @@ class Amendment:
     status : str
         ``optimal``, ``no_amendment`` (no package satisfies the conditions)
         or ``time_limit``.
+
+    Examples
+    --------
+    >>> from mutualgains import amend
+    >>> from mutualgains.examples import load_example
+    >>> case = load_example("harbour")
+    >>> amend(case, case.package_from_indices([2, 2, 2, 3, 3]), "Port")
+    <Amendment for Port: optimal, smallest change 2 issue(s)>
     """
 
     party: str
