@@ -34,6 +34,8 @@ import numpy as np
 from mutualgains import dependencies as deps
 from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
+from mutualgains.money import Transfers
+from mutualgains.phasing_data import Phasing
 from mutualgains.tolerance import TOLERANCE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,11 +102,14 @@ class Party:
     cap : float, optional
         A ceiling on the party's utility: ``min(cap, scores + bonuses)``
         (GENIUS nonlinear profiles cap at 1). ``None``: no ceiling.
+    budget : float, optional
+        The most this party can contribute to the costs of the chosen options
+        (see :mod:`mutualgains.money`). ``None``: it does not contribute.
 
     Examples
     --------
     >>> Party("Port", batna=12.5, veto=True)
-    Party(name='Port', batna=12.5, weight=1, veto=True, cap=None)
+    Party(name='Port', batna=12.5, weight=1, veto=True, cap=None, budget=None)
     """
 
     name: str
@@ -112,6 +117,7 @@ class Party:
     weight: Number = 1
     veto: bool = False
     cap: Number | None = None
+    budget: Number | None = None
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
@@ -124,7 +130,12 @@ class Party:
         if not isinstance(self.veto, bool):
             problems.append(Problem(f"{where}.veto", "must be true or false", _show(self.veto)))
         cap = None if self.cap is None else _number(self.cap, f"{where}.cap", problems)
+        budget = None if self.budget is None else _number(self.budget, f"{where}.budget",
+                                                          problems)
+        if budget is not None and budget < 0:
+            problems.append(Problem(f"{where}.budget", "must be non-negative", _show(budget)))
         _raise(problems)
+        object.__setattr__(self, "budget", budget)
         object.__setattr__(self, "batna", batna)
         object.__setattr__(self, "weight", weight)
         object.__setattr__(self, "cap", cap)
@@ -258,6 +269,17 @@ class Case:
         Free text.
     requires, excludes, synergy, precedes : sequences, optional
         Dependencies between options; see :mod:`mutualgains.dependencies`.
+    costs : mapping, optional
+        ``issue -> option -> cost`` (or a list in option order) of choosing an
+        option; parties with a ``budget`` contribute to them
+        (see :mod:`mutualgains.money`).
+    total_budget : float, optional
+        The chosen options may cost at most this in all.
+    transfers : Transfers, optional
+        Side payments that may be made between parties.
+    phasing : Phasing, optional
+        Realisation data: periods, budget per period, project durations and
+        cost profiles (see :mod:`mutualgains.phasing_data`).
 
     Raises
     ------
@@ -284,6 +306,10 @@ class Case:
     excludes: tuple[Excludes, ...] = field(default=(), kw_only=True)
     synergy: tuple[Synergy, ...] = field(default=(), kw_only=True)
     precedes: tuple[Precedes, ...] = field(default=(), kw_only=True)
+    costs: Mapping[str, tuple[Number, ...]] = field(default_factory=dict, kw_only=True)
+    total_budget: Number | None = field(default=None, kw_only=True)
+    transfers: Transfers | None = field(default=None, kw_only=True)
+    phasing: Phasing | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         problems = _case_problems(self)
@@ -636,6 +662,32 @@ def _case_problems(case: Case) -> list[Problem]:
         relations[key] = _as_tuple(getattr(case, key), key, kind, problems)
         setf(case, key, relations[key])
 
+    setf(case, "costs", _normalise_costs(case.costs, issues, problems))
+    total = case.total_budget
+    if total is not None:
+        total = _number(total, "total_budget", problems)
+        if total is not None and total < 0:
+            problems.append(Problem("total_budget", "must be non-negative", _show(total)))
+    setf(case, "total_budget", total)
+    if case.transfers is not None and not isinstance(case.transfers, Transfers):
+        problems.append(Problem("transfers", "must be a Transfers", _show(case.transfers)))
+    elif case.transfers is not None:
+        for payer, payee in case.transfers.pairs or ():
+            for name in (payer, payee):
+                if name not in names:
+                    problems.append(Problem("transfers.pairs", "unknown party", _show(name)))
+        for name in case.transfers.rate:
+            if name not in names:
+                problems.append(Problem("transfers.rate", "unknown party", _show(name)))
+    if case.phasing is not None and not isinstance(case.phasing, Phasing):
+        problems.append(Problem("phasing", "must be a Phasing", _show(case.phasing)))
+    elif case.phasing is not None:
+        known = {(i.name, o) for i in issues for o in i.options}
+        for project in case.phasing.projects:
+            if project.option not in known:
+                problems.append(Problem("phasing.projects", "unknown option",
+                                        deps.option_label(project.option)))
+
     setf(case, "parties", parties)
     setf(case, "issues", issues)
     setf(case, "decision_rule", rule)
@@ -646,6 +698,25 @@ def _case_problems(case: Case) -> list[Problem]:
     if not problems:
         problems += deps.precedence_problems(case) + deps.contradiction_problems(case)
     return problems
+
+
+def _normalise_costs(raw: Any, issues: tuple[Issue, ...],
+                     problems: list[Problem]) -> Mapping[str, tuple[Number, ...]]:
+    """``issue -> option -> cost`` (or lists) as read-only tuples; only issues with costs."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("costs", "must map issues to option costs", _show(raw)))
+        return MappingProxyType({})
+    wrapped = _normalise_scores({"costs": raw}, ["costs"], issues, problems, root="")
+    out = {}
+    for issue, values in wrapped["costs"].items():
+        if any(v < 0 for v in values):
+            problems.append(Problem(f"costs.{issue}", "costs must be non-negative",
+                                    _show(values)))
+        if any(values):
+            out[issue] = values
+    return MappingProxyType(out)
 
 
 def _as_tuple(items: Any, where: str, kind: type, problems: list[Problem]) -> tuple:
@@ -661,7 +732,8 @@ def _as_tuple(items: Any, where: str, kind: type, problems: list[Problem]) -> tu
 
 
 def _normalise_scores(
-    raw: Any, parties: list[str], issues: tuple[Issue, ...], problems: list[Problem]
+    raw: Any, parties: list[str], issues: tuple[Issue, ...], problems: list[Problem],
+    root: str = "scores.",
 ) -> Mapping[str, Mapping[str, tuple[Number, ...]]]:
     by_issue = {i.name: i for i in issues}
     table: dict[str, dict[str, list[Number]]] = {
@@ -673,7 +745,7 @@ def _normalise_scores(
         problems.append(Problem("scores", "must map party names to issue scores", _show(raw)))
         raw = {}
     for party, row in raw.items():
-        where = f"scores.{party}"
+        where = f"{root}{party}"
         if party not in table:
             problems.append(Problem(where, "unknown party", _show(party)))
             continue

@@ -89,10 +89,11 @@ def test_unknown_top_level_and_party_keys():
     d = base()
     d["isues"] = {}
     d["parties"]["A"]["bat"] = 3
+    from mutualgains.io.casefile import CASE_KEYS, PARTY_KEYS
+
     assert problems(d) == [
-        "isues: unknown key (known: name, description, parties, issues, scores, decision_rule, "
-        "margin, requires, excludes, synergy, precedes)",
-        "parties.A.bat: unknown key (known: batna, weight, veto, cap)",
+        f"isues: unknown key (known: {', '.join(CASE_KEYS)})",
+        f"parties.A.bat: unknown key (known: {', '.join(PARTY_KEYS)})",
     ]
 
 

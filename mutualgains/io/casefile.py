@@ -24,6 +24,8 @@ import yaml
 from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Party, _show
+from mutualgains.money import transfers_from_dict, transfers_to_dict
+from mutualgains.phasing_data import phasing_from_dict, phasing_to_dict
 
 __all__ = ["CASE_KEYS", "case_from_dict", "case_to_dict", "load_case", "save_case"]
 
@@ -39,10 +41,14 @@ CASE_KEYS: dict[str, str] = {
     "excludes": "list of [{issue: option}, {issue: option}]: not both",
     "synergy": "list of {when: {issue: option or [options]}, bonus: {party: points}, name}",
     "precedes": "list of [{issue: option}, {issue: option}]: the first before the second",
+    "costs": "issue -> option -> cost of choosing it (or [costs in option order])",
+    "total_budget": "the chosen options may cost at most this in all",
+    "transfers": "{pairs: all or [[payer, payee], ...], cap, rate: {party: points per unit}}",
+    "phasing": "{periods, budget, carry_over, discount, projects: [{option, duration, cost}]}",
 }
 """Top-level keys of a case file and what they hold."""
 
-PARTY_KEYS = ("batna", "weight", "veto", "cap")
+PARTY_KEYS = ("batna", "weight", "veto", "cap", "budget")
 RULE_KEYS = ("min_parties", "veto")
 
 
@@ -70,8 +76,7 @@ def case_from_dict(data: Any) -> Case:
     Traceback (most recent call last):
     ...
     mutualgains.errors.CaseError: 1 problem in the case:
-      isues: unknown key (known: name, description, parties, issues, scores, decision_rule,
-      margin, requires, excludes, synergy, precedes)
+      isues: unknown key (known: name, description, parties, issues, scores, ...)
     """
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
@@ -83,8 +88,10 @@ def case_from_dict(data: Any) -> Case:
     parties = _parties(data.get("parties"), problems)
     issues = _issues(data.get("issues"), problems)
     rule = _rule(data.get("decision_rule"), problems)
-    kwargs: dict[str, Any] = {"decision_rule": rule, **_relations(data, problems)}
-    for key in ("margin", "name", "description"):
+    kwargs: dict[str, Any] = {"decision_rule": rule, **_relations(data, problems),
+                              "transfers": transfers_from_dict(data.get("transfers"), problems),
+                              "phasing": phasing_from_dict(data.get("phasing"), problems)}
+    for key in ("margin", "name", "description", "costs", "total_budget"):
         if data.get(key) is not None:
             kwargs[key] = data[key]
     try:
@@ -238,7 +245,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         out["description"] = case.description
     out["parties"] = {
         p.name: {"batna": p.batna, **({"weight": p.weight} if p.weight != 1 else {}),
-                 **({"cap": p.cap} if p.cap is not None else {})}
+                 **({"cap": p.cap} if p.cap is not None else {}),
+                 **({"budget": p.budget} if p.budget is not None else {})}
         for p in case.parties
     }
     out["issues"] = {i.name: list(i.options) for i in case.issues}
@@ -272,6 +280,15 @@ def case_to_dict(case: Case) -> dict[str, Any]:
                            **({"name": s.name} if s.name else {})} for s in case.synergy]
     if case.precedes:
         out["precedes"] = [[_option(p.before), _option(p.after)] for p in case.precedes]
+    if case.costs:
+        out["costs"] = {i: {o: c for o, c in zip(case.issue(i).options, values, strict=True)
+                            if c} for i, values in case.costs.items()}
+    if case.total_budget is not None:
+        out["total_budget"] = case.total_budget
+    if case.transfers is not None:
+        out["transfers"] = transfers_to_dict(case.transfers)
+    if case.phasing is not None:
+        out["phasing"] = phasing_to_dict(case.phasing)
     return out
 
 
