@@ -156,6 +156,34 @@ def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
     return solver
 
 
+def _attach_start(engine, variables: list, start: np.ndarray) -> None:
+    """Hand ``start`` (one value per variable) to ``engine`` as a MIP start.
+
+    Variables added after the start was set take their lower bound (or 0).
+    """
+    for k, var in enumerate(variables):
+        value = start[k] if k < len(start) else (var.lowBound or 0.0)
+        var.setInitialValue(float(value))
+    if isinstance(engine, pulp.HiGHS):
+        run = engine.callSolver
+
+        def call_with_start(lp) -> None:
+            import highspy
+
+            columns = [0.0] * len(lp.variables())
+            for var in lp.variables():  # PuLP numbers the columns in buildSolverModel
+                columns[var.index] = var.varValue if var.varValue is not None else 0.0
+            solution = highspy.HighsSolution()
+            solution.col_value = columns
+            solution.value_valid = True
+            lp.solverModel.setSolution(solution)
+            run(lp)
+
+        engine.callSolver = call_with_start
+    elif isinstance(engine, pulp.COIN_CMD | pulp.PULP_CBC_CMD):
+        engine.optionsDict["warmStart"] = True
+
+
 class MipModel:
     """A mixed-integer program over indexed variables, solved through PuLP.
 
@@ -166,8 +194,12 @@ class MipModel:
 
     def __init__(self, name: str = "mutualgains", *, maximize: bool = True):
         self._prob = pulp.LpProblem(name, pulp.LpMaximize if maximize else pulp.LpMinimize)
+        self._maximize = maximize
+        self._one: int | None = None  # a variable fixed at 1 (see _constant_one)
+        self._shifted: set[int] = set()  # empty rows written as 1 * one <= rhs + 1
         self._vars: list = []
         self._rows: list = []
+        self._start: np.ndarray | None = None  # a MIP start for the next solve
         self.build_seconds = 0.0
 
     @property
@@ -208,6 +240,9 @@ class MipModel:
         block = {}
         start = k = len(self._rows)
         for indices, coefs, sense, rhs in rows:
+            if not len(indices):  # file-based solvers reject empty rows: use 1 * one <= rhs + 1
+                indices, coefs, rhs = [self._constant_one()], [1.0], rhs + 1.0
+                self._shifted.add(k)
             expr = pulp.LpAffineExpression([(v[j], c) for j, c in zip(indices, coefs, strict=True)])
             name = f"c{k}"
             row = block[name] = pulp.LpConstraint(expr, _SENSES[sense], name, rhs)
@@ -217,18 +252,56 @@ class MipModel:
         self.build_seconds += time.perf_counter() - t
         return list(range(start, k))
 
+    def set_start(self, values: Sequence[float] | None) -> None:
+        """Give the next :meth:`solve` a MIP start: one value per variable (``None`` clears).
+
+        HiGHS receives it as a user solution (``Highs.setSolution``), CBC as a
+        warm start (``warmStart=True``); other solvers ignore it. The solver checks
+        it and, when it is feasible, starts from it as its incumbent.
+
+        Examples
+        --------
+        >>> m = MipModel()
+        >>> x = m.add_variables(2, binary=True)
+        >>> m.set_objective(x, [1, 1])
+        >>> m.set_start([1, 1])
+        >>> m.solve().objective
+        2.0
+        """
+        if values is None:
+            self._start = None
+            return
+        start = np.asarray(values, dtype=float)
+        if start.shape != (len(self._vars),):
+            raise UsageError(f"start: must give one value per variable ({len(self._vars)}), "
+                             f"got {start.shape}")
+        self._start = start
+
     def set_rhs(self, row: int, rhs: float) -> None:
         """Change the right-hand side of row ``row`` (for sweeps and staged solves)."""
-        self._rows[row].changeRHS(rhs)
+        self._rows[row].changeRHS(rhs + (1.0 if row in self._shifted else 0.0))
+
+    def _constant_one(self) -> int:
+        """A variable fixed at 1 (objective constants and empty rows ride on it)."""
+        if self._one is None:
+            (self._one,) = self.add_variables(1, lb=1.0, ub=1.0)
+            # MPS writers drop columns that appear in no row, then choke on their bounds
+            self.add_rows([([self._one], [1.0], "<=", 1.0)])
+        return self._one
 
     def set_objective(self, indices: Sequence[int], coefs: Sequence[float],
                       constant: float = 0.0) -> None:
-        """Set the objective ``constant + sum(coef * var)`` (direction fixed at creation)."""
+        """Set the objective ``constant + sum(coef * var)`` (direction fixed at creation).
+
+        The constant rides on a variable fixed at 1: PuLP does not hand objective
+        constants to HiGHS, whose bound and relative gap would then be off.
+        """
         t = time.perf_counter()
         v = self._vars
-        self._prob.setObjective(
-            pulp.LpAffineExpression([(v[j], c) for j, c in zip(indices, coefs, strict=True)],
-                                    constant=constant))
+        terms = [(v[j], c) for j, c in zip(indices, coefs, strict=True)]
+        if constant:
+            terms.append((v[self._constant_one()], constant))
+        self._prob.setObjective(pulp.LpAffineExpression(terms))
         self.build_seconds += time.perf_counter() - t
 
     def solve(self, *, solver: str = "highs", time_limit: float | None = None, gap: float = 0.0,
@@ -248,11 +321,14 @@ class MipModel:
         """
         check_limits(time_limit, gap)
         engine = _make_solver(solver, time_limit, gap, msg)
+        if self._start is not None:
+            _attach_start(engine, self._vars, self._start)
+            self._start = None
         t = time.perf_counter()
         try:
             self._prob.solve(engine)
-        except pulp.PulpSolverError as err:
-            raise SolverError(f"solver {solver!r} failed: {err}") from None
+        except Exception as err:  # PuLP lets solver-side failures escape as any exception
+            raise SolverError(f"solver {solver!r} failed: {type(err).__name__}: {err}") from None
         seconds = time.perf_counter() - t
         return self._outcome(engine, seconds, gap)
 
@@ -262,15 +338,18 @@ class MipModel:
         name = engine.name
         bound = gap = None
         if isinstance(engine, pulp.HiGHS) and getattr(prob, "solverModel", None) is not None:
-            info = prob.solverModel.getInfo()
-            if math.isfinite(info.mip_dual_bound):
-                bound = float(info.mip_dual_bound)
-            if math.isfinite(info.mip_gap):
-                gap = float(info.mip_gap)
+            # PuLP hands HiGHS the negated objective when maximising
+            dual = prob.solverModel.getInfo().mip_dual_bound
+            if math.isfinite(dual):
+                bound = -float(dual) if self._maximize else float(dual)
         if sol in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             values = np.array([v.varValue if v.varValue is not None else 0.0 for v in self._vars])
             objective = pulp.value(prob.objective)
             objective = float(objective) if objective is not None else 0.0
+            if bound is not None:
+                # relative gap between the incumbent and the proven bound
+                gap = max(0.0, (bound - objective) if self._maximize else (objective - bound))
+                gap /= max(abs(objective), 1e-9)
             proven = sol == pulp.LpSolutionOptimal
             if proven and gap_asked > 0 and (gap is None or gap > TOLERANCE):
                 proven = False  # stopped at the requested gap, not at the optimum

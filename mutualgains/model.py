@@ -535,6 +535,22 @@ class Case:
         return matrix
 
     @cached_property
+    def cost_vector(self) -> np.ndarray:
+        """Option costs as a read-only float array in flat option order (0 without cost)."""
+        out = np.zeros(self.option_offsets[-1])
+        for k, issue in enumerate(self.issues):
+            if issue.name in self.costs:
+                start = self.option_offsets[k]
+                out[start:start + len(issue.options)] = self.costs[issue.name]
+        out.flags.writeable = False
+        return out
+
+    @property
+    def has_contributions(self) -> bool:
+        """Whether chosen options' costs are paid by parties with a budget."""
+        return bool(self.costs) and any(p.budget is not None for p in self.parties)
+
+    @cached_property
     def batnas(self) -> np.ndarray:
         """BATNAs as a read-only float array in party order."""
         out = np.array([float(p.batna) for p in self.parties])

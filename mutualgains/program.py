@@ -39,6 +39,16 @@ class PackageProgram:
     acceptance : bool, default True
         Add the decision rule's acceptance rows (off for post-settlement
         improvement, where "no party worse off" replaces them).
+    transfers : bool, default False
+        Let the program choose side payments (the case's ``transfers`` rules,
+        or every pair without a cap when the case has none).
+
+    Money (see :mod:`mutualgains.money`): the total budget row when the case
+    has one; contributions ``c[p, j]`` from parties with a budget that cover
+    the cost of each chosen option; transfers ``t[a, b]``. A party's utility
+    gains ``rate * (received - paid - contributed)``. A payer never pays more
+    than its largest possible surplus, and under a k-of-n rule a party that
+    does not accept pays nothing.
 
     Attributes
     ----------
@@ -48,7 +58,7 @@ class PackageProgram:
         Variable index of each option, in flat option order.
     """
 
-    def __init__(self, case: Case, *, acceptance: bool = True):
+    def __init__(self, case: Case, *, acceptance: bool = True, transfers: bool = False):
         self.case = case
         self.model = model = MipModel("package")
         offsets = case.option_offsets
@@ -64,6 +74,16 @@ class PackageProgram:
             self._terms.append(([x[j] for j in nz], scores[p, nz].tolist()))
         self._add_dependencies()
         self._add_caps()
+        n = len(case.parties)
+        self.rates = np.array([case.transfers.rate_of(p) if case.transfers else 1.0
+                               for p in case.party_names], dtype=float)
+        self.contributions: dict[tuple[int, int], int] = {}  # (party, option) -> variable
+        self.transfers: dict[tuple[int, int], int] = {}  # (payer, payee) -> variable
+        self._money_low = np.zeros(n)
+        self._money_high = np.zeros(n)
+        self._payments: dict[int, list[int]] = {}  # payer -> its transfer variables
+        self._payment_limit: dict[int, float] = {}
+        self._add_money(transfers)
         if acceptance:
             self._add_acceptance()
 
@@ -76,6 +96,10 @@ class PackageProgram:
 
     def utility_bounds(self, p: int) -> tuple[float, float]:
         """Bounds on party ``p``'s utility over all packages (not always attained)."""
+        low, high = self._score_bounds(p)
+        return low + self._money_low[p], high + self._money_high[p]
+
+    def _score_bounds(self, p: int) -> tuple[float, float]:
         scores = self.case.score_matrix[p]
         offs = self.case.option_offsets
         blocks = [scores[offs[k]:offs[k + 1]] for k in range(len(self.case.issues))]
@@ -151,6 +175,76 @@ class PackageProgram:
             self._terms[p] = ([u], [1.0])
         self.model.add_rows(rows)
 
+    def _add_money(self, transfers: bool) -> None:
+        """Total budget, contributions to costs, and side payments (see the class notes)."""
+        case = self.case
+        model = self.model
+        costs = case.cost_vector
+        costly = np.flatnonzero(costs).tolist()
+        rows = []
+        if case.total_budget is not None and costly:
+            rows.append(([self.x[j] for j in costly], [float(costs[j]) for j in costly], "<=",
+                         float(case.total_budget)))
+        offs = case.option_offsets
+        most = sum(float(costs[offs[k]:offs[k + 1]].max()) for k in range(len(case.issues)))
+        payers = [p for p, party in enumerate(case.parties) if party.budget is not None]
+        if payers and costly:
+            for j in costly:
+                share = model.add_variables(len(payers), lb=0.0, ub=float(costs[j]))
+                self.contributions.update({(p, j): v for p, v in zip(payers, share,
+                                                                     strict=True)})
+                rows.append(([*share, self.x[j]], [1.0] * len(share) + [-float(costs[j])], "==",
+                             0.0))
+            for p in payers:
+                own = [self.contributions[(p, j)] for j in costly]
+                rows.append((own, [1.0] * len(own), "<=", float(case.parties[p].budget)))
+                self._add_money_terms(p, own, -1.0)
+                self._money_low[p] -= self.rates[p] * min(float(case.parties[p].budget), most)
+        if transfers:
+            rules = case.transfers
+            thr = self.thresholds()
+            cap = None if rules is None or rules.cap is None else float(rules.cap)
+            names = case.party_names
+            # a payer never pays more than its largest possible surplus
+            limit = {p: max(0.0, self._score_bounds(p)[1] - thr[p]) / self.rates[p]
+                     for p in range(len(names))}
+            for a in range(len(names)):
+                for b in range(len(names)):
+                    if a == b or (rules is not None and not rules.allows(names[a], names[b])):
+                        continue
+                    ub = limit[a] if cap is None else min(limit[a], cap)
+                    (t,) = model.add_variables(1, lb=0.0, ub=ub)
+                    self.transfers[(a, b)] = t
+                    self._payments.setdefault(a, []).append(t)
+                    self._add_money_terms(a, [t], -1.0)
+                    self._add_money_terms(b, [t], 1.0)
+                    self._money_high[b] += self.rates[b] * ub
+            for a, paid in self._payments.items():
+                rows.append((paid, [1.0] * len(paid), "<=", limit[a]))
+                self._payment_limit[a] = limit[a]
+                self._money_low[a] -= self.rates[a] * limit[a]
+        model.add_rows(rows)
+
+    def _add_money_terms(self, p: int, variables: list[int], sign: float) -> None:
+        idx, coef = self._terms[p]
+        idx.extend(variables)
+        coef.extend([sign * float(self.rates[p])] * len(variables))
+
+    @property
+    def has_money(self) -> bool:
+        """Whether the program chooses contributions or transfers."""
+        return bool(self.contributions or self.transfers)
+
+    def money(self, values: np.ndarray) -> np.ndarray:
+        """Net money per party in a solution: received - paid - contributed."""
+        out = np.zeros(len(self.case.parties))
+        for (p, _), v in self.contributions.items():
+            out[p] -= values[v]
+        for (a, b), v in self.transfers.items():
+            out[a] -= values[v]
+            out[b] += values[v]
+        return out
+
     def thresholds(self) -> np.ndarray:
         """Each party's acceptance threshold (BATNA plus margin)."""
         return self.case.batnas + float(self.case.margin)
@@ -173,6 +267,10 @@ class PackageProgram:
             (y,) = self.model.add_variables(1, binary=True)
             rows.append(([*idx, y], [*coef, -big_m], ">=", thr[p] - big_m))
             accept_vars.append(y)
+            paid = self._payments.get(p)
+            if paid:  # a party that does not accept pays nothing
+                rows.append(([*paid, y], [1.0] * len(paid) + [-self._payment_limit[p]], "<=",
+                             0.0))
         if not case.decision_rule.is_unanimity:
             always = len(case.parties) - len(veto) - len(accept_vars)
             need = case.min_parties - len(veto) - always

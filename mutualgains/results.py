@@ -71,6 +71,13 @@ class SolveResult:
     passes : bool or None
         Whether ``package`` respects the dependencies and the decision rule
         (``None`` without a package).
+    money : mapping
+        Per party, net money: received - paid - contributed (empty when the
+        case moves no money). ``scores`` include it at each party's rate.
+    transfers : tuple of (payer, payee, amount)
+        Side payments chosen with ``solve(..., transfers=True)``.
+    contributions : tuple of (party, issue, option, amount)
+        Who pays how much of each chosen option's cost.
     batnas, veto : mapping
         Per party: BATNA and veto flag (copied from the case for display).
     solver : str
@@ -113,10 +120,13 @@ class SolveResult:
     message: str = ""
     details: Mapping[str, Any] = field(default_factory=dict)
     passes: bool | None = None
+    money: Mapping[str, float] = field(default_factory=dict)
+    transfers: tuple[tuple[str, str, float], ...] = ()
+    contributions: tuple[tuple[str, str, str, float], ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("package", "scores", "gains", "accepted", "batnas", "veto", "weights",
-                     "details"):
+                     "details", "money"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, _ro(value))
@@ -147,11 +157,43 @@ class SolveResult:
                 "accepted": self.accepted.get(p),
                 "veto": self.veto[p],
                 "weight": self.weights[p],
+                "money": self.money.get(p, 0),
             }
             for p in self.batnas
         ]
         columns = ["party", "score", "batna", "gain", "accepted", "veto", "weight"]
+        if self.money:
+            columns.append("money")
         return pd.DataFrame(rows, columns=columns)
+
+    def transfers_frame(self) -> pd.DataFrame:
+        """One row per side payment: payer, payee, amount.
+
+        Examples
+        --------
+        >>> from mutualgains import solve
+        >>> from mutualgains.examples import load_example
+        >>> solve(load_example("harbour")).transfers_frame().columns.tolist()
+        ['payer', 'payee', 'amount']
+        """
+        import pandas as pd
+
+        return pd.DataFrame(list(self.transfers), columns=["payer", "payee", "amount"])
+
+    def contributions_frame(self) -> pd.DataFrame:
+        """One row per contribution: party, issue, option, amount.
+
+        Examples
+        --------
+        >>> from mutualgains import solve
+        >>> from mutualgains.examples import load_example
+        >>> solve(load_example("harbour")).contributions_frame().shape
+        (0, 4)
+        """
+        import pandas as pd
+
+        return pd.DataFrame(list(self.contributions),
+                            columns=["party", "issue", "option", "amount"])
 
     def package_frame(self) -> pd.DataFrame:
         """One row per issue with the chosen option (empty without a package).
@@ -193,6 +235,9 @@ class SolveResult:
             "gains": {p: num(v) for p, v in self.gains.items()},
             "accepted": dict(self.accepted),
             "passes": self.passes,
+            **({"money": dict(self.money),
+                "transfers": [list(t) for t in self.transfers],
+                "contributions": [list(c) for c in self.contributions]} if self.money else {}),
             "solver": self.solver,
             "seconds": self.seconds,
             "gap": num(self.gap),

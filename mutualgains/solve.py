@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -71,6 +71,7 @@ def solve(
     time_limit: float | None = None,
     gap: float = 0.0,
     msg: bool = False,
+    transfers: bool = False,
 ) -> SolveResult:
     """Find the best package that passes the case's decision rule.
 
@@ -89,6 +90,11 @@ def solve(
         Relative MIP gap at which each solver call may stop; 0 proves optimality.
     msg : bool, default False
         Show solver logs.
+    transfers : bool, default False
+        Choose side payments together with the package (the case's
+        ``transfers`` rules; every pair, no cap, rate 1 when it has none).
+        Contributions to option costs are always chosen when the case has
+        costs and parties with a budget.
 
     Returns
     -------
@@ -113,7 +119,8 @@ def solve(
     >>> all(result.accepted[p] for p in ("Port", "City"))
     True
     """
-    return solve_with(case, objective, solver=solver, time_limit=time_limit, gap=gap, msg=msg)
+    return solve_with(case, objective, solver=solver, time_limit=time_limit, gap=gap, msg=msg,
+                      transfers=transfers)
 
 
 def solve_with(
@@ -126,6 +133,7 @@ def solve_with(
     time_limit: float | None = None,
     gap: float = 0.0,
     msg: bool = False,
+    transfers: bool = False,
 ) -> SolveResult:
     """:func:`solve` on a program that ``setup`` may add rows to first (for analyses).
 
@@ -149,7 +157,7 @@ def solve_with(
                          f"(known: {', '.join(OBJECTIVES)})")
     check_limits(time_limit, gap)
     run = _Run(case, solver=solver, time_limit=time_limit, gap=gap, msg=msg,
-               acceptance=acceptance)
+               acceptance=acceptance, transfers=transfers)
     if setup is not None:
         setup(run.program)
     return _OBJECTIVES[objective](run)
@@ -158,16 +166,25 @@ def solve_with(
 # ------------------------------------------------------------------ machinery
 
 
+@dataclass(frozen=True)
+class _Pick:
+    """A package read from a solution, with the money the solution moves."""
+
+    choice: tuple[int, ...]
+    transfers: dict[tuple[int, int], float]
+    contributions: dict[tuple[int, int], float]
+
+
 class _Run:
     """One call of :func:`solve`: the program, the time budget and what happened."""
 
     def __init__(self, case: Case, *, solver: str, time_limit: float | None, gap: float,
-                 msg: bool, acceptance: bool = True):
+                 msg: bool, acceptance: bool = True, transfers: bool = False):
         self.case = case
         self.options = {"solver": solver, "gap": gap, "msg": msg}
         self.time_limit = time_limit
         self.started = time.perf_counter()
-        self.program = PackageProgram(case, acceptance=acceptance)
+        self.program = PackageProgram(case, acceptance=acceptance, transfers=transfers)
         self.model = self.program.model
         self.seconds = 0.0
         self.solver_name = solver
@@ -190,10 +207,33 @@ class _Run:
         self.solver_name = out.solver
         return out
 
-    # ---- exact evaluation of a package (never the solver's numbers)
+    # ---- a package and its money, evaluated exactly from the case
 
-    def gains(self, choice: tuple[int, ...]) -> np.ndarray:
-        return self.case.utility_vector(choice) - self.case.batnas
+    def pick(self, out: MipOutcome) -> _Pick:
+        values = out.values
+        program = self.program
+        keep = TOLERANCE / 10
+        return _Pick(
+            program.choice(values),
+            {k: float(values[v]) for k, v in program.transfers.items() if values[v] > keep},
+            {k: float(values[v]) for k, v in program.contributions.items() if values[v] > keep},
+        )
+
+    def money(self, pick: _Pick) -> np.ndarray:
+        """Net money per party: received - paid - contributed."""
+        out = np.zeros(len(self.case.parties))
+        for (a, b), amount in pick.transfers.items():
+            out[a] -= amount
+            out[b] += amount
+        for (p, _), amount in pick.contributions.items():
+            out[p] -= amount
+        return out
+
+    def utilities(self, pick: _Pick) -> np.ndarray:
+        return self.case.utility_vector(pick.choice) + self.program.rates * self.money(pick)
+
+    def gains(self, pick: _Pick) -> np.ndarray:
+        return self.utilities(pick) - self.case.batnas
 
     # ---- rows in terms of gains
 
@@ -208,7 +248,7 @@ class _Run:
         idx, coef = self.program.combined_terms(weights)
         self.model.set_objective(idx, coef, constant=-float(weights @ self.case.batnas))
 
-    def result(self, objective: str, out: MipOutcome | None, choice: tuple[int, ...] | None,
+    def result(self, objective: str, out: MipOutcome | None, pick: _Pick | None,
                value: float | None, *, proven: bool, gap: float | None = None,
                details: dict | None = None) -> SolveResult:
         case = self.case
@@ -223,7 +263,7 @@ class _Run:
             "case_name": case.name,
             "details": details or {},
         }
-        if choice is None:
+        if pick is None:
             status = {MipStatus.INFEASIBLE: Status.NO_AGREEMENT,
                       MipStatus.TIME_LIMIT: Status.TIME_LIMIT}.get(
                 out.status if out else MipStatus.ERROR, Status.ERROR)
@@ -235,20 +275,42 @@ class _Run:
             return SolveResult(status=status, objective_value=None, package=None, scores={},
                                gains={}, accepted={}, gap=None,
                                message="; ".join([message, *self.notes]), **base)
-        package = case.package_from_indices(choice)
-        utilities = case.utilities(package)
+        package = case.package_from_indices(pick.choice)
+        utilities = self.utilities(pick)
+        accepted = utilities >= case.batnas + float(case.margin) - TOLERANCE
+        veto = [names.index(p) for p in case.veto_parties]
+        passes = (not case.violations(package) and int(accepted.sum()) >= case.min_parties
+                  and bool(accepted[veto].all()))
+        money = {}
+        if self.program.has_money:
+            net = self.money(pick)
+            money = {
+                "money": {p: _tidy(net[k]) for k, p in enumerate(names)},
+                "transfers": tuple((names[a], names[b], amount)
+                                   for (a, b), amount in sorted(pick.transfers.items())),
+                "contributions": tuple(
+                    (names[p], *self._option(j), amount)
+                    for (p, j), amount in sorted(pick.contributions.items())),
+            }
         return SolveResult(
             status=Status.OPTIMAL if proven else Status.FEASIBLE,
             objective_value=value,
             package=package,
-            scores=utilities,
-            gains=case.gains(package),
-            accepted=case.accepts(package),
-            passes=case.passes(package),
+            scores={p: _tidy(utilities[k]) for k, p in enumerate(names)},
+            gains={p: _tidy(utilities[k] - case.batnas[k]) for k, p in enumerate(names)},
+            accepted={p: bool(accepted[k]) for k, p in enumerate(names)},
+            passes=passes,
             gap=0.0 if proven else gap,
             message="; ".join(self.notes),
+            **money,
             **base,
         )
+
+    def _option(self, j: int) -> tuple[str, str]:
+        offs = self.case.option_offsets
+        k = int(np.searchsorted(offs, j, side="right")) - 1
+        issue = self.case.issues[k]
+        return issue.name, issue.options[j - offs[k]]
 
 
 def _usable(out: MipOutcome) -> bool:
@@ -260,36 +322,48 @@ def _floor(value: float) -> float:
     return value - TOLERANCE * max(1.0, abs(value))
 
 
-def _tie_break_joint(run: _Run, rows: list,
-                     choice: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+def _tie_break_joint(run: _Run, rows: list, pick: _Pick) -> tuple[_Pick, bool]:
     """Among packages meeting ``rows`` (the optimum kept), take the highest joint gain."""
     if run.out_of_time():
         run.notes.append("time limit: ties not broken by joint gain")
-        return choice, False
+        return pick, False
     run.model.add_rows(rows)
     run.set_joint_objective(np.ones(len(run.case.parties)))
     out = run.solve()
     if not _usable(out):
         run.notes.append("tie-break by joint gain did not finish")
-        return choice, False
-    return run.program.choice(out.values), out.status == MipStatus.OPTIMAL
+        return pick, False
+    return run.pick(out), out.status == MipStatus.OPTIMAL
 
 
 # ------------------------------------------------------------------ objectives
 
 
-def _joint(run: _Run, weights: np.ndarray | None = None) -> SolveResult:
-    """Weighted joint gain (party weights unless ``weights`` is given)."""
-    if weights is None:
-        weights = np.array([float(p.weight) for p in run.case.parties])
+def _best_joint(run: _Run, weights: np.ndarray) -> tuple[MipOutcome, _Pick | None]:
     run.set_joint_objective(weights)
     out = run.solve()
-    if not _usable(out):
+    return out, (run.pick(out) if _usable(out) else None)
+
+
+def _joint(run: _Run) -> SolveResult:
+    """Weighted joint gain."""
+    weights = np.array([float(p.weight) for p in run.case.parties])
+    out, pick = _best_joint(run, weights)
+    if pick is None:
         return run.result("joint", out, None, None, proven=False)
-    choice = run.program.choice(out.values)
-    value = float(weights @ run.gains(choice))
-    return run.result("joint", out, choice, _tidy(value), proven=out.status == MipStatus.OPTIMAL,
+    value = float(weights @ run.gains(pick))
+    return run.result("joint", out, pick, _tidy(value), proven=out.status == MipStatus.OPTIMAL,
                       gap=out.gap)
+
+
+def _fallback_joint(run: _Run, objective: str, value: float, *, proven: bool = True,
+                    details: dict | None = None) -> SolveResult:
+    """When every passing package ties on ``objective``: the highest unweighted joint gain."""
+    out, pick = _best_joint(run, np.ones(len(run.case.parties)))
+    if pick is None:
+        return run.result(objective, out, None, None, proven=False)
+    return run.result(objective, out, pick, value, proven=proven and
+                      out.status == MipStatus.OPTIMAL, gap=out.gap, details=details)
 
 
 def _max_min(run: _Run, parties: list[int], scale: np.ndarray | None = None,
@@ -310,13 +384,13 @@ def _egalitarian(run: _Run) -> SolveResult:
     out = _max_min(run, list(range(n)))
     if not _usable(out):
         return run.result("egalitarian", out, None, None, proven=False)
-    choice = run.program.choice(out.values)
-    value = float(run.gains(choice).min())
+    pick = run.pick(out)
+    value = float(run.gains(pick).min())
     keep = [run.gain_row(p, [], ">=", _floor(value)) for p in range(n)]
-    choice, tie_proven = _tie_break_joint(run, keep, choice)
-    value = float(run.gains(choice).min())
+    pick, tie_proven = _tie_break_joint(run, keep, pick)
+    value = float(run.gains(pick).min())
     proven = out.status == MipStatus.OPTIMAL and tie_proven
-    return run.result("egalitarian", out, choice, _tidy(value), proven=proven, gap=out.gap)
+    return run.result("egalitarian", out, pick, _tidy(value), proven=proven, gap=out.gap)
 
 
 def _ks(run: _Run) -> SolveResult:
@@ -330,7 +404,7 @@ def _ks(run: _Run) -> SolveResult:
         if not _usable(out):
             return run.result("ks", out, None, None, proven=False)
         proven &= out.status == MipStatus.OPTIMAL
-        ideals[p] = run.gains(run.program.choice(out.values))[p]
+        ideals[p] = run.gains(run.pick(out))[p]
     scaled = [p for p in range(n) if ideals[p] > TOLERANCE]
     details = {"ideal_gains": dict(zip(run.case.party_names, ideals.tolist(), strict=True))}
     if not scaled:
@@ -340,22 +414,22 @@ def _ks(run: _Run) -> SolveResult:
     out = _max_min(run, scaled, ideals)
     if not _usable(out):
         return run.result("ks", out, None, None, proven=False)
-    choice = run.program.choice(out.values)
-    value = float(min(run.gains(choice)[p] / ideals[p] for p in scaled))
+    pick = run.pick(out)
+    value = float(min(run.gains(pick)[p] / ideals[p] for p in scaled))
     keep = [run.gain_row(p, [], ">=", _floor(value) * ideals[p]) for p in scaled]
-    choice, tie_proven = _tie_break_joint(run, keep, choice)
-    value = float(min(run.gains(choice)[p] / ideals[p] for p in scaled))
+    pick, tie_proven = _tie_break_joint(run, keep, pick)
+    value = float(min(run.gains(pick)[p] / ideals[p] for p in scaled))
     proven &= out.status == MipStatus.OPTIMAL and tie_proven
-    return run.result("ks", out, choice, value, proven=proven, gap=out.gap, details=details)
+    return run.result("ks", out, pick, value, proven=proven, gap=out.gap, details=details)
 
 
 def _leximin(run: _Run) -> SolveResult:
     n = len(run.case.parties)
-    choice = None
+    pick = None
     proven = True
     first = None
     for k in range(1, n + 1):
-        if choice is not None and run.out_of_time():
+        if pick is not None and run.out_of_time():
             run.notes.append(f"time limit: leximin stopped after {k - 1} of {n} stages")
             proven = False
             break
@@ -368,17 +442,17 @@ def _leximin(run: _Run) -> SolveResult:
         out = run.solve()
         first = first or out
         if not _usable(out):
-            if choice is None:
+            if pick is None:
                 return run.result("leximin", out, None, None, proven=False)
             run.notes.append(f"leximin stage {k} did not finish")
             proven = False
             break
-        choice = run.program.choice(out.values)
+        pick = run.pick(out)
         proven &= out.status == MipStatus.OPTIMAL
-        best_k = float(np.sort(run.gains(choice))[:k].sum())
+        best_k = float(np.sort(run.gains(pick))[:k].sum())
         run.model.add_rows([([r, *d], [float(k)] + [-1.0] * n, ">=", _floor(best_k))])
-    sorted_gains = np.sort(run.gains(choice)).tolist()
-    return run.result("leximin", first, choice, _tidy(sorted_gains[0]), proven=proven,
+    sorted_gains = np.sort(run.gains(pick)).tolist()
+    return run.result("leximin", first, pick, _tidy(sorted_gains[0]), proven=proven,
                       gap=None if proven else first.gap,
                       details={"sorted_gains": tuple(_tidy(g) for g in sorted_gains)})
 
@@ -397,28 +471,19 @@ def _nash(run: _Run) -> SolveResult:
         run.notes.append("some party cannot gain in any package: the Nash product is 0 for "
                          "all; returned the highest joint gain")
         return _fallback_joint(run, "nash", 0.0)
-    # A first package with every gain positive: the weighted joint optimum often is one.
-    run.set_joint_objective(weights)
-    start = run.solve()
-    if not _usable(start):
+    start, pick = _nash_start(run, parties, weights, ub)
+    if pick is None:
         return run.result("nash", start, None, None, proven=False)
-    choice = run.program.choice(start.values)
-    if run.gains(choice)[parties].min() <= TOLERANCE:
-        # Otherwise maximise the smallest gain, capped so the solver stops at a clear yes.
-        start = _max_min(run, parties, cap=1e-3 * float(ub.max()))
-        if not _usable(start):
-            return run.result("nash", start, None, None, proven=False)
-        choice = run.program.choice(start.values)
-        if run.gains(choice)[parties].min() <= TOLERANCE:
-            if start.status != MipStatus.OPTIMAL:
-                run.notes.append("time limit before a package with all gains positive was found")
-                return run.result("nash", start, choice, 0.0, proven=False, gap=None)
-            run.notes.append("no passing package gives every party a positive gain: the Nash "
-                             "product is 0 for all; returned the highest joint gain")
-            return _fallback_joint(run, "nash", 0.0)
-    g0 = run.gains(choice)[parties]
+    g0 = run.gains(pick)[parties]
+    if g0.min() <= TOLERANCE:
+        if start.status != MipStatus.OPTIMAL:
+            run.notes.append("time limit before a package with every gain positive was found")
+            return run.result("nash", start, pick, 0.0, proven=False, gap=None)
+        run.notes.append("no passing package gives every party a positive gain: the Nash "
+                         "product is 0 for all; returned the highest joint gain")
+        return _fallback_joint(run, "nash", 0.0)
 
-    # Gains below lb_p cannot beat the incumbent (the others at their upper bounds):
+    # Gains below lows[k] cannot beat the incumbent (the others at their upper bounds):
     # cut them, and raise the cuts whenever the incumbent improves.
     log_ub = np.log(np.maximum(ub, g0))
     rest = w @ log_ub - w * log_ub
@@ -433,27 +498,33 @@ def _nash(run: _Run) -> SolveResult:
 
     best_log = float(w @ np.log(g0))
     raise_lower_bounds(best_log)
+    # Tangents below 1e-6 of a party's range would have huge coefficients; leaving them
+    # out only loosens the envelope (it stays an upper bound).
+    smallest = np.maximum(lows, 1e-6 * np.maximum(ub, g0))
     z = run.model.add_variables(len(parties), lb=None)
     points: list[list[float]] = []
     for k in range(len(parties)):
-        grid = [*np.geomspace(lows[k], math.exp(log_ub[k]), 5).tolist(), float(g0[k])]
+        grid = [*np.geomspace(smallest[k], math.exp(log_ub[k]), 5).tolist(), float(g0[k])]
         points.append([])
-        _add_tangents(run, parties[k], z[k], grid, points[k])
+        _add_tangents(run, parties[k], z[k], grid, points[k], smallest[k] * 1e-3)
     run.model.set_objective(z, w.tolist())
 
-    best = choice
+    best = pick
     proven = False
     bound = math.inf
     for _ in range(_MAX_NASH_ROUNDS):
+        if run.out_of_time():
+            run.notes.append("time limit during Nash refinement")
+            break
         out = run.solve()
         if not _usable(out):
             run.notes.append("time limit during Nash refinement")
             break
-        pick = run.program.choice(out.values)
-        gains = run.gains(pick)[parties]
+        candidate = run.pick(out)
+        gains = run.gains(candidate)[parties]
         value = float(w @ np.log(gains)) if gains.min() > 0 else -math.inf
         if value > best_log:
-            best, best_log = pick, value
+            best, best_log = candidate, value
             raise_lower_bounds(best_log)
         if out.status != MipStatus.OPTIMAL:
             bound = out.bound if out.bound is not None else math.inf
@@ -463,13 +534,11 @@ def _nash(run: _Run) -> SolveResult:
         if bound - best_log <= TOLERANCE / 2:
             proven = True
             break
-        added = sum(_add_tangents(run, p, z[k], [float(gains[k])], points[k])
-                    for k, p in enumerate(parties) if gains[k] >= lows[k])
+        added = sum(_add_tangents(run, p, z[k], [float(gains[k])], points[k],
+                                  smallest[k] * 1e-3)
+                    for k, p in enumerate(parties) if gains[k] > 0)
         if not added:  # every tangent already there: the bound is tight up to rounding
             proven = bound - best_log <= TOLERANCE
-            break
-        if run.out_of_time():
-            run.notes.append("time limit during Nash refinement")
             break
     else:
         run.notes.append(f"Nash refinement stopped after {_MAX_NASH_ROUNDS} rounds")
@@ -478,11 +547,36 @@ def _nash(run: _Run) -> SolveResult:
                       details={"log_nash": best_log, "log_bound": bound})
 
 
-def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float]) -> int:
-    """Add ``z <= log a + (gain_p - a) / a`` for new points ``a``; return how many."""
+def _nash_start(run: _Run, parties: list[int], weights: np.ndarray,
+                ub: np.ndarray) -> tuple[MipOutcome, _Pick | None]:
+    """A first passing package, with every gain positive when one exists.
+
+    The weighted joint optimum often is one. Otherwise the joint optimum with every
+    gain at least a small floor, then (rarely) the max-min gain capped at that floor,
+    which also decides whether any package gives everyone a positive gain.
+    """
+    out, pick = _best_joint(run, weights)
+    if pick is None or run.gains(pick)[parties].min() > TOLERANCE or run.out_of_time():
+        return out, pick
+    floor = 1e-3 * float(ub.max())
+    rows = run.model.add_rows(run.gain_row(p, [], ">=", floor) for p in parties)
+    second = run.solve()
+    for p, row in zip(parties, rows, strict=True):  # switch the floors off again
+        run.model.set_rhs(row, run.program.utility_bounds(p)[0] - 1.0)
+    if _usable(second):
+        return second, run.pick(second)
+    if second.status != MipStatus.INFEASIBLE or run.out_of_time():
+        return out, pick  # no time to look further: the joint package, gains not all positive
+    third = _max_min(run, parties, cap=floor)
+    return (third, run.pick(third)) if _usable(third) else (out, pick)
+
+
+def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float],
+                  smallest: float) -> int:
+    """Add ``z <= log a + (gain_p - a) / a`` for new points ``a >= smallest``; return how many."""
     rows = []
     for a in at:
-        if a <= 0 or any(abs(a - b) <= 1e-12 * max(1.0, b) for b in have):
+        if a < smallest or a <= 0 or any(abs(a - b) <= 1e-12 * max(1.0, b) for b in have):
             continue
         have.append(a)
         # z - gain_p / a <= log a - 1
@@ -491,17 +585,6 @@ def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float])
                      math.log(a) - 1.0 - float(run.case.batnas[p]) / a))
     run.model.add_rows(rows)
     return len(rows)
-
-
-def _fallback_joint(run: _Run, objective: str, value: float, *, proven: bool = True,
-                    details: dict | None = None) -> SolveResult:
-    """When every passing package ties on ``objective``: the highest unweighted joint gain."""
-    out = _joint(run, np.ones(len(run.case.parties)))
-    if out.package is None:
-        return replace(out, objective=objective)
-    choice = run.case.package_indices(out.package)
-    return run.result(objective, None, choice, value, proven=proven and
-                      out.status == Status.OPTIMAL, gap=out.gap, details=details)
 
 
 def _tidy(value: float) -> float | int:
