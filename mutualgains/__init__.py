@@ -8,10 +8,13 @@ Examples
 'optimal'
 """
 
+from mutualgains.agenda import AgendaValue, agenda_value, count_passing
 from mutualgains.alternatives import Alternatives, alternatives
+from mutualgains.compensation import Compensation, compensate
 from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
 from mutualgains.examples import load_example
+from mutualgains.explain import Explanation, explain
 from mutualgains.frontier import Frontier, pareto_frontier
 from mutualgains.improve import amend, check_amendment, improve
 from mutualgains.io.casefile import load_case, save_case
@@ -28,11 +31,14 @@ __version__ = "0.1.0"
 __all__ = [
     "OBJECTIVES",
     "TOLERANCE",
+    "AgendaValue",
     "Alternatives",
     "Case",
     "CaseError",
+    "Compensation",
     "DecisionRule",
     "Excludes",
+    "Explanation",
     "Frontier",
     "Issue",
     "MutualGainsError",
@@ -45,10 +51,14 @@ __all__ = [
     "Status",
     "Synergy",
     "UsageError",
+    "agenda_value",
     "alternatives",
     "amend",
     "check_amendment",
+    "compensate",
     "concessions",
+    "count_passing",
+    "explain",
     "improve",
     "load_case",
     "load_example",

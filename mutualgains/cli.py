@@ -3,7 +3,8 @@
 ``mutualgains solve CASE [--objective NAME] [--json]`` solves a case (a YAML or
 JSON file, a scorable-game or GENIUS folder); ``frontier CASE`` computes the
 exact Pareto frontier, ``alternatives CASE -k N`` the N best packages,
-``improve CASE --package issue=option,...`` a Pareto improvement of a proposal;
+``improve CASE --package issue=option,...`` a Pareto improvement of a proposal,
+``explain CASE [--package ...]`` why no deal exists and what would unlock one;
 ``mutualgains demo`` runs the built-in example. Every command takes ``--json``.
 
 Exit status: 0 when a package was found, 1 when none was (no agreement, time
@@ -28,6 +29,7 @@ from mutualgains.alternatives import alternatives
 from mutualgains.display import format_number, result_text, text_table
 from mutualgains.errors import CaseError, MutualGainsError, UsageError
 from mutualgains.examples import load_example
+from mutualgains.explain import explain
 from mutualgains.frontier import pareto_frontier
 from mutualgains.improve import RULES, improve
 from mutualgains.io.casefile import load_case
@@ -83,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", default="joint", choices=RULES)
     p.add_argument("--solver", default="highs")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("explain", help="why no deal exists, what would unlock one; judge a "
+                                       "package")
+    p.add_argument("case", help="a case file or folder")
+    p.add_argument("--package", help='a proposal to judge: "issue=option,..." or a JSON object')
+    p.add_argument("--solver", default="highs")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("demo", help="solve the built-in harbour example with every objective")
@@ -150,6 +159,16 @@ def _alternatives(args: argparse.Namespace) -> int:
     return 0 if len(found) else 1
 
 
+def _explain(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    package = parse_package(args.package) if args.package else None
+    why = explain(case, package, solver=args.solver)
+    frame = why.to_frame()
+    text = str(why) + "\n\n" + text_table(list(frame.columns), frame.values.tolist())
+    _print(args, why.to_dict(), text)
+    return 0
+
+
 def _improve(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     result = improve(case, parse_package(args.package), rule=args.rule, solver=args.solver,
@@ -209,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         commands = {"solve": _solve, "frontier": _frontier, "alternatives": _alternatives,
-                    "improve": _improve, "demo": _demo}
+                    "improve": _improve, "explain": _explain, "demo": _demo}
         return commands[args.command](args)
     except BrokenPipeError:  # output piped into a command that stopped reading (head)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter quiet at exit

@@ -114,7 +114,7 @@ class PackageProgram:
     def combined_terms(self, weights: np.ndarray) -> tuple[list[int], list[float]]:
         """Variable indices and coefficients of ``sum_p weights[p] * U_p``."""
         case = self.case
-        if not case.synergy and not np.isfinite(case.caps).any():
+        if not case.synergy and not np.isfinite(case.caps).any() and not self.has_money:
             combined = weights @ case.score_matrix
             nz = np.flatnonzero(combined)
             return [self.x[j] for j in nz], combined[nz].tolist()

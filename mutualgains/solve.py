@@ -588,8 +588,9 @@ def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float],
 
 
 def _tidy(value: float) -> float | int:
-    """Integral floats as ints, so integer cases show integer values."""
-    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+    """Integral floats as ints, so integer cases show integer values; plain Python numbers."""
+    value = float(value)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 _OBJECTIVES: dict[str, Callable[[_Run], SolveResult]] = {

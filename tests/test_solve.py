@@ -226,3 +226,15 @@ def test_cli_improve(tmp_path, capsys):
     assert "expected issue=option" in capsys.readouterr().err
     assert main(["improve", str(_harbour_file(tmp_path)), "--package", "{bad"]) == 2
     assert "malformed JSON" in capsys.readouterr().err
+
+
+def test_cli_explain(tmp_path, capsys):
+    path = tmp_path / "stuck.yaml"
+    path.write_text("parties: {A: 5, B: 5, C: 1}\nissues: {i: [x, y]}\n"
+                    "scores: {A: {i: [6, 0]}, B: {i: [0, 6]}, C: {i: [1, 1]}}\n")
+    assert main(["explain", str(path), "--json", "--package", "i=x"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["agreement"] is False and data["blocking"] == ["A", "B"]
+    assert data["shortfalls"] == {"B": 5}
+    assert main(["explain", str(path)]) == 0
+    assert "These parties can never all accept one package: A, B" in capsys.readouterr().out
