@@ -54,6 +54,14 @@ class Compensation:
         Money each party needs to reach its threshold (0 when it is above).
     reason : str
         Why no transfers suffice (empty when feasible).
+
+    Examples
+    --------
+    >>> from mutualgains import Case, Issue, Party, compensate
+    >>> case = Case([Party("A", batna=5), Party("B")], [Issue("i", ["x"])],
+    ...             {"A": {"i": [1]}, "B": {"i": [9]}})
+    >>> compensate(case, {"i": "x"})
+    <Compensation total=4 in 1 transfer(s)>
     """
 
     package: Mapping[str, str]

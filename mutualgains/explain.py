@@ -74,6 +74,13 @@ class Explanation:
     package, shortfalls : mapping
         For a given package: the package, and per rejecting party how far its
         utility is below its threshold.
+
+    Examples
+    --------
+    >>> from mutualgains import explain
+    >>> from mutualgains.examples import load_example
+    >>> explain(load_example("harbour"))
+    <Explanation agreement=True blocking=[] largest=5>
     """
 
     agreement: bool
