@@ -245,6 +245,7 @@ Union, Neighbour Towns.
     The package is rejected by: Port (short by 55).
     The package does not pass.
     """
+    case.require_no_contributions("explain")
     names = list(case.party_names)
     n = len(names)
     veto = [names.index(p) for p in case.veto_parties]

@@ -358,6 +358,7 @@ def pareto_frontier(
     """
     if not isinstance(case, Case):
         raise UsageError(f"case: must be a Case, got {type(case).__name__}")
+    case.require_no_contributions("pareto_frontier")
     names = list(case.party_names if parties is None else parties)
     unknown = [p for p in names if p not in case.party_names]
     if unknown:

@@ -189,6 +189,7 @@ def improve(
     """
     if rule not in RULES:
         raise UsageError(f"rule: unknown rule {rule!r} (known: {', '.join(RULES)})")
+    case.require_no_contributions("improve")
     check_limits(time_limit, gap)
     choice = case.package_indices(package)
     original = case.package_from_indices(choice)
@@ -345,6 +346,7 @@ def amend(
     if party not in case.party_names:
         raise UsageError(f"party: unknown party {party!r} (parties: "
                          f"{', '.join(case.party_names)})")
+    case.require_no_contributions("amend")
     check_limits(time_limit, gap)
     choice = case.package_indices(package)
     original = case.package_from_indices(choice)

@@ -550,6 +550,15 @@ class Case:
         """Whether chosen options' costs are paid by parties with a budget."""
         return bool(self.costs) and any(p.budget is not None for p in self.parties)
 
+    def require_no_contributions(self, what: str) -> None:
+        """Raise :class:`~mutualgains.errors.UsageError` when ``what`` cannot handle
+        contributions to costs yet (their utilities depend on who pays)."""
+        if self.has_contributions:
+            from mutualgains.errors import UsageError
+
+            raise UsageError(f"{what}: not available yet for cases whose option costs are paid "
+                             "by parties with a budget (solve, alternatives and compensate are)")
+
     @cached_property
     def batnas(self) -> np.ndarray:
         """BATNAs as a read-only float array in party order."""

@@ -288,3 +288,15 @@ def test_agenda_ranking_orders_issues():
     assert ranking["item"].iloc[0] == "loan"  # no deal at all without it
     gains = ranking["added_joint_gain"].dropna().tolist()
     assert gains == sorted(gains, reverse=True)
+
+
+def test_analyses_refuse_contributions_clearly():
+    from mutualgains import UsageError, amend, improve, pareto_frontier
+
+    case = Case([Party("A", budget=5), Party("B")], [Issue("park", ["out", "in"])],
+                {"A": {"park": [0, 9]}, "B": {"park": [0, 9]}}, costs={"park": {"in": 4}})
+    for call in (lambda: pareto_frontier(case), lambda: explain(case),
+                 lambda: improve(case, {"park": "in"}), lambda: amend(case, {"park": "in"}, "A")):
+        with pytest.raises(UsageError, match="not available yet for cases whose option costs"):
+            call()
+    assert solve(case).contributions == (("A", "park", "in", 4.0),)
