@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from mutualgains._pulp import MipModel, MipStatus
+from mutualgains._util import tidy
 from mutualgains.model import Case
 from mutualgains.money import Transfers
 from mutualgains.tolerance import TOLERANCE
@@ -145,8 +146,8 @@ can give up 1 in money, the others need 4
     need = case.batnas + float(case.margin) - utility  # in points; > 0: short
     deficit = np.maximum(need, 0.0) / rate
     surplus = np.maximum(-need, 0.0) / rate
-    before = {p: _tidy(utility[k]) for k, p in enumerate(names)}
-    deficits = {p: _tidy(deficit[k]) for k, p in enumerate(names)}
+    before = {p: tidy(utility[k]) for k, p in enumerate(names)}
+    deficits = {p: tidy(deficit[k]) for k, p in enumerate(names)}
     chosen = case.package_from_indices(choice)
     if deficit.sum() <= TOLERANCE:
         return Compensation(chosen, True, 0.0, (), before, before, deficits)
@@ -181,7 +182,7 @@ can give up 1 in money, the others need 4
         for a, b, amount in transfers:
             money[names.index(a)] -= amount
             money[names.index(b)] += amount
-        after = {p: _tidy(utility[k] + rate[k] * money[k]) for k, p in enumerate(names)}
+        after = {p: tidy(utility[k] + rate[k] * money[k]) for k, p in enumerate(names)}
         return Compensation(chosen, True, float(out.objective), transfers, before, after,
                             deficits)
     return Compensation(chosen, False, None, (), before, {}, deficits,
@@ -213,6 +214,3 @@ def _why(names: list[str], rules: Transfers, deficit: np.ndarray, surplus: np.nd
         else "the allowed pairs and caps cannot move the money"
 
 
-def _tidy(value: float) -> float | int:
-    value = float(value)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value

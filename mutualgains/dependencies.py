@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from mutualgains._util import number
 from mutualgains.errors import CaseError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -200,8 +201,6 @@ class Synergy:
     name: str = ""
 
     def __post_init__(self) -> None:
-        from mutualgains.model import _number
-
         problems: list[Problem] = []
         where = f"synergy.{self.name}" if self.name else "synergy"
         when = _condition(self.when, f"{where}.when", problems)
@@ -211,9 +210,9 @@ class Synergy:
                                     repr(self.bonus)[:60]))
         else:
             for party, value in self.bonus.items():
-                number = _number(value, f"{where}.bonus.{party}", problems)
-                if number is not None:
-                    bonus[party] = number
+                points = number(value, f"{where}.bonus.{party}", problems)
+                if points is not None:
+                    bonus[party] = points
         if not isinstance(self.name, str):
             problems.append(Problem(f"{where}.name", "must be a string", repr(self.name)))
         _raise(problems)

@@ -38,6 +38,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from mutualgains._pulp import MipStatus
+from mutualgains._util import tidy
 from mutualgains.model import Case
 from mutualgains.program import PackageProgram
 from mutualgains.tolerance import TOLERANCE
@@ -276,7 +277,7 @@ Union, Neighbour Towns.
     best: dict[str, float | None] = {}
     for p, name in enumerate(names):
         value = _best_with_own_acceptance(case, p, solver)
-        best[name] = None if value is None else _tidy(value)
+        best[name] = None if value is None else tidy(value)
         if agreement:
             moves[name] = 0.0
         else:
@@ -289,8 +290,8 @@ Union, Neighbour Towns.
         choice = case.package_indices(package)
         chosen = case.package_from_indices(choice)
         u = case.utility_vector(choice)
-        scores = {p: _tidy(u[k]) for k, p in enumerate(names)}
-        shortfalls = {p: _tidy(checker.thr[k] - u[k]) for k, p in enumerate(names)
+        scores = {p: tidy(u[k]) for k, p in enumerate(names)}
+        shortfalls = {p: tidy(checker.thr[k] - u[k]) for k, p in enumerate(names)
                       if u[k] < checker.thr[k] - TOLERANCE}
         passes = case.passes(chosen)
     return Explanation(
@@ -352,7 +353,4 @@ def _best_with_own_acceptance(case: Case, p: int, solver: str) -> float | None:
     return float(case.utility_vector(program.choice(out.values))[p])
 
 
-def _tidy(value: float) -> float | int:
-    value = float(value)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 

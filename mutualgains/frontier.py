@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from mutualgains._pulp import MipStatus, check_limits
+from mutualgains._util import tidy
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.program import PackageProgram
@@ -390,8 +391,8 @@ def pareto_frontier(
         package = case.package_from_indices(choice)
         gains = u - case.batnas
         points.append(FrontierPoint(
-            scores={p: _tidy(u[k]) for k, p in enumerate(case.party_names)},
-            gains={p: _tidy(gains[k]) for k, p in enumerate(case.party_names)},
+            scores={p: tidy(u[k]) for k, p in enumerate(case.party_names)},
+            gains={p: tidy(gains[k]) for k, p in enumerate(case.party_names)},
             package=package, tied=tied))
     points.sort(key=lambda pt: tuple(-pt.scores[case.party_names[p]] for p in index))
     messages = {
@@ -409,9 +410,6 @@ def pareto_frontier(
         issue_names=case.issue_names)
 
 
-def _tidy(value: float) -> float | int:
-    value = float(value)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _reporter(progress: bool | Callable[[int, int], None]) -> Callable[[int, int], None]:

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mutualgains._pulp import MipStatus, check_limits
+from mutualgains._util import readonly, tidy
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.program import PackageProgram
@@ -43,13 +43,8 @@ __all__ = ["Amendment", "Improvement", "amend", "check_amendment", "improve"]
 RULES = ("joint", "egalitarian", "nash")
 
 
-def _ro(mapping: Mapping) -> Mapping:
-    return MappingProxyType(dict(mapping))
 
 
-def _tidy(value: float) -> float | int:
-    value = float(value)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _floor(value: float) -> float:
@@ -98,7 +93,7 @@ class Improvement:
 
     def __post_init__(self) -> None:
         for name in ("original", "original_scores", "left_on_table"):
-            object.__setattr__(self, name, _ro(getattr(self, name)))
+            object.__setattr__(self, name, readonly(getattr(self, name)))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per party: score before and after, the gain over the proposal.
@@ -217,13 +212,13 @@ def improve(
         left = {}
     else:
         after = case.utility_vector(case.package_indices(result.package))
-        left = {p: _tidy(max(0.0, after[k] - before[k]))
+        left = {p: tidy(max(0.0, after[k] - before[k]))
                 for k, p in enumerate(case.party_names)}
     if pareto:
         message = ("the proposal is Pareto-optimal: no package gives every party at least as "
                    "much and one party more (proven by an exact solve)")
     return Improvement(original=original,
-                       original_scores={p: _tidy(before[k])
+                       original_scores={p: tidy(before[k])
                                         for k, p in enumerate(case.party_names)},
                        result=result, left_on_table=left, pareto_optimal=pareto, rule=rule,
                        message=message)
@@ -280,7 +275,7 @@ class Amendment:
         for name in ("original", "best", "best_scores", "smallest", "smallest_scores"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, _ro(value))
+                object.__setattr__(self, name, readonly(value))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per issue: the proposal's option, the smallest amendment's, the best's.
@@ -422,7 +417,7 @@ def amend(
 
 def _scores(case: Case, choice: tuple[int, ...]) -> dict[str, Any]:
     u = case.utility_vector(choice)
-    return {p: _tidy(u[k]) for k, p in enumerate(case.party_names)}
+    return {p: tidy(u[k]) for k, p in enumerate(case.party_names)}
 
 
 # ---------------------------------------------------------- check_amendment
@@ -472,7 +467,7 @@ def check_amendment(case: Case, package: Mapping[str, str] | Sequence[str],
             verdict = "loses"
         else:
             verdict = "unchanged"
-        rows.append([party, _tidy(u0[k]), _tidy(u1[k]), _tidy(change), acc0[party],
+        rows.append([party, tidy(u0[k]), tidy(u1[k]), tidy(change), acc0[party],
                      acc1[party], verdict])
     frame = pd.DataFrame(rows, columns=["party", "before", "after", "change", "accepted_before",
                                         "accepted_after", "verdict"])

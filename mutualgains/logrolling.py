@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mutualgains._util import tidy
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
 
@@ -43,9 +44,6 @@ _TRADE_COLUMNS = ["party", "conceded", "other", "other_conceded", "gain", "other
                   "counterfactual_feasible"]
 
 
-def _tidy(value: float) -> float | int:
-    value = float(value)
-    return int(value) if value.is_integer() else value
 
 
 def _alternatives(case: Case, choice: tuple[int, ...]) -> list[np.ndarray]:
@@ -100,9 +98,9 @@ def concessions(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.Da
             best = int(np.argmax(table[:, p]))
             if table[choice[k], p] >= table[best, p] - TOLERANCE:
                 best = choice[k]  # ties: the chosen option is (one of) the best
-            rows.append([issue.name, party, issue.options[choice[k]], _tidy(base[p]),
-                         issue.options[best], _tidy(table[best, p]),
-                         _tidy(table[best, p] - base[p]), _tidy(base[p] - table[:, p].min())])
+            rows.append([issue.name, party, issue.options[choice[k]], tidy(base[p]),
+                         issue.options[best], tidy(table[best, p]),
+                         tidy(table[best, p] - base[p]), tidy(base[p] - table[:, p].min())])
     return pd.DataFrame(rows, columns=_CONCESSION_COLUMNS)
 
 
@@ -152,7 +150,7 @@ def trades(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFra
             gain_a, gain_b = base[pa] - u[pa], base[pb] - u[pb]
             if gain_a > TOLERANCE and gain_b > TOLERANCE:
                 feasible = not case.violations(case.package_from_indices(alt))
-                rows.append([a.party, a.issue, b.party, b.issue, _tidy(gain_a), _tidy(gain_b),
+                rows.append([a.party, a.issue, b.party, b.issue, tidy(gain_a), tidy(gain_b),
                              feasible])
     out = pd.DataFrame(rows, columns=_TRADE_COLUMNS)
     if len(out):

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mutualgains import dependencies as deps
+from mutualgains._util import number, show
 from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
 from mutualgains.money import Transfers
@@ -51,26 +52,9 @@ Package = Mapping[str, str]
 # --------------------------------------------------------------------- helpers
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _number(value: Any, where: str, problems: list[Problem]) -> Number | None:
-    """Return ``value`` as a finite int or float, or record a problem."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        problems.append(Problem(where, "must be a number", _show(value)))
-        return None
-    value = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if not math.isfinite(value):
-        problems.append(Problem(where, "must be a finite number", _show(value)))
-        return None
-    return value
-
-
 def _name(value: Any, where: str, problems: list[Problem]) -> bool:
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(where, "must be a non-empty string", _show(value)))
+        problems.append(Problem(where, "must be a non-empty string", show(value)))
         return False
     return True
 
@@ -123,17 +107,13 @@ class Party:
         problems: list[Problem] = []
         where = f"parties.{self.name}" if isinstance(self.name, str) else "parties"
         _name(self.name, f"{where}.name", problems)
-        batna = _number(self.batna, f"{where}.batna", problems)
-        weight = _number(self.weight, f"{where}.weight", problems)
-        if weight is not None and weight < 0:
-            problems.append(Problem(f"{where}.weight", "must be non-negative", _show(weight)))
+        batna = number(self.batna, f"{where}.batna", problems)
+        weight = number(self.weight, f"{where}.weight", problems, low=0)
         if not isinstance(self.veto, bool):
-            problems.append(Problem(f"{where}.veto", "must be true or false", _show(self.veto)))
-        cap = None if self.cap is None else _number(self.cap, f"{where}.cap", problems)
-        budget = None if self.budget is None else _number(self.budget, f"{where}.budget",
-                                                          problems)
-        if budget is not None and budget < 0:
-            problems.append(Problem(f"{where}.budget", "must be non-negative", _show(budget)))
+            problems.append(Problem(f"{where}.veto", "must be true or false", show(self.veto)))
+        cap = None if self.cap is None else number(self.cap, f"{where}.cap", problems)
+        budget = None if self.budget is None else number(self.budget, f"{where}.budget",
+                                                          problems, low=0)
         _raise(problems)
         object.__setattr__(self, "budget", budget)
         object.__setattr__(self, "batna", batna)
@@ -169,7 +149,7 @@ class Issue:
         _name(self.name, where, problems)
         options = self.options
         if isinstance(options, str) or not isinstance(options, Iterable):
-            problems.append(Problem(where, "options must be a list of names", _show(options)))
+            problems.append(Problem(where, "options must be a list of names", show(options)))
             options = ()
         options = tuple(options)
         if not options and not problems:
@@ -220,13 +200,13 @@ class DecisionRule:
         problems: list[Problem] = []
         k = self.min_parties
         if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)):
-            problems.append(Problem("decision_rule.min_parties", "must be an integer", _show(k)))
+            problems.append(Problem("decision_rule.min_parties", "must be an integer", show(k)))
         elif k is not None and k < 1:
-            problems.append(Problem("decision_rule.min_parties", "must be at least 1", _show(k)))
+            problems.append(Problem("decision_rule.min_parties", "must be at least 1", show(k)))
         veto = self.veto
         if isinstance(veto, str) or not isinstance(veto, Iterable):
             problems.append(Problem("decision_rule.veto", "must be a list of party names",
-                                    _show(veto)))
+                                    show(veto)))
             veto = ()
         veto = tuple(veto)
         for j, name in enumerate(veto):
@@ -336,13 +316,13 @@ class Case:
         try:
             return self.issues[self.issue_names.index(name)]
         except ValueError:
-            raise CaseError([Problem(f"issues.{name}", "unknown issue", _show(name))]) from None
+            raise CaseError([Problem(f"issues.{name}", "unknown issue", show(name))]) from None
 
     def _party_index(self, name: str) -> int:
         try:
             return self.party_names.index(name)
         except ValueError:
-            raise CaseError([Problem(f"parties.{name}", "unknown party", _show(name))]) from None
+            raise CaseError([Problem(f"parties.{name}", "unknown party", show(name))]) from None
 
     @property
     def veto_parties(self) -> tuple[str, ...]:
@@ -371,7 +351,7 @@ class Case:
         self._party_index(party)
         options = self.issue(issue).options
         if option not in options:
-            raise CaseError([Problem(f"issues.{issue}", "unknown option", _show(option))])
+            raise CaseError([Problem(f"issues.{issue}", "unknown option", show(option))])
         return self.scores[party][issue][options.index(option)]
 
     # ---------------------------------------------------------------- packages
@@ -401,7 +381,7 @@ class Case:
             items = dict(package)
             for issue in items:
                 if issue not in self.issue_names:
-                    problems.append(Problem(f"package.{issue}", "unknown issue", _show(issue)))
+                    problems.append(Problem(f"package.{issue}", "unknown issue", show(issue)))
             choice = [items.get(i.name) for i in self.issues]
         elif isinstance(package, Sequence) and not isinstance(package, str):
             if len(package) != len(self.issues):
@@ -411,7 +391,7 @@ class Case:
             choice = list(package)[: len(self.issues)] + [None] * (len(self.issues) - len(package))
         else:
             raise CaseError([Problem("package", "must map issue names to option names",
-                                     _show(package))])
+                                     show(package))])
         indices: list[int] = []
         for issue, option in zip(self.issues, choice, strict=True):
             if option is None:
@@ -419,7 +399,7 @@ class Case:
             elif option not in issue.options:
                 problems.append(Problem(f"package.{issue.name}",
                                         f"unknown option (options: {', '.join(issue.options)})",
-                                        _show(option)))
+                                        show(option)))
             else:
                 indices.append(issue.options.index(option))
         _raise(problems)
@@ -660,11 +640,11 @@ def _case_problems(case: Case) -> list[Problem]:
 
     rule = case.decision_rule
     if not isinstance(rule, DecisionRule):
-        problems.append(Problem("decision_rule", "must be a DecisionRule", _show(rule)))
+        problems.append(Problem("decision_rule", "must be a DecisionRule", show(rule)))
         rule = DecisionRule()
     for name in rule.veto:
         if name not in names:
-            problems.append(Problem("decision_rule.veto", "unknown party", _show(name)))
+            problems.append(Problem("decision_rule.veto", "unknown party", show(name)))
     if rule.min_parties is not None and rule.min_parties > len(parties):
         problems.append(Problem("decision_rule.min_parties",
                                 f"must be at most the number of parties ({len(parties)})",
@@ -673,11 +653,11 @@ def _case_problems(case: Case) -> list[Problem]:
     rule = replace(rule, veto=tuple(dict.fromkeys(veto)))
     parties = tuple(replace(p, veto=True) if p.name in veto and not p.veto else p for p in parties)
 
-    margin = _number(case.margin, "margin", problems)
+    margin = number(case.margin, "margin", problems)
     if not isinstance(case.name, str):
-        problems.append(Problem("name", "must be a string", _show(case.name)))
+        problems.append(Problem("name", "must be a string", show(case.name)))
     if not isinstance(case.description, str):
-        problems.append(Problem("description", "must be a string", _show(case.description)))
+        problems.append(Problem("description", "must be a string", show(case.description)))
 
     scores = _normalise_scores(case.scores, names, issues, problems)
 
@@ -690,22 +670,20 @@ def _case_problems(case: Case) -> list[Problem]:
     setf(case, "costs", _normalise_costs(case.costs, issues, problems))
     total = case.total_budget
     if total is not None:
-        total = _number(total, "total_budget", problems)
-        if total is not None and total < 0:
-            problems.append(Problem("total_budget", "must be non-negative", _show(total)))
+        total = number(total, "total_budget", problems, low=0)
     setf(case, "total_budget", total)
     if case.transfers is not None and not isinstance(case.transfers, Transfers):
-        problems.append(Problem("transfers", "must be a Transfers", _show(case.transfers)))
+        problems.append(Problem("transfers", "must be a Transfers", show(case.transfers)))
     elif case.transfers is not None:
         for payer, payee in case.transfers.pairs or ():
             for name in (payer, payee):
                 if name not in names:
-                    problems.append(Problem("transfers.pairs", "unknown party", _show(name)))
+                    problems.append(Problem("transfers.pairs", "unknown party", show(name)))
         for name in case.transfers.rate:
             if name not in names:
-                problems.append(Problem("transfers.rate", "unknown party", _show(name)))
+                problems.append(Problem("transfers.rate", "unknown party", show(name)))
     if case.phasing is not None and not isinstance(case.phasing, Phasing):
-        problems.append(Problem("phasing", "must be a Phasing", _show(case.phasing)))
+        problems.append(Problem("phasing", "must be a Phasing", show(case.phasing)))
     elif case.phasing is not None:
         known = {(i.name, o) for i in issues for o in i.options}
         for project in case.phasing.projects:
@@ -731,14 +709,14 @@ def _normalise_costs(raw: Any, issues: tuple[Issue, ...],
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        problems.append(Problem("costs", "must map issues to option costs", _show(raw)))
+        problems.append(Problem("costs", "must map issues to option costs", show(raw)))
         return MappingProxyType({})
     wrapped = _normalise_scores({"costs": raw}, ["costs"], issues, problems, root="")
     out = {}
     for issue, values in wrapped["costs"].items():
         if any(v < 0 for v in values):
             problems.append(Problem(f"costs.{issue}", "costs must be non-negative",
-                                    _show(values)))
+                                    show(values)))
         if any(values):
             out[issue] = values
     return MappingProxyType(out)
@@ -746,13 +724,13 @@ def _normalise_costs(raw: Any, issues: tuple[Issue, ...],
 
 def _as_tuple(items: Any, where: str, kind: type, problems: list[Problem]) -> tuple:
     if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        problems.append(Problem(where, f"must be a list of {kind.__name__} objects", _show(items)))
+        problems.append(Problem(where, f"must be a list of {kind.__name__} objects", show(items)))
         return ()
     out = tuple(items)
     good = tuple(x for x in out if isinstance(x, kind))
     for k, x in enumerate(out):
         if not isinstance(x, kind):
-            problems.append(Problem(f"{where}[{k}]", f"must be a {kind.__name__}", _show(x)))
+            problems.append(Problem(f"{where}[{k}]", f"must be a {kind.__name__}", show(x)))
     return good
 
 
@@ -767,23 +745,23 @@ def _normalise_scores(
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        problems.append(Problem("scores", "must map party names to issue scores", _show(raw)))
+        problems.append(Problem("scores", "must map party names to issue scores", show(raw)))
         raw = {}
     for party, row in raw.items():
         where = f"{root}{party}"
         if party not in table:
-            problems.append(Problem(where, "unknown party", _show(party)))
+            problems.append(Problem(where, "unknown party", show(party)))
             continue
         if row is None:
             continue
         if not isinstance(row, Mapping):
-            problems.append(Problem(where, "must map issue names to scores", _show(row)))
+            problems.append(Problem(where, "must map issue names to scores", show(row)))
             continue
         for issue_name, values in row.items():
             here = f"{where}.{issue_name}"
             issue = by_issue.get(issue_name)
             if issue is None:
-                problems.append(Problem(here, "unknown issue", _show(issue_name)))
+                problems.append(Problem(here, "unknown issue", show(issue_name)))
                 continue
             target = table[party][issue_name]
             if isinstance(values, Mapping):
@@ -792,11 +770,11 @@ def _normalise_scores(
                         problems.append(Problem(
                             f"{here}.{option}",
                             f"unknown option (options: {', '.join(issue.options)})",
-                            _show(option)))
+                            show(option)))
                         continue
-                    number = _number(value, f"{here}.{option}", problems)
-                    if number is not None:
-                        target[issue.options.index(option)] = number
+                    points = number(value, f"{here}.{option}", problems)
+                    if points is not None:
+                        target[issue.options.index(option)] = points
             elif isinstance(values, Sequence) and not isinstance(values, str):
                 if len(values) != len(issue.options):
                     problems.append(Problem(
@@ -804,12 +782,12 @@ def _normalise_scores(
                         f"({', '.join(issue.options)})", f"{len(values)}"))
                     continue
                 for option, value in zip(issue.options, values, strict=True):
-                    number = _number(value, f"{here}.{option}", problems)
-                    if number is not None:
-                        target[issue.options.index(option)] = number
+                    points = number(value, f"{here}.{option}", problems)
+                    if points is not None:
+                        target[issue.options.index(option)] = points
             else:
                 problems.append(Problem(here, "must be a mapping option -> score or a list",
-                                        _show(values)))
+                                        show(values)))
     return MappingProxyType({
         p: MappingProxyType({i: tuple(v) for i, v in row.items()}) for p, row in table.items()
     })

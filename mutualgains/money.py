@@ -26,35 +26,15 @@ True
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from mutualgains._util import number, show
 from mutualgains.errors import CaseError, Problem
 
 __all__ = ["Transfers"]
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _number(value: Any, where: str, problems: list[Problem], *, positive: bool = False,
-            non_negative: bool = False) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        problems.append(Problem(where, "must be a finite number", _show(value)))
-        return None
-    if positive and value <= 0:
-        problems.append(Problem(where, "must be positive", _show(value)))
-        return None
-    if non_negative and value < 0:
-        problems.append(Problem(where, "must be non-negative", _show(value)))
-        return None
-    return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
 @dataclass(frozen=True)
@@ -87,7 +67,7 @@ class Transfers:
         if pairs is not None:
             if isinstance(pairs, str) or not isinstance(pairs, Iterable):
                 problems.append(Problem("transfers.pairs", "must be 'all' or a list of "
-                                        "[payer, payee] pairs", _show(pairs)))
+                                        "[payer, payee] pairs", show(pairs)))
                 pairs = ()
             checked = []
             for k, pair in enumerate(pairs):
@@ -95,24 +75,23 @@ class Transfers:
                         or len(pair := tuple(pair)) != 2
                         or not all(isinstance(p, str) and p for p in pair)):
                     problems.append(Problem(f"transfers.pairs[{k}]", "must be [payer, payee]",
-                                            _show(pair)))
+                                            show(pair)))
                 elif pair[0] == pair[1]:
                     problems.append(Problem(f"transfers.pairs[{k}]",
-                                            "a party cannot pay itself", _show(pair)))
+                                            "a party cannot pay itself", show(pair)))
                 else:
                     checked.append(pair)
             pairs = tuple(dict.fromkeys(checked))
-        cap = None if self.cap is None else _number(self.cap, "transfers.cap", problems,
-                                                    non_negative=True)
+        cap = None if self.cap is None else number(self.cap, "transfers.cap", problems, low=0)
         rate = {}
         if not isinstance(self.rate, Mapping):
             problems.append(Problem("transfers.rate", "must map parties to points per unit "
-                                    "of money", _show(self.rate)))
+                                    "of money", show(self.rate)))
         else:
             for party, value in self.rate.items():
-                number = _number(value, f"transfers.rate.{party}", problems, positive=True)
-                if number is not None:
-                    rate[party] = number
+                rate_ = number(value, f"transfers.rate.{party}", problems, low=0, strict=True)
+                if rate_ is not None:
+                    rate[party] = rate_
         if problems:
             raise CaseError(problems)
         object.__setattr__(self, "pairs", pairs)
@@ -139,7 +118,7 @@ def transfers_from_dict(raw: Any, problems: list[Problem]) -> Transfers | None:
     keys = ("pairs", "cap", "rate")
     if not isinstance(raw, Mapping):
         problems.append(Problem("transfers", "must be a mapping with " + ", ".join(keys),
-                                _show(raw)))
+                                show(raw)))
         return None
     for key in raw:
         if key not in keys:

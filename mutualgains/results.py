@@ -17,8 +17,9 @@ import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from mutualgains._util import readonly
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -46,8 +47,6 @@ class Status(enum.StrEnum):
         return self.value
 
 
-def _ro(mapping: Mapping) -> Mapping:
-    return MappingProxyType(dict(mapping))
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ class SolveResult:
                      "details", "money"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, _ro(value))
+                object.__setattr__(self, name, readonly(value))
 
     @property
     def has_package(self) -> bool:

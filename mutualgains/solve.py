@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mutualgains._pulp import MipOutcome, MipStatus, check_limits
+from mutualgains._util import tidy
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.program import PackageProgram
@@ -285,7 +286,7 @@ class _Run:
         if self.program.has_money:
             net = self.money(pick)
             money = {
-                "money": {p: _tidy(net[k]) for k, p in enumerate(names)},
+                "money": {p: tidy(net[k]) for k, p in enumerate(names)},
                 "transfers": tuple((names[a], names[b], amount)
                                    for (a, b), amount in sorted(pick.transfers.items())),
                 "contributions": tuple(
@@ -296,8 +297,8 @@ class _Run:
             status=Status.OPTIMAL if proven else Status.FEASIBLE,
             objective_value=value,
             package=package,
-            scores={p: _tidy(utilities[k]) for k, p in enumerate(names)},
-            gains={p: _tidy(utilities[k] - case.batnas[k]) for k, p in enumerate(names)},
+            scores={p: tidy(utilities[k]) for k, p in enumerate(names)},
+            gains={p: tidy(utilities[k] - case.batnas[k]) for k, p in enumerate(names)},
             accepted={p: bool(accepted[k]) for k, p in enumerate(names)},
             passes=passes,
             gap=0.0 if proven else gap,
@@ -352,7 +353,7 @@ def _joint(run: _Run) -> SolveResult:
     if pick is None:
         return run.result("joint", out, None, None, proven=False)
     value = float(weights @ run.gains(pick))
-    return run.result("joint", out, pick, _tidy(value), proven=out.status == MipStatus.OPTIMAL,
+    return run.result("joint", out, pick, tidy(value), proven=out.status == MipStatus.OPTIMAL,
                       gap=out.gap)
 
 
@@ -390,7 +391,7 @@ def _egalitarian(run: _Run) -> SolveResult:
     pick, tie_proven = _tie_break_joint(run, keep, pick)
     value = float(run.gains(pick).min())
     proven = out.status == MipStatus.OPTIMAL and tie_proven
-    return run.result("egalitarian", out, pick, _tidy(value), proven=proven, gap=out.gap)
+    return run.result("egalitarian", out, pick, tidy(value), proven=proven, gap=out.gap)
 
 
 def _ks(run: _Run) -> SolveResult:
@@ -452,9 +453,9 @@ def _leximin(run: _Run) -> SolveResult:
         best_k = float(np.sort(run.gains(pick))[:k].sum())
         run.model.add_rows([([r, *d], [float(k)] + [-1.0] * n, ">=", _floor(best_k))])
     sorted_gains = np.sort(run.gains(pick)).tolist()
-    return run.result("leximin", first, pick, _tidy(sorted_gains[0]), proven=proven,
+    return run.result("leximin", first, pick, tidy(sorted_gains[0]), proven=proven,
                       gap=None if proven else first.gap,
-                      details={"sorted_gains": tuple(_tidy(g) for g in sorted_gains)})
+                      details={"sorted_gains": tuple(tidy(g) for g in sorted_gains)})
 
 
 def _nash(run: _Run) -> SolveResult:
@@ -587,10 +588,6 @@ def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float],
     return len(rows)
 
 
-def _tidy(value: float) -> float | int:
-    """Integral floats as ints, so integer cases show integer values; plain Python numbers."""
-    value = float(value)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 _OBJECTIVES: dict[str, Callable[[_Run], SolveResult]] = {

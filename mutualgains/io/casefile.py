@@ -21,9 +21,10 @@ from typing import Any
 
 import yaml
 
+from mutualgains._util import show
 from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
-from mutualgains.model import Case, DecisionRule, Issue, Party, _show
+from mutualgains.model import Case, DecisionRule, Issue, Party
 from mutualgains.money import transfers_from_dict, transfers_to_dict
 from mutualgains.phasing_data import phasing_from_dict, phasing_to_dict
 
@@ -80,7 +81,7 @@ def case_from_dict(data: Any) -> Case:
     """
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
-        raise CaseError([Problem("case", "must be a mapping of keys to values", _show(data))])
+        raise CaseError([Problem("case", "must be a mapping of keys to values", show(data))])
     for key in data:
         if key not in CASE_KEYS:
             problems.append(Problem(str(key), f"unknown key (known: {', '.join(CASE_KEYS)})"))
@@ -110,7 +111,7 @@ def _parties(raw: Any, problems: list[Problem]) -> list[Party]:
         return []
     if not isinstance(raw, Mapping):
         problems.append(Problem("parties", "must map party names to {batna, weight, veto}",
-                                _show(raw)))
+                                show(raw)))
         return []
     out = []
     for name, spec in raw.items():
@@ -137,7 +138,7 @@ def _issues(raw: Any, problems: list[Problem]) -> list[Issue]:
         problems.append(Problem("issues", "is required: issue name -> list of options"))
         return []
     if not isinstance(raw, Mapping):
-        problems.append(Problem("issues", "must map issue names to lists of options", _show(raw)))
+        problems.append(Problem("issues", "must map issue names to lists of options", show(raw)))
         return []
     out = []
     for name, options in raw.items():
@@ -145,7 +146,7 @@ def _issues(raw: Any, problems: list[Problem]) -> list[Issue]:
             options = ()
         if isinstance(options, str) or not isinstance(options, list | tuple):
             problems.append(Problem(f"issues.{name}", "must be a list of option names",
-                                    _show(options)))
+                                    show(options)))
             continue
         try:
             out.append(Issue(name, tuple(options)))
@@ -166,7 +167,7 @@ def _relations(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, li
         if raw is None:
             return []
         if not isinstance(raw, list):
-            problems.append(Problem(key, "must be a list", _show(raw)))
+            problems.append(Problem(key, "must be a list", show(raw)))
             return []
         return raw
 
@@ -178,26 +179,26 @@ def _relations(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, li
                             for p in err.problems)
         except (TypeError, KeyError, ValueError):
             problems.append(Problem(f"{key}[{k}]", "has the wrong shape (see the case format)",
-                                    _show(item)))
+                                    show(item)))
 
     for k, item in enumerate(items("requires")):
         if not isinstance(item, Mapping) or set(item) != {"option", "needs"}:
             problems.append(Problem(f"requires[{k}]", "must be {option: {issue: option}, "
-                                    "needs: {issue: option or [options]}}", _show(item)))
+                                    "needs: {issue: option or [options]}}", show(item)))
             continue
         build("requires", k, lambda item=item: Requires(item["option"], item["needs"]))
     for key, kind in (("excludes", Excludes), ("precedes", Precedes)):
         for k, item in enumerate(items(key)):
             if not isinstance(item, list | tuple) or len(item) != 2:
                 problems.append(Problem(f"{key}[{k}]", "must be a pair "
-                                        "[{issue: option}, {issue: option}]", _show(item)))
+                                        "[{issue: option}, {issue: option}]", show(item)))
                 continue
             build(key, k, lambda item=item, kind=kind: kind(item[0], item[1]))
     for k, item in enumerate(items("synergy")):
         if not isinstance(item, Mapping) or not {"when", "bonus"} <= set(item) or not set(
                 item) <= {"when", "bonus", "name"}:
             problems.append(Problem(f"synergy[{k}]", "must be {when: {issue: option or "
-                                    "[options]}, bonus: {party: points}, name}", _show(item)))
+                                    "[options]}, bonus: {party: points}, name}", show(item)))
             continue
         build("synergy", k, lambda item=item: Synergy(item["when"], item["bonus"],
                                                       item.get("name", "")))
@@ -209,7 +210,7 @@ def _rule(raw: Any, problems: list[Problem]) -> DecisionRule:
         return DecisionRule()
     if not isinstance(raw, Mapping):
         problems.append(Problem("decision_rule", "must be a mapping {min_parties, veto}",
-                                _show(raw)))
+                                show(raw)))
         return DecisionRule()
     for key in raw:
         if key not in RULE_KEYS:

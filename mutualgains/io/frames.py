@@ -28,8 +28,9 @@ from typing import Any
 
 import pandas as pd
 
+from mutualgains._util import number, show
 from mutualgains.errors import CaseError, Problem
-from mutualgains.model import Case, DecisionRule, Issue, Party, _number, _show
+from mutualgains.model import Case, DecisionRule, Issue, Party
 
 __all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]
 
@@ -51,7 +52,7 @@ def _columns(
 ) -> dict[str, list[Any]] | None:
     """The wanted columns of ``frame`` as lists of Python values, or None if not a frame."""
     if not isinstance(frame, pd.DataFrame):
-        problems.append(Problem(table, "must be a pandas DataFrame", _show(frame)))
+        problems.append(Problem(table, "must be a pandas DataFrame", show(frame)))
         return None
     if not frame.columns.is_unique:
         for dup in dict.fromkeys(c for c in frame.columns[frame.columns.duplicated()]):
@@ -70,7 +71,7 @@ def _columns(
 
 def _label(value: Any, where: str, problems: list[Problem]) -> bool:
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(where, "must be a non-empty string", _show(value)))
+        problems.append(Problem(where, "must be a non-empty string", show(value)))
         return False
     return True
 
@@ -210,15 +211,15 @@ def _parties_from_frame(frame: Any, problems: list[Problem]) -> list[Party]:
         ok = _label(name, f"{where}.party", problems)
         if ok and name in first:
             problems.append(Problem(f"{where}.party",
-                                    f"duplicate party (first at row {first[name]})", _show(name)))
+                                    f"duplicate party (first at row {first[name]})", show(name)))
             ok = False
-        batna = _number(batna, f"{where}.batna", problems)
-        weight = _number(weight, f"{where}.weight", problems)
+        batna = number(batna, f"{where}.batna", problems)
+        weight = number(weight, f"{where}.weight", problems)
         if weight is not None and weight < 0:
-            problems.append(Problem(f"{where}.weight", "must be non-negative", _show(weight)))
+            problems.append(Problem(f"{where}.weight", "must be non-negative", show(weight)))
             weight = None
         if not isinstance(veto, bool):
-            problems.append(Problem(f"{where}.veto", "must be true or false", _show(veto)))
+            problems.append(Problem(f"{where}.veto", "must be true or false", show(veto)))
             veto = False
         if ok:
             first[name] = row
@@ -240,12 +241,12 @@ def _scores_from_frame(
         fixed = {}
         if not isinstance(issues, Mapping):
             problems.append(Problem("issues", "must map issue names to lists of options",
-                                    _show(issues)))
+                                    show(issues)))
         else:
             for issue, options in issues.items():
                 if isinstance(options, str) or not isinstance(options, Sequence):
                     problems.append(Problem(f"issues.{issue}", "must be a list of option names",
-                                            _show(options)))
+                                            show(options)))
                     continue
                 fixed[issue] = tuple(options)
 
@@ -262,22 +263,22 @@ def _scores_from_frame(
             party_ok = have["party"] and _label(party, f"{where}.party", problems)
             if party_ok and party not in known:
                 problems.append(Problem(f"{where}.party",
-                                        "unknown party (not in the parties table)", _show(party)))
+                                        "unknown party (not in the parties table)", show(party)))
                 party_ok = False
             issue_ok = have["issue"] and _label(issue, f"{where}.issue", problems)
             if issue_ok and fixed is not None and issue not in fixed:
                 problems.append(Problem(f"{where}.issue",
                                         f"unknown issue (issues: {', '.join(map(str, fixed))})",
-                                        _show(issue)))
+                                        show(issue)))
                 issue_ok = False
             option_ok = have["option"] and _label(option, f"{where}.option", problems)
             if option_ok and issue_ok and fixed is not None and option not in fixed[issue]:
                 problems.append(Problem(
                     f"{where}.option",
                     f"unknown option of {issue} (options: {', '.join(map(str, fixed[issue]))})",
-                    _show(option)))
+                    show(option)))
                 option_ok = False
-            number = _number(score, f"{where}.score", problems) if have["score"] else None
+            points = number(score, f"{where}.score", problems) if have["score"] else None
             unique = True
             if all(isinstance(x, str) for x in (party, issue, option)):
                 key = (party, issue, option)
@@ -290,8 +291,8 @@ def _scores_from_frame(
                     first[key] = row
             if fixed is None and issue_ok and option_ok:
                 order.setdefault(issue, {}).setdefault(option)
-            if party_ok and issue_ok and option_ok and unique and number is not None:
-                table.setdefault(party, {}).setdefault(issue, {})[option] = number
+            if party_ok and issue_ok and option_ok and unique and points is not None:
+                table.setdefault(party, {}).setdefault(issue, {})[option] = points
 
     if fixed is not None:
         issue_list = []
@@ -353,7 +354,7 @@ def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     {'min_parties': 2, 'margin': 0, 'name': 'tiny', 'description': ''}
     """
     if not isinstance(case, Case):
-        raise CaseError([Problem("case", "must be a Case", _show(case))])
+        raise CaseError([Problem("case", "must be a Case", show(case))])
     rows = [
         (party, issue.name, option, value)
         for party in case.party_names

@@ -123,9 +123,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
+from mutualgains._util import show
 from mutualgains.dependencies import Synergy
 from mutualgains.errors import CaseError, Problem
-from mutualgains.model import Case, Issue, Party, _show
+from mutualgains.model import Case, Issue, Party
 
 __all__ = ["DOMAIN_ROOT", "PROFILE_ROOT", "SOURCE", "is_genius", "read_genius"]
 
@@ -296,7 +297,7 @@ def _int(doc: _Doc, node: _Node, name: str, problems: list[Problem]) -> int | No
     if text is None:
         return None
     if not _INT.fullmatch(text.strip()):
-        problems.append(Problem(doc.at(node), f"{name} must be an integer", _show(text)))
+        problems.append(Problem(doc.at(node), f"{name} must be an integer", show(text)))
         return None
     return int(text)
 
@@ -306,7 +307,7 @@ def _float(doc: _Doc, node: _Node, name: str, problems: list[Problem]) -> float 
     if text is None:
         return None
     if not _FLOAT.fullmatch(text.strip()) or not math.isfinite(float(text)):
-        problems.append(Problem(doc.at(node), f"{name} must be a finite number", _show(text)))
+        problems.append(Problem(doc.at(node), f"{name} must be a finite number", show(text)))
         return None
     return float(text)
 
@@ -344,11 +345,11 @@ def _domain(doc: _Doc) -> list[_Issue]:
             problems.append(Problem(doc.at(node), "duplicate issue index", str(index)))
             continue
         if not name.strip():
-            problems.append(Problem(doc.at(node), "issue name must be non-empty", _show(name)))
+            problems.append(Problem(doc.at(node), "issue name must be non-empty", show(name)))
             continue
         if name in names:
             problems.append(Problem(doc.at(node), f"duplicate issue name (also at line "
-                                    f"{names[name].line})", _show(name)))
+                                    f"{names[name].line})", show(name)))
             continue
         names[name] = node
         kind = _kind(node)
@@ -359,10 +360,10 @@ def _domain(doc: _Doc) -> list[_Issue]:
                 if value is None:
                     continue
                 if not value.strip():
-                    problems.append(Problem(doc.at(item), "value must be non-empty", _show(value)))
+                    problems.append(Problem(doc.at(item), "value must be non-empty", show(value)))
                 elif value in values:
                     problems.append(Problem(doc.at(item), "duplicate value of this issue",
-                                            _show(value)))
+                                            show(value)))
                 else:
                     values.append(value)
             if not values:
@@ -384,7 +385,7 @@ def _domain(doc: _Doc) -> list[_Issue]:
             issues[index] = _Issue(index, name, kind, options, lower, upper)
         else:
             problems.append(Problem(doc.at(node), "issue type must be discrete or integer "
-                                    "(real issues are not supported)", _show(kind)))
+                                    "(real issues are not supported)", show(kind)))
     if not issues and not problems:
         problems.append(Problem(doc.path, "the domain must define at least one <issue>", "none"))
     if problems:
@@ -438,10 +439,10 @@ def _profile_issues(doc: _Doc, domain: list[_Issue], problems: list[Problem], *,
         name = node.attrib.get("name")
         if name is not None and name != issue.name:
             problems.append(Problem(doc.at(node), f"issue {index} must be named as in the "
-                                    f"domain ({issue.name!r})", _show(name)))
+                                    f"domain ({issue.name!r})", show(name)))
         if _kind(node) != issue.kind:
             problems.append(Problem(doc.at(node), f"issue {issue.name!r} must have the "
-                                    f"domain's type ({issue.kind})", _show(_kind(node))))
+                                    f"domain's type ({issue.kind})", show(_kind(node))))
         elif issue.kind == "integer":
             bounds = (node.attrib.get("lowerbound"), node.attrib.get("upperbound"))
             if bounds != (None, None):
@@ -473,11 +474,11 @@ def _discrete_values(doc: _Doc, node: _Node, issue: _Issue,
         if value not in issue.options:
             problems.append(Problem(doc.at(item), f"value not in the domain's issue "
                                     f"{issue.name!r} (values: {', '.join(issue.options)})",
-                                    _show(value)))
+                                    show(value)))
             ok = False
         elif number < 0:
             problems.append(Problem(doc.at(item), "evaluation must be non-negative",
-                                    _show(item.attrib["evaluation"])))
+                                    show(item.attrib["evaluation"])))
             ok = False
         else:
             evaluation[value] = number
@@ -505,7 +506,7 @@ def _integer_values(doc: _Doc, node: _Node, issue: _Issue,
     ftype = ev.attrib.get("ftype", "linear").strip().lower()
     if ftype != "linear":
         problems.append(Problem(doc.at(ev), "only linear evaluators are supported",
-                                _show(ev.attrib.get("ftype"))))
+                                show(ev.attrib.get("ftype"))))
         return None
     slope = _float(doc, ev, "slope", problems)
     offset = _float(doc, ev, "offset", problems)
@@ -553,7 +554,7 @@ def _linear(doc: _Doc, domain_doc: _Doc, domain: list[_Issue],
                                         str(index)))
             continue
         if value < 0:
-            problems.append(Problem(doc.at(node), "weight must be non-negative", _show(value)))
+            problems.append(Problem(doc.at(node), "weight must be non-negative", show(value)))
             continue
         weights[index] = value  # a repeated weight replaces the earlier one, as in GENIUS
     for issue in domain:
@@ -563,7 +564,7 @@ def _linear(doc: _Doc, domain_doc: _Doc, domain: list[_Issue],
     total = sum(weights.values())
     if len(problems) == before and total <= 0:
         problems.append(Problem(doc.path, "issue weights must have a positive sum",
-                                _show(total)))
+                                show(total)))
     batna = _reservation(doc, problems)
     if len(problems) > before:
         return _Profile({}, batna, nonlinear=False)
@@ -584,7 +585,7 @@ def _nonlinear(doc: _Doc, domain: list[_Issue], problems: list[Problem]) -> _Pro
     utility = utilities[0]
     top = _float(doc, utility, "maxutility", problems)
     if top is not None and top <= 0:
-        problems.append(Problem(doc.at(utility), "maxutility must be positive", _show(top)))
+        problems.append(Problem(doc.at(utility), "maxutility must be positive", show(top)))
         top = None
     ufuns = utility.kids("ufun")
     if len(ufuns) != 1:
@@ -595,12 +596,12 @@ def _nonlinear(doc: _Doc, domain: list[_Issue], problems: list[Problem]) -> _Pro
     aggregation = ufun.attrib.get("aggregation", "sum").strip().lower()
     if aggregation != "sum":
         problems.append(Problem(doc.at(ufun), "only aggregation=\"sum\" is supported",
-                                _show(aggregation)))
+                                show(aggregation)))
     if "weight" in ufun.attrib:
         weight = _float(doc, ufun, "weight", problems)
         if weight is not None and weight != 1:
             problems.append(Problem(doc.at(ufun), "only weight=\"1\" is supported",
-                                    _show(weight)))
+                                    show(weight)))
     if ufun.kids("ufun"):
         problems.append(Problem(doc.at(ufun.kids("ufun")[0]), "nested <ufun> elements are "
                                 "not supported"))
@@ -795,16 +796,16 @@ def read_genius(folder: str | Path, *, parties: Iterable[str] | None = None) -> 
         chosen = sorted(profiles, key=lambda s: profiles[s].name)
     elif isinstance(parties, str) or not isinstance(parties, Iterable):
         raise CaseError([Problem("parties", "must be a list of profile names (file stems)",
-                                 _show(parties))])
+                                 show(parties))])
     else:
         chosen = []
         for name in parties:
             if name not in profiles:
                 if profiles:
                     problems.append(Problem("parties", f"unknown profile (profiles: "
-                                            f"{', '.join(sorted(profiles))})", _show(name)))
+                                            f"{', '.join(sorted(profiles))})", show(name)))
             elif name in chosen:
-                problems.append(Problem("parties", "profile named twice", _show(name)))
+                problems.append(Problem("parties", "profile named twice", show(name)))
             else:
                 chosen.append(name)
         if not chosen and not problems:

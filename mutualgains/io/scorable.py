@@ -52,8 +52,9 @@ import math
 import re
 from pathlib import Path
 
+from mutualgains._util import show
 from mutualgains.errors import CaseError, Problem
-from mutualgains.model import Case, DecisionRule, Issue, Number, Party, _show
+from mutualgains.model import Case, DecisionRule, Issue, Number, Party
 
 __all__ = ["SOURCE", "is_scorable", "read_scorable", "read_scorable_deal"]
 
@@ -123,16 +124,16 @@ def _config(folder: Path, problems: list[Problem]) -> list[tuple[int, str, str, 
         fields = [f.strip() for f in line.split(",")]
         if len(fields) < 3:
             problems.append(Problem(where, "must give name, file stem and role, "
-                                    "separated by commas", _show(line.strip())))
+                                    "separated by commas", show(line.strip())))
             continue
         name, stem, role = fields[:3]
         if not name or not stem:
             problems.append(Problem(where, "party name and file stem must be non-empty",
-                                    _show(line.strip())))
+                                    show(line.strip())))
             continue
         if name in seen:
             problems.append(Problem(where, f"duplicate party name (first at line {seen[name]})",
-                                    _show(name)))
+                                    show(name)))
             continue
         seen[name] = n
         out.append((n, name, stem, role))
@@ -164,7 +165,7 @@ def _scores_file(
             value = _number(token.strip())
             if value is None:
                 problems.append(Problem(f"{rel}:{n}", f"score {k} must be a finite number",
-                                        _show(token.strip())))
+                                        show(token.strip())))
                 ok = False
             else:
                 values.append(value)
@@ -173,7 +174,7 @@ def _scores_file(
     threshold = _number(text)
     if threshold is None:
         problems.append(Problem(f"{rel}:{n}", "last line must be the threshold, "
-                                "a single finite number", _show(text)))
+                                "a single finite number", show(text)))
         ok = False
     return (rel, rows, threshold) if ok else None
 
@@ -365,17 +366,17 @@ def read_scorable_deal(folder: str | Path) -> dict[str, str]:
                 continue
             match = _CODE.match(token)
             if not match:
-                problems.append(Problem(where, "must be an option code such as A1", _show(token)))
+                problems.append(Problem(where, "must be an option code such as A1", show(token)))
                 continue
             k = ord(match.group(1)) - ord("A")
             named.add(k)
             if k >= len(case.issues):
                 problems.append(Problem(where, f"unknown issue {match.group(1)} (the game has "
-                                        f"{len(case.issues)} issues)", _show(token)))
+                                        f"{len(case.issues)} issues)", show(token)))
             elif token not in case.issues[k].options:
                 problems.append(Problem(where, f"unknown option of issue {match.group(1)} "
                                         f"(options: {', '.join(case.issues[k].options)})",
-                                        _show(token)))
+                                        show(token)))
             elif k in chosen:
                 problems.append(Problem(where, f"issue {match.group(1)} is chosen twice",
                                         f"{chosen[k]} and {token}"))

@@ -1,0 +1,65 @@
+"""Small helpers shared by the modules: renderings, number checks, read-only views.
+
+Examples
+--------
+>>> from mutualgains._util import number, show, tidy
+>>> tidy(3.0), tidy(2.5), show("x" * 70)[-3:]
+(3, 2.5, '...')
+>>> problems = []
+>>> number(float("nan"), "parties.A.batna", problems), str(problems[0])
+(None, 'parties.A.batna: must be a finite number (got nan)')
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from mutualgains.errors import Problem
+
+__all__ = ["number", "readonly", "show", "tidy"]
+
+
+def show(value: Any) -> str:
+    """A short ``repr`` for messages (at most 60 characters)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def tidy(value: float) -> float | int:
+    """A plain Python number: integral values as ``int``, others as ``float``."""
+    value = float(value)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def readonly(mapping: Mapping) -> Mapping:
+    """A read-only copy of ``mapping``."""
+    return MappingProxyType(dict(mapping))
+
+
+def number(value: Any, where: str, problems: list[Problem], *, low: float | None = None,
+           high: float | None = None, strict: bool = False) -> int | float | None:
+    """``value`` as a finite int or float within bounds, or record a problem and return None.
+
+    ``low`` is inclusive unless ``strict``; ``low=0`` reads "must be non-negative"
+    (or "must be positive" when strict).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        problems.append(Problem(where, "must be a number", show(value)))
+        return None
+    value = int(value) if isinstance(value, numbers.Integral) else float(value)
+    if not math.isfinite(value):
+        problems.append(Problem(where, "must be a finite number", show(value)))
+        return None
+    if low is not None and (value <= low if strict else value < low):
+        rule = (("must be positive" if strict else "must be non-negative") if low == 0
+                else f"must be {'above' if strict else 'at least'} {low:g}")
+        problems.append(Problem(where, rule, show(value)))
+        return None
+    if high is not None and value > high:
+        problems.append(Problem(where, f"must be at most {high:g}", show(value)))
+        return None
+    return value
