@@ -18,6 +18,7 @@ from mutualgains.explain import Explanation, explain
 from mutualgains.frontier import Frontier, pareto_frontier
 from mutualgains.improve import amend, check_amendment, improve
 from mutualgains.io.casefile import load_case, save_case
+from mutualgains.io.excel import case_from_excel, case_to_excel, copy_template
 from mutualgains.io.genius import read_genius
 from mutualgains.io.scorable import read_scorable, read_scorable_deal
 from mutualgains.logrolling import concessions, trades
@@ -54,9 +55,12 @@ __all__ = [
     "agenda_value",
     "alternatives",
     "amend",
+    "case_from_excel",
+    "case_to_excel",
     "check_amendment",
     "compensate",
     "concessions",
+    "copy_template",
     "count_passing",
     "explain",
     "improve",

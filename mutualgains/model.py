@@ -592,6 +592,40 @@ class Case:
 
         return case_from_frames(scores, parties, **kwargs)
 
+    @classmethod
+    def read_excel(cls, path: Any) -> Case:
+        """Read a case from an Excel workbook (``pip install "mutualgains[excel]"``).
+
+        See :func:`mutualgains.io.excel.case_from_excel` for the sheets.
+
+        Examples
+        --------
+        >>> import pytest; _ = pytest.importorskip("openpyxl")
+        >>> import tempfile, pathlib
+        >>> from mutualgains.examples import load_example
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.xlsx"
+        >>> load_example("harbour").to_excel(path)
+        >>> Case.read_excel(path) == load_example("harbour")
+        True
+        """
+        from mutualgains.io.excel import case_from_excel
+
+        return case_from_excel(path)
+
+    def to_excel(self, path: Any) -> None:
+        """Write the case to an Excel workbook; :meth:`read_excel` reads it back exactly.
+
+        Examples
+        --------
+        >>> import pytest; _ = pytest.importorskip("openpyxl")
+        >>> import tempfile, pathlib
+        >>> from mutualgains.examples import load_example
+        >>> load_example("harbour").to_excel(pathlib.Path(tempfile.mkdtemp()) / "h.xlsx")
+        """
+        from mutualgains.io.excel import case_to_excel
+
+        case_to_excel(self, path)
+
     def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The long score table and the parties table.
 

@@ -352,8 +352,9 @@ def _read_text(path: Path) -> Any:
             raise CaseError([Problem(where, "malformed JSON", err.msg)]) from None
         except ValueError as err:
             raise CaseError([Problem(str(path), "malformed JSON", str(err))]) from None
-    raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml or .json, "
-                             "or a folder holding a scorable game)", path.suffix or "no suffix")])
+    raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml, .json or "
+                             ".xlsx, or a scorable-game or GENIUS folder)",
+                             path.suffix or "no suffix")])
 
 
 def load_case(path: str | Path) -> Case:
@@ -393,6 +394,10 @@ def load_case(path: str | Path) -> Case:
         raise CaseError([Problem(str(path), "folder is not a known case format (a scorable "
                                  "game needs config.txt and scores_files/; a GENIUS domain a "
                                  "negotiation_template file and utility_space profiles)")])
+    if path.suffix.lower() == ".xlsx":
+        from mutualgains.io.excel import case_from_excel
+
+        return case_from_excel(path)
     try:
         data = _read_text(path)
     except (OSError, UnicodeDecodeError) as err:
@@ -415,6 +420,11 @@ def save_case(case: Case, path: str | Path) -> None:
     '{\\n  "name'
     """
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from mutualgains.io.excel import case_to_excel
+
+        case_to_excel(case, path)
+        return
     data = case_to_dict(case)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -422,6 +432,6 @@ def save_case(case: Case, path: str | Path) -> None:
     elif suffix == ".json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
-        raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml or .json)",
-                                 path.suffix or "no suffix")])
+        raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml, .json or "
+                                 ".xlsx)", path.suffix or "no suffix")])
     path.write_text(text, encoding="utf-8")
