@@ -25,8 +25,19 @@ Objectives (gains are utility minus BATNA; see design §5):
     product is 0 everywhere and the package with the highest joint gain is
     returned, saying so.
 
+Party weights count in ``joint`` and ``nash``; ``egalitarian``, ``ks`` and
+``leximin`` compare unweighted gains. Money (side payments with
+``transfers=True``, contributions to option costs) enters each party's utility
+at its rate, and every objective sees it.
+
 Every solve is exact by default (MIP gap 0); a time limit or a positive ``gap``
 turns a proven optimum into ``feasible`` with the gap reached.
+
+Ties: ``egalitarian`` and ``ks`` break ties by the highest joint gain; the
+remaining ties are broken by the solver, deterministically for a given solver
+and version (the same case gives the same package). The reported scores, gains
+and objective value are always recomputed from the case, never read from the
+solver.
 
 Examples
 --------
