@@ -23,6 +23,7 @@ from mutualgains.io.genius import read_genius
 from mutualgains.io.scorable import read_scorable, read_scorable_deal
 from mutualgains.logrolling import concessions, trades
 from mutualgains.model import Case, DecisionRule, Issue, Party
+from mutualgains.phasing import PhaseResult, PhaseStatus, phase
 from mutualgains.results import SolveResult, Status
 from mutualgains.solve import OBJECTIVES, solve
 from mutualgains.tolerance import TOLERANCE
@@ -44,6 +45,8 @@ __all__ = [
     "Issue",
     "MutualGainsError",
     "Party",
+    "PhaseResult",
+    "PhaseStatus",
     "Precedes",
     "Problem",
     "Requires",
@@ -67,6 +70,7 @@ __all__ = [
     "load_case",
     "load_example",
     "pareto_frontier",
+    "phase",
     "read_genius",
     "read_scorable",
     "read_scorable_deal",

@@ -159,11 +159,17 @@ def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
 def _attach_start(engine, variables: list, start: np.ndarray) -> None:
     """Hand ``start`` (one value per variable) to ``engine`` as a MIP start.
 
-    Variables added after the start was set take their lower bound (or 0).
+    Values are clipped into the variables' bounds (so variables the model adds
+    for itself, such as its constant one, keep their fixed value); variables
+    added after the start was set take their lower bound (or 0).
     """
     for k, var in enumerate(variables):
-        value = start[k] if k < len(start) else (var.lowBound or 0.0)
-        var.setInitialValue(float(value))
+        value = float(start[k]) if k < len(start) else (var.lowBound or 0.0)
+        if var.lowBound is not None:
+            value = max(value, float(var.lowBound))
+        if var.upBound is not None:
+            value = min(value, float(var.upBound))
+        var.setInitialValue(value)
     if isinstance(engine, pulp.HiGHS):
         run = engine.callSolver
 
@@ -305,7 +311,7 @@ class MipModel:
         self.build_seconds += time.perf_counter() - t
 
     def solve(self, *, solver: str = "highs", time_limit: float | None = None, gap: float = 0.0,
-              msg: bool = False) -> MipOutcome:
+              msg: bool = False, relax: bool = False) -> MipOutcome:
         """Solve and map the outcome; see :class:`MipOutcome`.
 
         Parameters
@@ -318,9 +324,13 @@ class MipModel:
             Relative MIP gap at which to stop; 0 (the default) proves optimality.
         msg : bool
             Show the solver log.
+        relax : bool
+            Solve the linear relaxation (binaries between 0 and 1) instead.
         """
         check_limits(time_limit, gap)
         engine = _make_solver(solver, time_limit, gap, msg)
+        if relax:
+            engine.mip = False
         if self._start is not None:
             _attach_start(engine, self._vars, self._start)
             self._start = None

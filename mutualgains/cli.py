@@ -4,7 +4,8 @@
 JSON file, a scorable-game or GENIUS folder); ``frontier CASE`` computes the
 exact Pareto frontier, ``alternatives CASE -k N`` the N best packages,
 ``improve CASE --package issue=option,...`` a Pareto improvement of a proposal,
-``explain CASE [--package ...]`` why no deal exists and what would unlock one;
+``explain CASE [--package ...]`` why no deal exists and what would unlock one,
+``phase CASE [--package ...]`` a schedule of the package's projects under a budget;
 ``mutualgains demo`` runs the built-in example. Every command takes ``--json``.
 
 Exit status: 0 when a package was found, 1 when none was (no agreement, time
@@ -33,6 +34,7 @@ from mutualgains.explain import explain
 from mutualgains.frontier import pareto_frontier
 from mutualgains.improve import RULES, improve
 from mutualgains.io.casefile import load_case
+from mutualgains.phasing_cli import add_phase_parser, phase_command
 from mutualgains.results import SolveResult
 from mutualgains.solve import OBJECTIVES, solve
 
@@ -93,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--package", help='a proposal to judge: "issue=option,..." or a JSON object')
     p.add_argument("--solver", default="highs")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    add_phase_parser(sub)
 
     p = sub.add_parser("demo", help="solve the built-in harbour example with every objective")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -228,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         commands = {"solve": _solve, "frontier": _frontier, "alternatives": _alternatives,
-                    "improve": _improve, "explain": _explain, "demo": _demo}
+                    "improve": _improve, "explain": _explain, "phase": phase_command,
+                    "demo": _demo}
         return commands[args.command](args)
     except BrokenPipeError:  # output piped into a command that stopped reading (head)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter quiet at exit

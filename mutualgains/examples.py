@@ -4,12 +4,16 @@
     A five-party harbour redevelopment (numbers written for mutualgains, in the
     style of the Harborco teaching game): 5 issues, 432 packages, a 4-of-5
     decision rule with two veto parties.
+``regional``
+    A six-party regional water, nature and housing programme: 16 projects and
+    a cost-sharing issue, with precedence and phasing data (10 periods, budget
+    55 a period, 80 % carry-over, 5 % discount) for :func:`mutualgains.phase`.
 
 Examples
 --------
 >>> from mutualgains.examples import load_example, EXAMPLES
 >>> sorted(EXAMPLES)
-['harbour']
+['harbour', 'regional']
 >>> load_example("harbour")
 <Case 'Harbour Sport Park': 5 parties, 5 issues, 432 packages, 4 of 5, veto Port, City>
 """
@@ -25,6 +29,7 @@ __all__ = ["EXAMPLES", "load_example"]
 
 EXAMPLES: dict[str, str] = {
     "harbour": "harbour.yaml",
+    "regional": "regional.yaml",
 }
 """Example name -> file in ``mutualgains/data``."""
 

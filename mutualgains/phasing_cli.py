@@ -1,0 +1,176 @@
+"""The ``mutualgains phase`` command: schedule a package's projects over periods.
+
+``mutualgains phase CASE [--package issue=option,...] [--json]`` phases the
+package (by default the best package for ``--objective``, joint unless said)
+with the case's phasing data; ``--periods``, ``--budget``, ``--carry-over`` and
+``--discount`` override them. CASE is a case file (or folder) or the name of
+a built-in example (``regional``). ``--gantt FILE`` and ``--spend-chart FILE``
+save the two plots (needs matplotlib).
+
+Exit status: 0 with a schedule, 1 without (infeasible, time limit, no package).
+
+Wire it into :mod:`mutualgains.cli` with ``add_phase_parser(subparsers)`` in the
+parser and ``"phase": phase_command`` in the command table.
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="mutualgains")
+>>> _ = add_phase_parser(parser.add_subparsers(dest="command"))
+>>> args = parser.parse_args(["phase", "regional", "--periods", "4", "--complete"])
+>>> phase_command(args)
+infeasible: no schedule realises every project within 4 periods: ...
+1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from mutualgains.errors import UsageError
+from mutualgains.phasing import FORMULATIONS, PhaseResult, phase
+
+__all__ = ["add_phase_parser", "phase_command"]
+
+
+def add_phase_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``phase`` command to the ``subparsers`` of the ``mutualgains`` parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="mutualgains")
+    >>> p = add_phase_parser(parser.add_subparsers(dest="command"))
+    >>> parser.parse_args(["phase", "case.yaml", "--budget", "10,20"]).budget
+    '10,20'
+    """
+    from mutualgains.solve import OBJECTIVES
+
+    p = subparsers.add_parser(
+        "phase", help="schedule the projects of a package over periods under a budget",
+        description="Schedule the projects of a package over periods under a budget, "
+                    "maximising the discounted value realised (step 6: start small, show "
+                    "successes).")
+    p.add_argument("case", help="a case file or folder, or a built-in example name (regional)")
+    p.add_argument("--package", help='the package: "issue=option,..." or a JSON object '
+                                     "(default: the best package for --objective)")
+    p.add_argument("--objective", "-o", default="joint", choices=OBJECTIVES,
+                   help="objective that picks the package when --package is not given")
+    p.add_argument("--periods", type=int, help="length of the horizon (overrides the case)")
+    p.add_argument("--budget", help="budget per period: one number or comma-separated amounts")
+    p.add_argument("--carry-over", type=float, help="share of unspent money carried over (0..1)")
+    p.add_argument("--discount", type=float, help="discount rate per period")
+    p.add_argument("--first-gain-by", type=int, metavar="PERIOD",
+                   help="every party sees a first gain by this period")
+    p.add_argument("--value-by", metavar="PERIOD,VALUE",
+                   help="the weighted value realised by PERIOD is at least VALUE")
+    p.add_argument("--earliest", action="store_true",
+                   help="second stage: among schedules of the same value, start earliest")
+    p.add_argument("--complete", action="store_true",
+                   help="every project must finish within the horizon")
+    p.add_argument("--formulation", default="started_by", choices=FORMULATIONS)
+    p.add_argument("--solver", default="highs", help="highs (default), cbc, or a PuLP solver")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--gap", type=float, default=0.0, help="relative MIP gap (default 0: exact)")
+    p.add_argument("--gantt", metavar="FILE", help="save the Gantt chart (png, svg, pdf)")
+    p.add_argument("--spend-chart", metavar="FILE", help="save the spend-versus-budget chart")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def _numbers(text: str, option: str) -> float | list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UsageError(f"{option}: expected a number or comma-separated numbers, "
+                         f"got {text!r}") from None
+    if not values:
+        raise UsageError(f"{option}: expected a number, got {text!r}")
+    return values[0] if len(values) == 1 else values
+
+
+def _load(name: str):
+    from mutualgains.examples import EXAMPLES, load_example
+    from mutualgains.io.casefile import load_case
+
+    if not Path(name).exists() and name in EXAMPLES:
+        return load_example(name)
+    return load_case(name)
+
+
+def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
+    if not (args.gantt or args.spend_chart) or not result.has_schedule:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mutualgains.plots import gantt_chart, spend_chart
+
+    for path, draw in ((args.gantt, gantt_chart), (args.spend_chart, spend_chart)):
+        if path:
+            ax = draw(result)
+            ax.figure.tight_layout()
+            ax.figure.savefig(path, dpi=120)
+            plt.close(ax.figure)
+
+
+def phase_command(args: argparse.Namespace) -> int:
+    """Run ``mutualgains phase`` for parsed ``args``; return the exit status.
+
+    Raises :class:`~mutualgains.errors.CaseError` and
+    :class:`~mutualgains.errors.UsageError` for bad input (the command line
+    reports them and exits with 2).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="mutualgains")
+    >>> _ = add_phase_parser(parser.add_subparsers(dest="command"))
+    >>> phase_command(parser.parse_args(["phase", "regional", "--json"]))
+    {
+      "status": "optimal",
+    ...
+    0
+    """
+    from mutualgains.cli import parse_package
+    from mutualgains.solve import solve
+
+    case = _load(args.case)
+    if args.package:
+        package = parse_package(args.package)
+    else:
+        found = solve(case, args.objective, solver=args.solver)
+        if found.package is None:
+            text = f"{found.status.value}: no package to phase ({found.message})"
+            if args.json:
+                print(json.dumps({"status": found.status.value, "message": text}, indent=2))
+            else:
+                print(text)
+            return 1
+        package = found.package
+    value_by = None
+    if args.value_by:
+        parts = args.value_by.split(",")
+        try:
+            value_by = (int(parts[0]), float(parts[1]))
+        except (ValueError, IndexError):
+            raise UsageError(f"--value-by: expected PERIOD,VALUE, got {args.value_by!r}") \
+                from None
+    result = phase(case, package, periods=args.periods,
+                   budget=None if args.budget is None else _numbers(args.budget, "--budget"),
+                   carry_over=args.carry_over, discount=args.discount,
+                   first_gain_by=args.first_gain_by, value_by=value_by, earliest=args.earliest,
+                   complete=args.complete, formulation=args.formulation, solver=args.solver,
+                   time_limit=args.time_limit, gap=args.gap)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif result.has_schedule:
+        print(result)
+    else:
+        print(f"{result.status.value}: {result.message}")
+    _save_plots(args, result)
+    return 0 if result.has_schedule else 1
