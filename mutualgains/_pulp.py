@@ -240,7 +240,7 @@ class MipModel:
     def add_rows(
         self, rows: Iterable[tuple[Sequence[int], Sequence[float], str, float]]
     ) -> list[int]:
-        """Add rows ``sum(coef * var) <sense> rhs`` in bulk; return their indices."""
+        """Add rows ``(the coef * var terms) <sense> rhs`` in bulk; return their indices."""
         t = time.perf_counter()
         v = self._vars
         block = {}
@@ -297,7 +297,7 @@ class MipModel:
 
     def set_objective(self, indices: Sequence[int], coefs: Sequence[float],
                       constant: float = 0.0) -> None:
-        """Set the objective ``constant + sum(coef * var)`` (direction fixed at creation).
+        """Set the objective ``constant + (the coef * var terms)`` (direction fixed at creation).
 
         The constant rides on a variable fixed at 1: PuLP does not hand objective
         constants to HiGHS, whose bound and relative gap would then be off.

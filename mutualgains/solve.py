@@ -250,7 +250,7 @@ class _Run:
     # ---- rows in terms of gains
 
     def gain_row(self, p: int, extra: list[tuple[int, float]], sense: str, rhs: float):
-        """Row ``gain_p + sum(coef * var for var, coef in extra) <sense> rhs``."""
+        """Row ``gain_p + (the coef * var terms of extra) <sense> rhs``."""
         idx, coef = self.program.utility_terms(p)
         idx += [v for v, _ in extra]
         coef += [c for _, c in extra]
