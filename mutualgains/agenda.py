@@ -35,7 +35,7 @@ from mutualgains.errors import CaseError, UsageError
 from mutualgains.model import Case, Issue
 from mutualgains.solve import solve
 
-__all__ = ["AgendaValue", "agenda_value", "count_passing"]
+__all__ = ["AgendaValue", "agenda_value", "count_passing", "package_blocks"]
 
 
 @dataclass(frozen=True)
@@ -123,15 +123,29 @@ def count_passing(case: Case, *, limit: int = 200_000) -> int | None:
     >>> count_passing(load_example("harbour"))
     115
     """
-    total = case.n_packages
-    if total > limit:
+    if case.n_packages > limit:
         return None
+    return int(sum(passes.sum() for _, passes in package_blocks(case)))
+
+
+def package_blocks(case: Case, block: int = 50_000):
+    """Every package's utilities and whether it passes, in blocks of ``block`` packages.
+
+    Yields ``(utilities, passes)``: arrays ``(packages, parties)`` and ``(packages,)``,
+    packages in lexicographic order of option positions.
+
+    Examples
+    --------
+    >>> from mutualgains.examples import load_example
+    >>> utilities, passes = next(package_blocks(load_example("harbour")))
+    >>> utilities.shape, int(passes.sum())
+    ((432, 5), 115)
+    """
+    total = case.n_packages
     sizes = [len(i.options) for i in case.issues]
-    count = 0
     threshold = case.batnas + float(case.margin) - 1e-6
     veto = [case.party_names.index(p) for p in case.veto_parties]
     offsets = np.array(case.option_offsets[:-1])
-    block = 50_000
     for start in range(0, total, block):
         rows = np.arange(start, min(total, start + block))
         choices = np.stack(np.unravel_index(rows, sizes), axis=1) if sizes else \
@@ -145,9 +159,7 @@ def count_passing(case: Case, *, limit: int = 200_000) -> int | None:
         u = np.minimum(u, case.caps)
         accepts = u >= threshold
         ok = (accepts.sum(axis=1) >= case.min_parties) & accepts[:, veto].all(axis=1)
-        ok &= _feasible(case, choices)
-        count += int(ok.sum())
-    return count
+        yield u, ok & _feasible(case, choices)
 
 
 def _feasible(case: Case, choices: np.ndarray) -> np.ndarray:

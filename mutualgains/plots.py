@@ -10,6 +10,14 @@ Axes it drew on.
 :func:`spend_chart`
     Spend per period against the budget (and the money available with
     carry-over), with the cumulative value realised per party on a second axis.
+:func:`utility_space`
+    Two parties' utilities: every package, those that pass, the exact frontier,
+    the BATNA lines and the joint, Nash, Kalai-Smorodinsky and egalitarian points.
+:func:`gains_chart`
+    Three or more parties: each party's gain under several bargaining solutions.
+:func:`dependency_chart`
+    Options as nodes (one column per issue) and their requires, excludes,
+    synergy and precedes relations as differently styled edges.
 
 Examples
 --------
@@ -35,7 +43,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from mutualgains.phasing import PhaseResult
 
-__all__ = ["gantt_chart", "spend_chart"]
+__all__ = ["dependency_chart", "gains_chart", "gantt_chart", "spend_chart", "utility_space"]
+
+SOLUTIONS = {"joint": "s", "nash": "*", "ks": "D", "egalitarian": "^"}
+"""Bargaining solutions marked by :func:`utility_space`, with their markers."""
 
 
 def _pyplot():
@@ -197,4 +208,164 @@ def spend_chart(result: PhaseResult, *, ax: Axes | None = None,
               loc="upper left", ncol=2)
     ax.set_title(f"{result.case_name or 'schedule'}: spend, budget and value realised")
     ax.right_ax = right
+    return ax
+
+
+def utility_space(case: Any, parties: Any = None, *, ax: Axes | None = None,
+                  solutions: Any = tuple(SOLUTIONS), max_packages: int = 200_000) -> Axes:
+    """Two parties' utilities over every package, the frontier and the bargaining solutions.
+
+    Grey dots are packages that do not pass, blue ones packages that pass; the
+    line is the exact Pareto frontier of the passing packages
+    (:func:`mutualgains.pareto_frontier`); dashed lines are the two parties'
+    thresholds (BATNA plus margin); the marked points are the packages chosen by
+    ``solutions`` (objectives of :func:`mutualgains.solve`). Packages are drawn
+    only when there are at most ``max_packages``; the frontier and the solutions
+    always.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from mutualgains.examples import load_example
+    >>> ax = utility_space(load_example("harbour"), ["Port", "City"])
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('Port', 'City')
+    >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
+    ['does not pass', 'egalitarian', 'frontier', 'joint', 'ks', 'nash', 'passes']
+    """
+    from mutualgains.agenda import package_blocks
+    from mutualgains.errors import UsageError
+    from mutualgains.frontier import pareto_frontier
+    from mutualgains.solve import solve
+
+    names = list(case.party_names[:2] if parties is None else parties)
+    if len(names) != 2 or any(p not in case.party_names for p in names):
+        raise UsageError(f"parties: need two parties of the case, got {names}")
+    cols = [case.party_names.index(p) for p in names]
+    ax = _axes(ax, (6.5, 5.5))
+    if case.n_packages <= max_packages:
+        blocks = list(package_blocks(case))
+        u = np.concatenate([b[0] for b in blocks])[:, cols]
+        ok = np.concatenate([b[1] for b in blocks])
+        ax.scatter(u[~ok, 0], u[~ok, 1], s=8, color="0.8", label="does not pass", zorder=1)
+        ax.scatter(u[ok, 0], u[ok, 1], s=10, color="tab:blue", alpha=0.6, label="passes",
+                   zorder=2)
+    frontier = pareto_frontier(case, names, ties=False).utilities()
+    if len(frontier):
+        order = np.argsort(frontier[:, 0])
+        ax.step(frontier[order, 0], frontier[order, 1], where="post", color="tab:blue",
+                linewidth=1.5, label="frontier", zorder=3)
+    for k, name in enumerate(names):
+        threshold = float(case.party(name).batna + case.margin)
+        (ax.axvline if k == 0 else ax.axhline)(threshold, color="0.3", linestyle="--",
+                                               linewidth=1, zorder=0)
+    for objective in solutions:
+        result = solve(case, objective)
+        if result.package is not None:
+            ax.scatter([result.scores[names[0]]], [result.scores[names[1]]],
+                       marker=SOLUTIONS.get(objective, "o"), s=110, edgecolor="black",
+                       zorder=4, label=objective)
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.set_title(f"{case.name}: utilities (dashed: thresholds)")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def gains_chart(case: Any, *, ax: Axes | None = None, solutions: Any = tuple(SOLUTIONS)) -> Axes:
+    """Each party's gain (utility minus BATNA) under several bargaining solutions.
+
+    One group of bars per party, one bar per solution; for three or more
+    parties, where a utility plane no longer fits.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from mutualgains.examples import load_example
+    >>> ax = gains_chart(load_example("harbour"))
+    >>> len(ax.patches), [t.get_text() for t in ax.get_xticklabels()][:2]
+    (20, ['Port', 'City'])
+    """
+    from mutualgains.solve import solve
+
+    names = list(case.party_names)
+    ax = _axes(ax, (max(6.0, 1.4 * len(names)), 4.5))
+    width = 0.8 / max(1, len(solutions))
+    x = np.arange(len(names))
+    for k, objective in enumerate(solutions):
+        result = solve(case, objective)
+        if result.package is None:
+            continue
+        ax.bar(x + (k - (len(solutions) - 1) / 2) * width,
+               [result.gains[p] for p in names], width, label=objective)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(x)
+    ax.set_xticklabels(names, rotation=20, ha="right")
+    ax.set_ylabel("gain over BATNA")
+    ax.set_title(f"{case.name}: gains under each solution")
+    ax.legend(fontsize=8)
+    return ax
+
+
+_EDGE_STYLES = {  # arcs bend differently per kind so relations between the same options show
+    "requires": {"color": "black", "style": "solid", "rad": 0.2, "arrow": "-|>"},
+    "excludes": {"color": "tab:red", "style": "dashed", "rad": 0.45, "arrow": "-"},
+    "synergy": {"color": "tab:green", "style": "dotted", "rad": -0.45, "arrow": "-"},
+    "precedes": {"color": "tab:blue", "style": "solid", "rad": -0.2, "arrow": "-|>"},
+}
+
+
+def dependency_chart(case: Any, *, ax: Axes | None = None) -> Axes:
+    """Options as nodes, one column per issue; relations as styled edges.
+
+    requires: black arrows; excludes: red dashed; synergy: green dotted;
+    precedes: blue arrows. Options without any relation are drawn small.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from mutualgains import Case, Excludes, Issue, Party, Requires
+    >>> case = Case([Party("A")], [Issue("t", ["out", "in"]), Issue("p", ["no", "yes"])], {},
+    ...             requires=[Requires({"t": "in"}, {"p": "yes"})],
+    ...             excludes=[Excludes({"t": "out"}, {"p": "yes"})])
+    >>> ax = dependency_chart(case)
+    >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
+    ['excludes', 'requires']
+    """
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    graph = case.dependency_graph()
+    ax = _axes(ax, (max(6.0, 1.8 * len(case.issues)), 4.5))
+    pos = {}
+    for k, issue in enumerate(case.issues):
+        for j, option in enumerate(issue.options):
+            pos[(issue.name, option)] = (k, -j - 0.3 * (k % 2))  # stagger: arcs stay apart
+    linked = {n for e in graph.edges() for n in e}
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=[500 if n in linked else 120
+                                                        for n in graph.nodes],
+                           node_color="white", edgecolors="0.3")
+    nx.draw_networkx_labels(graph, pos, ax=ax, labels={n: n[1] for n in graph.nodes},
+                            font_size=7)
+    used = []
+    for kind, style in _EDGE_STYLES.items():
+        edges = [(u, v) for u, v, key in graph.edges(keys=True) if key == kind]
+        if kind in ("excludes", "synergy"):  # symmetric: draw each pair once
+            edges = list({tuple(sorted(e)) for e in edges})
+        if not edges:
+            continue
+        nx.draw_networkx_edges(graph, pos, edgelist=edges, ax=ax, edge_color=style["color"],
+                               style=style["style"], arrows=True, arrowstyle=style["arrow"],
+                               connectionstyle=f"arc3,rad={style['rad']}", node_size=500)
+        used.append(Line2D([], [], color=style["color"], linestyle=style["style"], label=kind))
+    for k, issue in enumerate(case.issues):
+        ax.text(k, 0.6, issue.name, ha="center", va="bottom", fontsize=8, fontweight="bold")
+    ax.set_ylim(-max(len(i.options) for i in case.issues) - 0.2, 1.2)
+    ax.set_axis_off()
+    if used:
+        ax.legend(handles=used, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.set_title(f"{case.name}: dependencies between options")
     return ax
