@@ -104,6 +104,12 @@ class AgendaValue:
                 "packages_without": self.packages_without, "deal_with": self.deal_with,
                 "deal_without": self.deal_without}
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return (f"<div><p><b>{html.escape(repr(self)[1:-1])}</b></p>"
+                f"{self.to_frame().to_html(index=False)}</div>")
+
     def __repr__(self) -> str:
         return (f"<AgendaValue {self.item}: joint {self.joint_without} -> {self.joint_with}, "
                 f"packages {self.packages_without} -> {self.packages_with}>")

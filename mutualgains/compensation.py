@@ -106,6 +106,11 @@ class Compensation:
             return f"compensation of {self.total:.6g} in all: {pays or 'nothing needed'}"
         return f"no side payments make this package acceptable to all: {self.reason}"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<div><p><b>{html.escape(str(self))}</b></p>{self.to_frame().to_html()}</div>"
+
     def __repr__(self) -> str:
         if self.feasible:
             return f"<Compensation total={self.total:.6g} in {len(self.transfers)} transfer(s)>"

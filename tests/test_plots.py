@@ -54,3 +54,19 @@ def test_dependency_chart_styles_each_kind(tmp_path):
     assert labels == ["requires", "excludes", "synergy", "precedes"]
     assert len(ax.patches) == 4  # one arc per relation
     assert {t.get_text() for t in ax.texts} >= {"t", "p", "r", "f", "in", "out"}
+
+
+def test_every_result_has_a_notebook_table():
+    import mutualgains as mg
+
+    case = load_example("harbour")
+    package = mg.solve(case).package
+    objects = [case, mg.solve(case), mg.pareto_frontier(case, ["Port", "City"]),
+               mg.alternatives(case, 2), mg.improve(case, package),
+               mg.amend(case, package, "Port"), mg.explain(case), mg.compensate(case, package),
+               mg.agenda_value(case, "loan"),
+               mg.phase(load_example("regional"), mg.solve(load_example("regional")).package)]
+    for obj in objects:
+        html = obj._repr_html_()
+        assert "<table" in html, type(obj).__name__
+        assert repr(obj)
