@@ -29,35 +29,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mutualgains._util import number, show
 from mutualgains.dependencies import OptionRef, _ref, option_label
 from mutualgains.errors import CaseError, Problem
 
 __all__ = ["Phasing", "Project"]
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _finite(value: Any, where: str, problems: list[Problem], *, low: float | None = None,
-            high: float | None = None) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value or \
-            value in (float("inf"), float("-inf")):
-        problems.append(Problem(where, "must be a finite number", _show(value)))
-        return None
-    if low is not None and value < low:
-        problems.append(Problem(where, f"must be at least {low:g}", _show(value)))
-        return None
-    if high is not None and value > high:
-        problems.append(Problem(where, f"must be at most {high:g}", _show(value)))
-        return None
-    return int(value) if isinstance(value, numbers.Integral) else float(value)
-
-
 def _positive_int(value: Any, where: str, problems: list[Problem]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        problems.append(Problem(where, "must be a positive integer", _show(value)))
+        problems.append(Problem(where, "must be a positive integer", show(value)))
         return None
     return int(value)
 
@@ -97,11 +78,11 @@ class Project:
             if duration is not None and len(self.cost) != duration:
                 problems.append(Problem(f"{where}.cost", f"must list {duration} costs, one per "
                                         "period of the duration", str(len(self.cost))))
-            values = [_finite(c, f"{where}.cost[{k}]", problems, low=0)
+            values = [number(c, f"{where}.cost[{k}]", problems, low=0)
                       for k, c in enumerate(self.cost)]
             cost = tuple(float(v) for v in values if v is not None)
         else:
-            total = _finite(self.cost, f"{where}.cost", problems, low=0)
+            total = number(self.cost, f"{where}.cost", problems, low=0)
             if total is not None and duration is not None:
                 cost = tuple(float(total) / duration for _ in range(duration))
         if problems:
@@ -153,28 +134,28 @@ class Phasing:
             if periods is not None and len(self.budget) != periods:
                 problems.append(Problem("phasing.budget", f"must list {periods} amounts, one per "
                                         "period", str(len(self.budget))))
-            values = [_finite(b, f"phasing.budget[{k}]", problems, low=0)
+            values = [number(b, f"phasing.budget[{k}]", problems, low=0)
                       for k, b in enumerate(self.budget)]
             budget = tuple(v for v in values if v is not None)
         else:
-            value = _finite(self.budget, "phasing.budget", problems, low=0)
+            value = number(self.budget, "phasing.budget", problems, low=0)
             if value is not None and periods is not None:
                 budget = (value,) * periods
         carry = self.carry_over
         if isinstance(carry, bool):
             carry = 1.0 if carry else 0.0
-        carry = _finite(carry, "phasing.carry_over", problems, low=0, high=1)
-        discount = _finite(self.discount, "phasing.discount", problems, low=0)
+        carry = number(carry, "phasing.carry_over", problems, low=0, high=1)
+        discount = number(self.discount, "phasing.discount", problems, low=0)
         projects = self.projects
         if isinstance(projects, str) or not isinstance(projects, Iterable):
             problems.append(Problem("phasing.projects", "must be a list of projects",
-                                    _show(projects)))
+                                    show(projects)))
             projects = ()
         projects = tuple(projects)
         seen = set()
         for k, p in enumerate(projects):
             if not isinstance(p, Project):
-                problems.append(Problem(f"phasing.projects[{k}]", "must be a Project", _show(p)))
+                problems.append(Problem(f"phasing.projects[{k}]", "must be a Project", show(p)))
             elif p.option in seen:
                 problems.append(Problem(f"phasing.projects[{option_label(p.option)}]",
                                         "duplicate project for this option"))
@@ -200,7 +181,7 @@ def phasing_from_dict(raw: Any, problems: list[Problem]) -> Phasing | None:
     keys = ("periods", "budget", "carry_over", "discount", "projects")
     if not isinstance(raw, Mapping):
         problems.append(Problem("phasing", "must be a mapping with " + ", ".join(keys),
-                                _show(raw)))
+                                show(raw)))
         return None
     for key in raw:
         if key not in keys:
@@ -208,13 +189,13 @@ def phasing_from_dict(raw: Any, problems: list[Problem]) -> Phasing | None:
     projects = []
     items = raw.get("projects") or []
     if not isinstance(items, list):
-        problems.append(Problem("phasing.projects", "must be a list", _show(items)))
+        problems.append(Problem("phasing.projects", "must be a list", show(items)))
         items = []
     for k, item in enumerate(items):
         if not isinstance(item, Mapping) or "option" not in item or not set(item) <= {
                 "option", "duration", "cost"}:
             problems.append(Problem(f"phasing.projects[{k}]", "must be {option: {issue: option}, "
-                                    "duration, cost}", _show(item)))
+                                    "duration, cost}", show(item)))
             continue
         try:
             projects.append(Project(item["option"], item.get("duration", 1),
