@@ -15,8 +15,10 @@ computed exactly, with one package per point:
 "Strictly more" needs a step: on data whose scores lie on a rational grid
 (integers, decimals, fractions with denominators up to 10**6) the step is the
 grid's, and the frontier is exact; otherwise it is ``TOLERANCE`` times the
-party's utility range, and points closer than that in a party's utility count
-as one (see :func:`utility_step`).
+party's utility range (at least ``10 * TOLERANCE``), and points closer than
+that in a party's utility count as one (see :func:`utility_step`). When the
+solver returns a package that misses a bound by less than its own feasibility
+tolerance, that package is cut off and the solve repeated.
 
 Examples
 --------
@@ -219,7 +221,7 @@ def utility_step(case: Case, party: str) -> tuple[float, bool]:
     a multiple of a common rational grid (integers, decimals, or fractions such
     as GENIUS' ``utility / maxutility``; denominators up to 10**6) the step is
     that grid and ``exact`` is True; otherwise ``TOLERANCE`` times the party's
-    utility range.
+    utility range, and at least ``10 * TOLERANCE``.
 
     Examples
     --------
@@ -244,7 +246,8 @@ def utility_step(case: Case, party: str) -> tuple[float, bool]:
                                      for f in fractions))
             return float(Fraction(grid, denominator)), True
     span = max(values) - min(min(values), 0.0)
-    return TOLERANCE * max(1.0, span), False
+    # well above the solvers' feasibility tolerance (1e-6), so a step is never bent away
+    return max(10 * TOLERANCE, TOLERANCE * span), False
 
 
 # ---------------------------------------------------------------- the search
@@ -265,6 +268,7 @@ class _Search:
         self.solves = 0
         self.solver_name = solver
         self.proven = True
+        self.cuts: list[tuple[int, int]] = []
         self.low = {p: program.utility_bounds(p)[0] - 1.0 for p in parties}
         rows = [(*program.utility_terms(p), ">=", self.low[p]) for p in parties]
         self.rows = dict(zip(parties, self.model.add_rows(rows), strict=True))
@@ -298,6 +302,16 @@ class _Search:
 
     def utilities(self, choice: tuple[int, ...]) -> np.ndarray:
         return self.case.utility_vector(choice)
+
+    def cut(self, choice: tuple[int, ...]) -> None:
+        """Exclude one package from the search (undone by :meth:`uncut`)."""
+        self.cuts.append((self.model.add_rows([self.program.no_good(choice)])[0], len(choice)))
+
+    def uncut(self) -> None:
+        """Switch every cut off again (before checking ties)."""
+        for row, n in self.cuts:
+            self.model.set_rhs(row, float(n))
+        self.cuts = []
 
     def tied(self, choice: tuple[int, ...], u: np.ndarray) -> bool:
         """Whether another package gives the frontier parties at least ``u``."""
@@ -378,6 +392,7 @@ def pareto_frontier(
         found, status = _two_parties(search, index, steps, max_points, report)
     else:
         found, status = _many_parties(search, index, steps, max_points, report)
+    search.uncut()
     if status == "complete" and not found:
         status = "no_agreement"
     if not search.proven and status == "complete":
@@ -453,7 +468,8 @@ def _two_parties(search: _Search, index: list[int], steps: dict, max_points: int
             return found, "complete"
         u = search.utilities(choice)
         if floor is not None and u[b] < floor - steps[b][0] / 2:
-            return found, "complete"  # pragma: no cover - solver tolerance guard
+            search.cut(choice)  # the solver bent the floor within its tolerance: retry
+            continue
         found.append(choice)
         report(len(found), 1)
         if len(found) >= max_points:
@@ -481,6 +497,10 @@ def _many_parties(search: _Search, index: list[int], steps: dict, max_points: in
                 return found, "time_limit"
             continue
         u = search.utilities(choice)[index]
+        if any(u[k] < box[k] + steps[p][0] / 2 for k, p in enumerate(index)):
+            search.cut(choice)  # not strictly inside the box (solver tolerance): retry
+            boxes.insert(0, box)
+            continue
         found.append(choice)
         boxes = _split([*boxes, box], u)
         report(len(found), len(boxes))

@@ -130,3 +130,29 @@ def test_amending_the_initial_deal_of_base_for_the_department_of_tourism():
     assert table.set_index("party").loc["Department of Tourism", "verdict"] == "now accepts"
     assert table.attrs["passes_after"] and not table.attrs["passes_before"]
     assert table.attrs["changed"] == list(result.changed)
+
+
+def _nondominated(u: np.ndarray) -> np.ndarray:
+    u = np.unique(np.round(u, 9), axis=0)
+    u = u[np.lexsort((-u[:, 1], -u[:, 0]))]
+    keep, best = [], -np.inf
+    for row in u:
+        if row[1] > best:
+            keep.append(row)
+            best = row[1]
+    return np.array(keep)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (CASES / "genius").iterdir()
+                                        if p.is_dir()) if CASES.is_dir() else [])
+def test_two_party_frontiers_of_genius_domains_equal_brute_force(name):
+    """Includes domains whose utilities lie on no grid (steps of 10 * TOLERANCE)."""
+    case = read_genius(CASES / "genius" / name)
+    if len(case.parties) != 2 or case.n_packages > 1_000_000:
+        pytest.skip("not a two-party domain within brute force")
+    oracle = BruteForce(case)
+    expected = _nondominated(oracle.utilities[oracle.passes]) if oracle.passes.any() else []
+    ours = pareto_frontier(case, ties=False).utilities()
+    assert len(ours) == len(expected)
+    if len(ours):
+        np.testing.assert_allclose(ours, expected, atol=1e-6)
