@@ -146,9 +146,6 @@ class PhaseStatus(enum.StrEnum):
     TIME_LIMIT = "time_limit"
     ERROR = "error"
 
-    def __str__(self) -> str:
-        return self.value
-
     @property
     def has_schedule(self) -> bool:
         """Whether a schedule comes with this status."""

@@ -43,9 +43,6 @@ class Status(enum.StrEnum):
     TIME_LIMIT = "time_limit"
     ERROR = "error"
 
-    def __str__(self) -> str:
-        return self.value
-
 
 
 

@@ -95,8 +95,14 @@ def case_from_dict(data: Any) -> Case:
     for key in ("margin", "name", "description", "costs", "total_budget"):
         if data.get(key) is not None:
             kwargs[key] = data[key]
+    return build_case(problems, parties, issues, data.get("scores"), **kwargs)
+
+
+def build_case(problems: list[Problem], *args: Any, **kwargs: Any) -> Case:
+    """``Case(*args, **kwargs)``, raising every problem: those a reader already found
+    and those the constructor finds, once each."""
     try:
-        case = Case(parties, issues, data.get("scores"), **kwargs)
+        case = Case(*args, **kwargs)
     except CaseError as err:
         problems.extend(p for p in err.problems if p not in problems)
         raise CaseError(problems) from None

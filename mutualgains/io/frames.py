@@ -30,6 +30,7 @@ import pandas as pd
 
 from mutualgains._util import number, show
 from mutualgains.errors import CaseError, Problem
+from mutualgains.io.casefile import build_case
 from mutualgains.model import Case, DecisionRule, Issue, Party
 
 __all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]
@@ -184,14 +185,7 @@ def case_from_frames(
         value = _attr(parties, key) if value is None else value
         if value is not None:
             kwargs[key] = value
-    try:
-        case = Case(party_list, issue_list, table, **kwargs)
-    except CaseError as err:
-        problems.extend(p for p in err.problems if p not in problems)
-        raise CaseError(problems) from None
-    if problems:
-        raise CaseError(problems)
-    return case
+    return build_case(problems, party_list, issue_list, table, **kwargs)
 
 
 def _parties_from_frame(frame: Any, problems: list[Problem]) -> list[Party]:
