@@ -276,7 +276,7 @@ Union, Neighbour Towns.
     moves: dict[str, float | None] = {}
     best: dict[str, float | None] = {}
     for p, name in enumerate(names):
-        value = _best_with_own_acceptance(case, p, solver)
+        value = _best_with_own_acceptance(case, p, checker.off[p], solver)
         best[name] = None if value is None else tidy(value)
         if agreement:
             moves[name] = 0.0
@@ -339,11 +339,13 @@ def _largest_coalitions(case: Case, checker: _Acceptance,
     return size, found
 
 
-def _best_with_own_acceptance(case: Case, p: int, solver: str) -> float | None:
-    """Party ``p``'s best utility over packages that pass once ``p`` counts as accepting."""
+def _best_with_own_acceptance(case: Case, p: int, below: float, solver: str) -> float | None:
+    """Party ``p``'s best utility over packages that pass once ``p`` counts as accepting.
+
+    ``below`` is a utility lower than any ``p`` can have: as its BATNA, ``p`` accepts all.
+    """
     parties = list(case.parties)
-    low = PackageProgram(case, acceptance=False).utility_bounds(p)[0]
-    parties[p] = dataclasses.replace(parties[p], batna=low - abs(float(case.margin)) - 1.0)
+    parties[p] = dataclasses.replace(parties[p], batna=below - abs(float(case.margin)))
     relaxed = dataclasses.replace(case, parties=tuple(parties))
     program = PackageProgram(relaxed)
     program.model.set_objective(*program.utility_terms(p))
