@@ -547,13 +547,14 @@ def report(results: list[dict], args: argparse.Namespace, seconds: float) -> str
     return "\n".join(body)
 
 
-def write_readme(text: str, path: Path = README) -> None:
+def write_readme(text: str, path: Path = README, start: str = START, end: str = END) -> None:
+    """Replace what lies between the markers ``start`` and ``end`` in ``path``."""
     content = path.read_text()
-    if START not in content or END not in content:
-        raise SystemExit(f"{path}: markers {START} / {END} not found")
-    before, rest = content.split(START, 1)
-    _, after = rest.split(END, 1)
-    path.write_text(f"{before}{START}\n{text}\n{END}{after}")
+    if start not in content or end not in content:
+        raise SystemExit(f"{path}: markers {start} / {end} not found")
+    before, rest = content.split(start, 1)
+    _, after = rest.split(end, 1)
+    path.write_text(f"{before}{start}\n{text}\n{end}{after}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
