@@ -12,11 +12,23 @@ computed exactly, with one package per point:
   either finds a new non-dominated point (and splits the boxes it lies in)
   or proves the box empty.
 
+On a separable case (utilities plain sums over issues: no synergies, caps,
+requires or excludes) no solver is needed: the few packages that dominate all
+others are merged issue by issue (:mod:`mutualgains.separable`); with two
+parties the sweep above runs on that table (its searches maximise a
+non-negative combination of utilities under lower bounds, which a dominating
+row answers), with more the frontier is read off the table directly. Otherwise,
+or when that table would be too large, each search is an integer program.
+``method="mip"`` forces the integer programs; :attr:`Frontier.method` says which
+was used.
+
 "Strictly more" needs a step: on data whose scores lie on a rational grid
 (integers, decimals, fractions with denominators up to 10**6) the step is the
 grid's, and the frontier is exact; otherwise it is ``TOLERANCE`` times the
 party's utility range (at least ``10 * TOLERANCE``), and points closer than
-that in a party's utility count as one (see :func:`utility_step`). When the
+that in a party's utility count as one (see :func:`utility_step`); on the
+separable table, which involves no solver, that off-grid step is 10**4 times
+smaller, so only rounding merges points. When the
 solver returns a package that misses a bound by less than its own feasibility
 tolerance, that package is cut off and the solve repeated.
 
@@ -53,11 +65,13 @@ from mutualgains._util import tidy
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.program import PackageProgram
+from mutualgains.separable import CandidateTable, candidate_table, is_separable, non_dominated
 from mutualgains.tolerance import TOLERANCE
 
 __all__ = ["Frontier", "FrontierPoint", "pareto_frontier", "utility_step"]
 
 _MAX_DENOMINATOR = 10**6
+_TABLE_STEP = 1e-4  # off-grid step on the separable table, relative to the solvers' one
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,13 @@ class Frontier:
         ``max_points``), ``time_limit`` or ``no_agreement`` (no package passes).
     steps : mapping
         The utility step used per frontier party (see the module notes).
+    solver : str
+        The solver of the integer programs (tie checks included).
+    solves : int
+        Integer programs solved.
+    method : str
+        ``separable`` (searches answered from the table of dominating
+        packages) or ``mip`` (every search an integer program).
 
     Examples
     --------
@@ -127,6 +148,7 @@ class Frontier:
     message: str = ""
     case_name: str = ""
     issue_names: tuple[str, ...] = field(default=())
+    method: str = "mip"
 
     @property
     def complete(self) -> bool:
@@ -194,6 +216,7 @@ class Frontier:
                         "package": dict(p.package), "tied": p.tied} for p in self.points],
             "steps": dict(self.steps),
             "solver": self.solver,
+            "method": self.method,
             "solves": self.solves,
             "seconds": self.seconds,
             "message": self.message,
@@ -201,7 +224,7 @@ class Frontier:
 
     def __repr__(self) -> str:
         return (f"<Frontier {len(self.points)} points over {', '.join(self.parties)}: "
-                f"{self.status}, {self.solves} solves, {self.seconds:.2f} s>")
+                f"{self.status}, {self.method}, {self.solves} solves, {self.seconds:.2f} s>")
 
     def _repr_html_(self) -> str:
         from mutualgains.display import _html_table
@@ -323,6 +346,67 @@ class _Search:
         return found is not None
 
 
+class _TableSearch:
+    """The searches of :class:`_Search`, answered from a :class:`CandidateTable`.
+
+    Exact: every package that passes is weakly dominated by a row of the table,
+    so a best row under lower bounds and non-negative weights is a best package.
+    Tie checks (which need the packages the table left out) go to a :class:`_Search`.
+    """
+
+    def __init__(self, case: Case, parties: list[int], table: CandidateTable, *,
+                 started: float, time_limit: float | None, mip: dict):
+        self.case = case
+        self.parties = parties
+        self.table = table
+        self.started = started
+        self.time_limit = time_limit
+        self.mip_options = mip
+        self.mip: _Search | None = None
+        self.proven = True
+        self.floor = {p: -math.inf for p in parties}
+        self.excluded = np.zeros(len(table), dtype=bool)
+
+    solves = property(lambda self: 0 if self.mip is None else self.mip.solves)
+    solver_name = property(lambda self: self.mip_options["solver"] if self.mip is None
+                           else self.mip.solver_name)
+
+    out_of_time = _Search.out_of_time
+    utilities = _Search.utilities
+
+    def bound(self, p: int, value: float | None) -> None:
+        # a bound sits on the grid of utilities: allow for rounding in their sums
+        self.floor[p] = -math.inf if value is None else value - 1e-11 * max(1.0, abs(value))
+
+    def maximise(self, weights: Mapping[int, float]) -> tuple[int, ...] | None:
+        u = self.table.utilities
+        ok = ~self.excluded
+        for p, low in self.floor.items():
+            if low > -math.inf:
+                ok &= u[:, p] >= low
+        if not ok.any():
+            return None
+        w = np.zeros(u.shape[1])
+        for p, v in weights.items():
+            w[p] = v
+        rows = np.flatnonzero(ok)
+        best = rows[int(np.argmax(u[rows] @ w))]
+        return tuple(int(c) for c in self.table.choices[best])
+
+    def cut(self, choice: tuple[int, ...]) -> None:
+        self.excluded |= (self.table.choices == np.array(choice)).all(axis=1)
+
+    def uncut(self) -> None:
+        self.excluded[:] = False
+
+    def tied(self, choice: tuple[int, ...], u: np.ndarray) -> bool:
+        if self.mip is None:
+            self.mip = _Search(self.case, self.parties, time_limit=self.time_limit,
+                               **self.mip_options)
+            self.mip.started = self.started
+        return self.mip.tied(choice, u)
+
+
 def pareto_frontier(
     case: Case,
     parties: Sequence[str] | None = None,
@@ -334,6 +418,7 @@ def pareto_frontier(
     time_limit: float | None = None,
     gap: float = 0.0,
     msg: bool = False,
+    method: str = "auto",
 ) -> Frontier:
     """Every non-dominated utility vector over the packages that pass, with a package each.
 
@@ -353,6 +438,10 @@ def pareto_frontier(
         ``(points found, open search boxes)`` after every solve.
     solver, time_limit, gap, msg
         As in :func:`mutualgains.solve`; ``time_limit`` is for the whole call.
+    method : {"auto", "mip"}, default "auto"
+        ``auto`` answers the searches from the table of dominating packages
+        when the case is separable and the table stays small (see the module
+        notes), else by integer programs; ``mip`` always solves integer programs.
 
     Returns
     -------
@@ -383,13 +472,32 @@ def pareto_frontier(
         raise UsageError(f"parties: need at least two different parties, got {names}")
     if not (isinstance(max_points, int) and max_points >= 1):
         raise UsageError(f"max_points: must be a positive integer, got {max_points!r}")
+    if method not in ("auto", "mip"):
+        raise UsageError(f"method: must be 'auto' or 'mip', got {method!r}")
     check_limits(time_limit, gap)
+    started = time.perf_counter()
     index = [case.party_names.index(p) for p in names]
     steps = {p: utility_step(case, case.party_names[p]) for p in index}
     report = _reporter(progress)
-    search = _Search(case, index, solver=solver, time_limit=time_limit, gap=gap, msg=msg)
+    options = {"solver": solver, "gap": gap, "msg": msg}
+    table = None
+    if method == "auto" and is_separable(case):
+        table = candidate_table(case, deadline=None if time_limit is None
+                                else started + time_limit / 2)
+    search: _Search | _TableSearch
+    if table is not None:
+        # no solver tolerance to stay clear of: off the grid, only rounding merges points
+        steps = {p: step if step[1] else (step[0] * _TABLE_STEP, False)
+                 for p, step in steps.items()}
+        search = _TableSearch(case, index, table, started=started, time_limit=time_limit,
+                              mip=options)
+    else:
+        search = _Search(case, index, time_limit=time_limit, **options)
+        search.started = started
     if len(index) == 2:
         found, status = _two_parties(search, index, steps, max_points, report)
+    elif isinstance(search, _TableSearch):
+        found, status = _table_points(search.table, index, steps, max_points)
     else:
         found, status = _many_parties(search, index, steps, max_points, report)
     search.uncut()
@@ -420,9 +528,9 @@ def pareto_frontier(
     return Frontier(
         parties=tuple(names), points=tuple(points), status=status,
         steps=MappingProxyType({case.party_names[p]: s for p, (s, _) in steps.items()}),
-        solver=search.solver_name, seconds=time.perf_counter() - search.started,
+        solver=search.solver_name, seconds=time.perf_counter() - started,
         solves=search.solves, message=messages.get(status, ""), case_name=case.name,
-        issue_names=case.issue_names)
+        issue_names=case.issue_names, method="mip" if table is None else "separable")
 
 
 
@@ -509,6 +617,30 @@ def _many_parties(search: _Search, index: list[int], steps: dict, max_points: in
         if search.out_of_time():
             search.proven = False
             return found, "time_limit"
+    return found, "complete"
+
+
+def _table_points(table: CandidateTable, index: list[int], steps: dict,
+                  max_points: int) -> tuple[list, str]:
+    """The frontier read off the table: its rows non-dominated on the frontier parties.
+
+    Every passing package is weakly dominated by a row, so the non-dominated rows
+    are the frontier; utilities closer than half a step count as equal (on a
+    grid they differ by 0 or at least a step; see the module notes).
+    """
+    u = table.utilities[:, index]
+    slack = np.array([steps[p][0] / 2 for p in index])
+    kept = non_dominated(u, slack)
+    points = u[kept]
+    beaten = np.zeros(len(kept), dtype=bool)
+    for start in range(0, len(kept), 256):  # strictly beaten by a kept point (slack chains)
+        v = points[start:start + 256, None, :]
+        beaten[start:start + 256] = ((points[None] >= v - slack).all(axis=2)
+                                     & (points[None] > v + slack).any(axis=2)).any(axis=1)
+    kept = kept[~beaten]
+    found = [tuple(int(c) for c in table.choices[row]) for row in kept]
+    if len(found) > max_points:
+        return found[:max_points], "limit"
     return found, "complete"
 
 

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutualgains import alternatives, amend, improve, pareto_frontier
+from mutualgains.separable import candidate_table, is_separable
 from mutualgains.testing import BruteForce
 
 from .strategies import small_cases
@@ -36,7 +37,10 @@ def test_frontier_is_exactly_the_nondominated_set(case, data):
     oracle = BruteForce(case)
     expected = nondominated(oracle.utilities[oracle.passes][:, cols]) if oracle.passes.any() \
         else set()
-    frontier = pareto_frontier(case, parties=parties)
+    method = data.draw(st.sampled_from(["auto", "mip"]))
+    frontier = pareto_frontier(case, parties=parties, method=method)
+    assert frontier.method == ("separable" if method == "auto" and is_separable(case)
+                               else "mip")
     assert frontier.status == ("complete" if expected else "no_agreement")
     got = {tuple(float(p.scores[q]) for q in parties) for p in frontier.points}
     assert got == expected
@@ -48,6 +52,35 @@ def test_frontier_is_exactly_the_nondominated_set(case, data):
             oracle.utilities[row])
         same = (oracle.utilities[oracle.passes][:, cols] == oracle.utilities[row, cols]).all(1)
         assert point.tied == (same.sum() > 1)
+
+
+@SETTINGS
+@given(case=small_cases(max_parties=4))
+def test_candidate_table_dominates_every_passing_package(case):
+    oracle = BruteForce(case)
+    table = candidate_table(case)
+    rows = [oracle.row_of(case.package_from_indices(c)) for c in table.choices]
+    assert all(oracle.passes[rows])
+    np.testing.assert_allclose(table.utilities, oracle.utilities[rows], atol=1e-9)
+    for u in oracle.utilities[oracle.passes]:
+        assert (table.utilities >= u - 1e-9).all(axis=1).any()
+    for k, u in enumerate(table.utilities):  # and keeps no dominated package
+        others = np.delete(table.utilities, k, axis=0)
+        assert not (others >= u).all(axis=1).any()
+
+
+def test_candidate_table_refuses_cases_with_caps():
+    import dataclasses
+
+    from mutualgains.examples import load_example
+
+    case = load_example("harbour")
+    capped = dataclasses.replace(case, parties=(dataclasses.replace(case.parties[0], cap=50),
+                                                *case.parties[1:]))
+    assert is_separable(case) and not is_separable(capped)
+    with pytest.raises(ValueError, match="not separable"):
+        candidate_table(capped)
+    assert pareto_frontier(capped, ["Port", "City"]).method == "mip"
 
 
 @pytest.mark.parametrize("objective", ["joint", "egalitarian", "nash"])
