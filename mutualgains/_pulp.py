@@ -131,6 +131,11 @@ def _silence_highs_banner() -> None:
             os.close(saved)
 
 
+def check_solver(name: str) -> None:
+    """Raise :class:`SolverError` unless ``name`` names a solver available here."""
+    _make_solver(name, None, 0.0, False)
+
+
 def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
     key = SOLVER_ALIASES.get(name.lower(), name)
     if key not in pulp.listSolvers():

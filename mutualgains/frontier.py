@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mutualgains._pulp import MipStatus, check_limits
+from mutualgains._pulp import MipStatus, check_limits, check_solver
 from mutualgains._util import tidy
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
@@ -486,6 +486,7 @@ def pareto_frontier(
                                 else started + time_limit / 2)
     search: _Search | _TableSearch
     if table is not None:
+        check_solver(solver)  # used for tie checks only, but a wrong name is a mistake
         # no solver tolerance to stay clear of: off the grid, only rounding merges points
         steps = {p: step if step[1] else (step[0] * _TABLE_STEP, False)
                  for p, step in steps.items()}

@@ -40,7 +40,10 @@ __all__ = ["CandidateTable", "candidate_table", "is_separable", "non_dominated"]
 
 
 def is_separable(case: Case) -> bool:
-    """Whether every utility is a plain sum over issues (no dependencies or caps).
+    """Whether every package is allowed and every utility is a plain sum over issues.
+
+    That is: no requires, excludes or synergy, no caps, no total budget on option
+    costs and no contributions to them (side payments are asked for per call).
 
     Examples
     --------
@@ -48,7 +51,9 @@ def is_separable(case: Case) -> bool:
     >>> is_separable(load_example("harbour"))
     True
     """
-    return not case.has_dependencies and bool(np.isinf(case.caps).all())
+    budget = case.total_budget is not None and bool(case.cost_vector.any())
+    return (not case.has_dependencies and bool(np.isinf(case.caps).all()) and not budget
+            and not case.has_contributions)
 
 
 @dataclass(frozen=True)

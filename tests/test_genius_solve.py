@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,8 +31,8 @@ def test_joint_and_nash_equal_brute_force(name):
     if case.n_packages > 1_000_000:
         pytest.skip(f"{case.n_packages:,} outcomes: beyond brute force")
     oracle = BruteForce(case)
-    for objective in ("joint", "nash"):
-        result = solve(case, objective)
+    for objective, method in itertools.product(("joint", "nash"), ("auto", "mip")):
+        result = solve(case, objective, method=method)
         best = oracle.best(objective)
         if best is None:
             assert result.status is Status.NO_AGREEMENT

@@ -21,9 +21,9 @@ SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
-def check_against_oracle(case, objective, solver="highs"):
+def check_against_oracle(case, objective, solver="highs", method="auto"):
     oracle = BruteForce(case)
-    result = solve(case, objective, solver=solver)
+    result = solve(case, objective, solver=solver, method=method)
     best = oracle.best(objective)
     if best is None:
         assert result.status is Status.NO_AGREEMENT
@@ -48,11 +48,14 @@ def check_against_oracle(case, objective, solver="highs"):
         assert oracle.gains[row].sum() == pytest.approx(joint)
 
 
+@pytest.mark.parametrize("method", ["auto", "mip"])
 @pytest.mark.parametrize("objective", OBJECTIVES)
 @SETTINGS
 @given(case=small_cases())
-def test_solver_matches_oracle(objective, case):
-    check_against_oracle(case, objective)
+def test_solver_matches_oracle(objective, method, case):
+    check_against_oracle(case, objective, method=method)
+    solver = solve(case, objective, method=method).solver
+    assert (solver == "separable") == (method == "auto")
 
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
@@ -69,7 +72,7 @@ def test_solver_matches_oracle_with_dependencies_and_caps(objective, case):
 @given(case=small_cases(max_parties=3, max_issues=4))
 def test_cbc_matches_oracle(case):
     for objective in ("joint", "egalitarian", "nash"):
-        check_against_oracle(case, objective, solver="cbc")
+        check_against_oracle(case, objective, solver="cbc", method="mip")
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
