@@ -63,12 +63,16 @@ QUICK_FRONTIER = ["Genius-S-1NAGUNL-114", "Genius-S-1NIKFRT-1"]
 # --------------------------------------------------------------------------- answers
 
 
-def ours(case: mg.Case, frontier_limit: float) -> dict:
-    """mutualgains' answers, each timed on its own (wall clock)."""
-    out = {}
+def ours(case: mg.Case, frontier_limit: float, method: str = "auto") -> dict:
+    """mutualgains' answers, each timed on its own (wall clock).
+
+    ``method`` as in :func:`mutualgains.solve`: ``auto`` (the table of dominating
+    packages on separable cases) or ``mip`` (integer programs throughout).
+    """
+    out: dict = {"method": method}
     for objective in ("joint", "nash", "ks"):
         start = time.perf_counter()
-        result = mg.solve(case, objective)
+        result = mg.solve(case, objective, method=method)
         out[f"{objective}_s"] = time.perf_counter() - start
         if result.status == "no_agreement":
             out[objective] = None
@@ -77,8 +81,9 @@ def ours(case: mg.Case, frontier_limit: float) -> dict:
         else:
             raise RuntimeError(f"{objective}: {result.status} ({result.message})")
     start = time.perf_counter()
-    frontier = mg.pareto_frontier(case, ties=False, time_limit=frontier_limit)
+    frontier = mg.pareto_frontier(case, ties=False, time_limit=frontier_limit, method=method)
     out["frontier_s"] = time.perf_counter() - start
+    out["used"] = frontier.method
     out["frontier"] = frontier.utilities().reshape(-1, len(case.parties))
     out["frontier_status"] = str(frontier.status)
     return out
@@ -123,6 +128,10 @@ def _same(a: float | None, b: float | None, relative: bool = False) -> bool:
     if a is None or b is None or math.isnan(a) or math.isnan(b):
         return (a is None or math.isnan(a)) and (b is None or math.isnan(b))
     return abs(a - b) <= TOL * (max(1.0, abs(a)) if relative else 1.0)
+
+
+def _all_ok(checks: dict) -> bool:
+    return all(checks[k] for k in ("joint_ok", "nash_ok", "ks_ok", "frontier_ok"))
 
 
 def compare(mine: dict, theirs: dict, batnas: np.ndarray) -> dict:
@@ -177,8 +186,12 @@ def genius_row(folder: Path, *, frontier_limit: float) -> dict:
     row["parties"], row["outcomes"] = len(case.parties), case.n_packages
     batnas = case.batnas
     mine = ours(case, frontier_limit)
+    mip = ours(case, frontier_limit, "mip")
     row["ours"] = {k: v for k, v in mine.items() if k.endswith("_s")}
+    row["ours_mip"] = {k: v for k, v in mip.items() if k.endswith("_s")}
+    row["used"] = mine["used"]
     row["frontier_status"] = mine["frontier_status"]
+    row["mip_frontier_status"] = mip["frontier_status"]
     try:
         domain = negmas_side.load_genius(folder)
     except Exception as error:  # NegMAS' loader refuses some files: say which and why
@@ -189,15 +202,17 @@ def genius_row(folder: Path, *, frontier_limit: float) -> dict:
         theirs = negmas_side.answer(domain)
         row["negmas"] = {k: v for k, v in theirs.items() if k.endswith("_s")}
         row.update(compare(mine, theirs, batnas))
+        row["mip_ok"] = _all_ok(compare(mip, theirs, batnas))
     if case.n_packages <= BRUTE_FORCE:
         start = time.perf_counter()
         oracle = BruteForce(case, max_packages=BRUTE_FORCE)
         joint, nash = oracle.best("joint"), oracle.best("nash")
         row["brute_s"] = time.perf_counter() - start
-        row["brute_ok"] = (
-            _same(joint, None if mine["joint"] is None else float((mine["joint"] - batnas).sum()))
-            and _same(nash, None if mine["nash"] is None
-                      else float(np.prod(mine["nash"] - batnas)), relative=True))
+        row["brute_ok"] = all(
+            _same(joint, None if m["joint"] is None else float((m["joint"] - batnas).sum()))
+            and _same(nash, None if m["nash"] is None
+                      else float(np.prod(m["nash"] - batnas)), relative=True)
+            for m in (mine, mip))
         del oracle
     return row
 
@@ -278,7 +293,8 @@ def worker(spec: dict) -> dict:
     else:
         case = synthetic_case(scores, batnas)
         setup = time.perf_counter() - start
-        answers = ours(case, spec["frontier_limit"])
+        answers = ours(case, spec["frontier_limit"],
+                       "mip" if spec["tool"] == "mutualgains-mip" else "auto")
     out = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in answers.items()}
     out.update(setup_s=setup, peak_mb=_peak_mb(), base_mb=before)
     return out
@@ -299,6 +315,13 @@ def run_worker(spec: dict, timeout: float) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _arrays(answers: dict, parties: int) -> dict:
+    """A worker's JSON answers with numpy arrays again."""
+    return {k: (np.array(v, dtype=float).reshape(-1, parties) if k == "frontier"
+                else np.array(v, dtype=float) if isinstance(v, list) else v)
+            for k, v in answers.items()}
+
+
 def synthetic_part(sizes: Sequence[tuple[int, int]], *, party_counts: Sequence[int],
                    seed: int, frontier_limit: float, timeout: float,
                    say: Callable[[str], None]) -> list[dict]:
@@ -310,6 +333,7 @@ def synthetic_part(sizes: Sequence[tuple[int, int]], *, party_counts: Sequence[i
             row = {"parties": parties, "size": f"{issues}x{options}",
                    "outcomes": options ** issues}
             row["ours"] = run_worker({**spec, "tool": "mutualgains"}, timeout)
+            row["ours_mip"] = run_worker({**spec, "tool": "mutualgains-mip"}, timeout)
             if row["outcomes"] <= ENUMERABLE:
                 row["negmas"] = run_worker({**spec, "tool": "negmas"}, timeout)
             if "error" not in row["ours"] and "error" not in row.get("negmas", {"error": 1}):
@@ -317,11 +341,11 @@ def synthetic_part(sizes: Sequence[tuple[int, int]], *, party_counts: Sequence[i
                               if k == "frontier" else None if v is None
                               else np.array(v, dtype=float))
                           for k, v in row["negmas"].items() if not k.endswith(("_s", "_mb"))}
-                mine = {k: (np.array(v, dtype=float).reshape(-1, parties) if k == "frontier"
-                            else np.array(v, dtype=float) if isinstance(v, list) else v)
-                        for k, v in row["ours"].items()}
                 _, batnas = synthetic_data(parties, issues, options, seed)
-                row.update(compare(mine, arrays, batnas))
+                row.update(compare(_arrays(row["ours"], parties), arrays, batnas))
+                if "error" not in row["ours_mip"]:
+                    row["mip_ok"] = _all_ok(compare(_arrays(row["ours_mip"], parties), arrays,
+                                                    batnas))
             rows.append(row)
             say(f"synthetic {parties} parties {row['size']}: {_verdict(row)}")
     return rows
@@ -337,7 +361,7 @@ def _verdict(row: dict) -> str:
         return {True: "agree (brute force)", False: "DISAGREE",
                 None: "mutualgains only"}[row.get("brute_ok")]
     checks = [row[k] for k in ("joint_ok", "nash_ok", "ks_ok", "frontier_ok")]
-    checks += [row["brute_ok"]] if "brute_ok" in row else []
+    checks += [row[k] for k in ("brute_ok", "mip_ok") if k in row]
     return "agree" if all(checks) else "DISAGREE"
 
 
@@ -368,26 +392,36 @@ def _outcomes(n: int) -> str:
     return f"{n:,}" if n < 10**7 else f"10^{math.log10(n):.1f}".replace(".0", "")
 
 
+def _times(r: dict, key: str, extra: str = "") -> list[str]:
+    """Cells ``ours / MIP / NegMAS`` seconds and ``ratio (MIP ratio)`` for one question."""
+    o, m, n = r["ours"], r.get("ours_mip", {}), r.get("negmas", {})
+    mine, mip, theirs = o.get(f"{key}_s"), m.get(f"{key}_s"), n.get(f"{key}_s")
+    cut = key == "frontier" and r.get("frontier_status", "complete") != "complete"
+    cut_mip = key == "frontier" and r.get("mip_frontier_status", "complete") != "complete"
+    times = f"{_s(mine)}{'†' if cut else ''} / {_s(mip)}{'†' if cut_mip else ''} / {_s(theirs)}"
+    ratio = _ratio(theirs, None if cut else mine)
+    if mip is not None and theirs:
+        ratio += f" ({_ratio(theirs, None if cut_mip else mip)})"
+    return [times + extra, ratio]
+
+
 def genius_tables(rows: list[dict]) -> str:
     answer = ["| domain | parties | outcomes | max \\|du\\| | joint gain | Nash product | "
               "KS min share | KS: NegMAS' own pick | frontier: ours / NegMAS (raw) "
-              "| brute force |",
-              "|---|---:|---:|---:|---|---|---|---|---|---|"]
-    speed = ["| domain | outcomes | read: ours / NegMAS s | joint: ours / NegMAS s | ratio "
-             "| Nash: ours / NegMAS s | ratio | KS: ours / NegMAS s | ratio "
-             "| frontier: ours / NegMAS s | ratio | brute force s |",
+              "| MIP | brute force |",
+              "|---|---:|---:|---:|---|---|---|---|---|---|---|"]
+    speed = ["| domain | outcomes | method | joint s: ours / MIP / NegMAS | ratio (MIP) "
+             "| Nash s | ratio (MIP) | KS s | ratio (MIP) | frontier s | ratio (MIP) "
+             "| brute force s |",
              "|---|---:|---|---|---:|---|---:|---|---:|---|---:|---:|"]
     for r in rows:
         if "error" in r:
             answer.append(f"| {r['domain']} | | | mutualgains cannot read it: {r['error']} |"
-                          + " |" * 6)
+                          + " |" * 7)
             continue
-        o, n = r["ours"], r.get("negmas", {})
         status = "" if r["frontier_status"] == "complete" else f" ({r['frontier_status']})"
         if "negmas_error" in r:
-            cells = ["–"] * 5 + [f"{r['frontier_ours']}{status} / NegMAS cannot load: "
-                                 f"{r['negmas_error'][:70]}" if "frontier_ours" in r
-                                 else f"NegMAS cannot load: {r['negmas_error'][:70]}"]
+            cells = ["–"] * 5 + [f"NegMAS cannot load: {r['negmas_error'][:70]}", "–"]
         else:
             cells = [
                 f"{r['max_du']:.0e}",
@@ -398,49 +432,48 @@ def genius_tables(rows: list[dict]) -> str:
                 else f"other point ({_value(r['ks_theirs'], '.4f')})",
                 f"{r['frontier_ours']}{status} / {r['frontier_distinct']} "
                 f"({r['frontier_raw']}) {_ok(r['frontier_ok'])}",
+                _ok(r.get("mip_ok")),
             ]
         answer.append(f"| {r['domain']} | {r['parties']} | {_outcomes(r['outcomes'])} | "
                       + " | ".join(cells) + f" | {_ok(r.get('brute_ok'))} |")
-        times = [f"{_s(r['read_s'])} / {_s(r.get('negmas_load_s'))}"]
-        for key in ("joint", "nash", "ks", "frontier"):
-            mine = o.get(f"{key}_s")
-            shown = _s(mine) + ("" if key != "frontier" or not status else "†")
-            times += [f"{shown} / {_s(n.get(f'{key}_s'))}",
-                      _ratio(n.get(f"{key}_s"), mine if not (key == "frontier" and status)
-                             else None)]
-        speed.append(f"| {r['domain']} | {_outcomes(r['outcomes'])} | " + " | ".join(times)
-                     + f" | {_s(r.get('brute_s'))} |")
-    return "\n".join(["Answers:", "", *answer, "", "Times (seconds):", "", *speed])
+        times = [c for key in ("joint", "nash", "ks", "frontier") for c in _times(r, key)]
+        speed.append(f"| {r['domain']} | {_outcomes(r['outcomes'])} | {r['used']} | "
+                     + " | ".join(times) + f" | {_s(r.get('brute_s'))} |")
+    return "\n".join(["Answers (✓: agrees within 1e-6; *MIP*: the integer-program answers "
+                      "agree too):", "", *answer, "",
+                      "Times (seconds; † frontier stopped at its time limit, no ratio):", "",
+                      *speed])
 
 
 def synthetic_table(rows: list[dict]) -> str:
-    lines = ["| parties | issues x options | outcomes | joint: ours / NegMAS s | ratio "
-             "| Nash: ours / NegMAS s | ratio | KS: ours / NegMAS s | ratio "
-             "| frontier points | frontier: ours / NegMAS s | ratio "
-             "| peak MB: ours / NegMAS | agree |",
-             "|---:|---|---:|---|---:|---|---:|---|---:|---|---|---:|---|---|"]
+    lines = ["| parties | issues x options | outcomes | method | joint s: ours / MIP / NegMAS "
+             "| ratio (MIP) | Nash s | ratio (MIP) | KS s | ratio (MIP) | frontier points "
+             "| frontier s | ratio (MIP) | peak MB: ours / MIP / NegMAS | agree |",
+             "|---:|---|---:|---|---|---:|---|---:|---|---:|---|---|---:|---|---|"]
     for r in rows:
-        o, n = r["ours"], r.get("negmas", {})
+        o, m, n = r["ours"], r.get("ours_mip", {}), r.get("negmas", {})
         if "error" in o:
             lines.append(f"| {r['parties']} | {r['size']} | {_outcomes(r['outcomes'])} | "
-                         f"error: {o['error']} |" + " |" * 10)
+                         f"error: {o['error']} |" + " |" * 11)
             continue
-        status = "" if o["frontier_status"] == "complete" else f" ({o['frontier_status']})"
-        cells = []
-        for key in ("joint", "nash", "ks"):
-            cells += [f"{_s(o[f'{key}_s'])} / {_s(n.get(f'{key}_s'))}",
-                      _ratio(n.get(f"{key}_s"), o[f"{key}_s"])]
+        r = {**r, "frontier_status": o["frontier_status"],
+             "mip_frontier_status": m.get("frontier_status", "complete")}
+        cells = [c for key in ("joint", "nash", "ks") for c in _times(r, key)]
         points = str(len(o["frontier"]))
         if "frontier_distinct" in r:
             points += f" / {r['frontier_distinct']}"
-        cells += [points + status,
-                  f"{_s(o['frontier_s'])} / {_s(n.get('frontier_s'))}",
-                  _ratio(n.get("frontier_s"), None if status else o["frontier_s"])]
-        memory = f"{o['peak_mb'] - o['base_mb']:.0f} / " + (
-            f"{n['peak_mb'] - n['base_mb']:.0f}" if "peak_mb" in n else
-            n.get("error", "not run (too many outcomes)"))
+        if o["frontier_status"] != "complete":
+            points += f" ({o['frontier_status']})"
+        cells += [points, *_times(r, "frontier")]
+
+        def peak(x: dict) -> str:
+            return (f"{x['peak_mb'] - x['base_mb']:.0f}" if "peak_mb" in x
+                    else x.get("error", "–"))
+
+        memory = f"{peak(o)} / {peak(m)} / " + (peak(n) if n else "not run")
         lines.append(f"| {r['parties']} | {r['size']} | {_outcomes(r['outcomes'])} | "
-                     + " | ".join(cells) + f" | {memory} | {_verdict(r)} |")
+                     f"{o.get('used', '–')} | " + " | ".join(cells)
+                     + f" | {memory} | {_verdict(r)} |")
     return "\n".join(lines)
 
 
@@ -484,9 +517,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="a few small domains and sizes (a smoke run, about a minute)")
     parser.add_argument("--domains", help="comma-separated GENIUS folders (part 1)")
-    parser.add_argument("--frontier-time-limit", type=float, default=60.0,
+    parser.add_argument("--frontier-time-limit", type=float, default=30.0,
                         help="seconds for each of mutualgains' frontiers in parts 1-2 "
-                             "(default 60); part 3 allows 600")
+                             "(default 30); part 3 allows 600")
     parser.add_argument("--timeout", type=float, default=1800.0,
                         help="seconds for each synthetic subprocess (default 1800)")
     parser.add_argument("--seed", type=int, default=2026)

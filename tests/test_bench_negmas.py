@@ -50,7 +50,8 @@ def test_one_small_domain_agrees_in_every_answer():
     row = bench_negmas.genius_row(GENIUS / "ANAC2010-ItexvsCypress", frontier_limit=60)
     assert bench_negmas._verdict(row) == "agree"
     assert row["frontier_ours"] == row["frontier_distinct"] > 1
-    assert row["brute_ok"] and row["ks_same_point"]
+    assert row["brute_ok"] and row["ks_same_point"] and row["mip_ok"]
+    assert row["used"] == "separable"  # the integer programs ran too (mip_ok)
     text = bench_negmas.genius_tables([row])
     assert "ANAC2010-ItexvsCypress" in text and "✗" not in text
 
@@ -69,6 +70,7 @@ def test_synthetic_workers_agree_and_measure_memory():
     (row,) = rows
     assert bench_negmas._verdict(row) == "agree"
     assert row["ours"]["peak_mb"] >= row["ours"]["base_mb"] > 0
+    assert row["mip_ok"] and row["ours_mip"]["method"] == "mip"
     assert "| 2 | 4x5 | 625 |" in bench_negmas.synthetic_table(rows)
 
 
