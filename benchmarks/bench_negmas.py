@@ -467,7 +467,7 @@ def synthetic_table(rows: list[dict]) -> str:
         cells += [points, *_times(r, "frontier")]
 
         def peak(x: dict) -> str:
-            return (f"{x['peak_mb'] - x['base_mb']:.0f}" if "peak_mb" in x
+            return (f"{x['peak_mb'] - x['base_mb']:.1f}" if "peak_mb" in x
                     else x.get("error", "–"))
 
         memory = f"{peak(o)} / {peak(m)} / " + (peak(n) if n else "not run")

@@ -139,7 +139,7 @@ def candidate_table(case: Case, *, max_rows: int = 200_000,
         reach = sums + best_rest[i + 1] >= thresholds
         alive = (reach.sum(axis=1) >= case.min_parties) & reach[:, veto].all(axis=1)
         sums, choices = sums[alive], choices[alive]
-        keep = non_dominated(sums)
+        keep = non_dominated(sums, deadline=deadline)
         if keep is None:
             return None
         sums, choices = sums[keep], choices[keep]
@@ -151,15 +151,15 @@ def candidate_table(case: Case, *, max_rows: int = 200_000,
     return CandidateTable(choices[passes], utilities[passes])
 
 
-def non_dominated(points: np.ndarray, slack: np.ndarray | float = 0.0,
-                  budget: float = 5e9) -> np.ndarray | None:
+def non_dominated(points: np.ndarray, slack: np.ndarray | float = 0.0, budget: float = 5e9,
+                  deadline: float | None = None) -> np.ndarray | None:
     """Indices of the points that no other point weakly dominates.
 
     A point is dropped when an earlier point in descending lexicographic order
     is at least as good in every coordinate, less ``slack``; of equal points the
     first is kept. Points are compared in blocks, so the work is about
     ``len(points) * len(result) * dimensions``; ``None`` when that exceeds
-    ``budget``.
+    ``budget`` or the clock passes ``deadline`` (a ``time.perf_counter()`` value).
 
     Examples
     --------
@@ -184,7 +184,7 @@ def non_dominated(points: np.ndarray, slack: np.ndarray | float = 0.0,
         rows = np.arange(start, min(start + block, n))
         if len(kept):
             work += len(rows) * len(kept) * points.shape[1]
-            if work > budget:
+            if work > budget or (deadline is not None and time.perf_counter() > deadline):
                 return None
             rows = rows[~_covers(points[kept], shifted[rows]).any(axis=1)]
         inside = _covers(points[rows], shifted[rows])

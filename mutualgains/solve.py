@@ -74,6 +74,9 @@ OBJECTIVES: tuple[str, ...] = ("joint", "egalitarian", "ks", "leximin", "nash")
 """Names accepted by ``solve(case, objective=...)``."""
 
 _MAX_NASH_ROUNDS = 500
+# A solve on the table takes milliseconds on most separable cases; one that takes longer
+# (many parties, many issues: large non-dominated sets) goes to the integer program.
+_TABLE_SECONDS = 0.05
 
 
 def solve(
@@ -112,9 +115,9 @@ def solve(
     method : {"auto", "mip"}, default "auto"
         ``auto`` answers from the table of packages that dominate all others
         (:mod:`mutualgains.separable`) when the case is separable (no synergies,
-        caps, requires, excludes or money) and the table stays small, without a
-        solver (``solver`` is then ``"separable"``); otherwise, and with
-        ``mip``, by integer programs.
+        caps, requires, excludes or money) and the table is built within 0.05 s,
+        without a solver (``solver`` is then ``"separable"``); otherwise, and
+        with ``mip``, by integer programs. Both are exact.
 
     Returns
     -------
@@ -146,8 +149,8 @@ def solve(
         check_limits(time_limit, gap)
         check_solver(solver)  # not needed here, but a wrong name is a mistake all the same
         started = time.perf_counter()
-        table = candidate_table(case, deadline=None if time_limit is None
-                                else started + time_limit / 2)
+        wait = _TABLE_SECONDS if time_limit is None else min(_TABLE_SECONDS, time_limit / 2)
+        table = candidate_table(case, deadline=started + wait)
         if table is not None:
             return _on_table(case, objective, table, started)
     return solve_with(case, objective, solver=solver, time_limit=time_limit, gap=gap, msg=msg,
