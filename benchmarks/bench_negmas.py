@@ -30,7 +30,6 @@ import argparse
 import dataclasses
 import json
 import math
-import resource
 import subprocess
 import sys
 import time
@@ -74,6 +73,7 @@ def ours(case: mg.Case, frontier_limit: float, method: str = "auto") -> dict:
         start = time.perf_counter()
         result = mg.solve(case, objective, method=method)
         out[f"{objective}_s"] = time.perf_counter() - start
+        out[f"{objective}_by"] = "separable" if result.solver == "separable" else "mip"
         if result.status == "no_agreement":
             out[objective] = None
         elif result.status == "optimal":
@@ -83,10 +83,20 @@ def ours(case: mg.Case, frontier_limit: float, method: str = "auto") -> dict:
     start = time.perf_counter()
     frontier = mg.pareto_frontier(case, ties=False, time_limit=frontier_limit, method=method)
     out["frontier_s"] = time.perf_counter() - start
-    out["used"] = frontier.method
+    out["frontier_by"] = frontier.method
+    out["used"] = _methods(out)
     out["frontier"] = frontier.utilities().reshape(-1, len(case.parties))
     out["frontier_status"] = str(frontier.status)
     return out
+
+
+def _methods(answers: dict) -> str:
+    """``separable``, ``mip``, or which answers took which path."""
+    by = {key: answers[f"{key}_by"] for key in ("joint", "nash", "ks", "frontier")}
+    if len(set(by.values())) == 1:
+        return next(iter(by.values()))
+    table = [k for k, v in by.items() if v == "separable"]
+    return f"separable: {', '.join(table)}; mip: the rest"
 
 
 def ks_value(point: np.ndarray, batnas: np.ndarray, ideals: np.ndarray) -> float:
@@ -284,7 +294,7 @@ def worker(spec: dict) -> dict:
                                     spec["seed"])
     if spec["tool"] == "negmas":
         import negmas_side
-    before = _peak_mb()
+    before = _reset_peak()
     start = time.perf_counter()
     if spec["tool"] == "negmas":
         domain = negmas_side.linear_domain(scores, batnas)
@@ -296,12 +306,26 @@ def worker(spec: dict) -> dict:
         answers = ours(case, spec["frontier_limit"],
                        "mip" if spec["tool"] == "mutualgains-mip" else "auto")
     out = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in answers.items()}
-    out.update(setup_s=setup, peak_mb=_peak_mb(), base_mb=before)
+    out.update(setup_s=setup, peak_mb=_status_mb("VmHWM"), base_mb=before)
     return out
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+def _reset_peak() -> float:
+    """Start measuring peak memory here; the resident MB now.
+
+    Linux resets the process's high-water mark (``VmHWM``) when 5 is written to
+    ``/proc/self/clear_refs``, so the peak measured afterwards is this phase's own and
+    not, say, that of importing NegMAS.
+    """
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_mb("VmRSS")
+
+
+def _status_mb(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError(f"/proc/self/status has no {key}")
 
 
 def run_worker(spec: dict, timeout: float) -> dict:

@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def method_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--method", default="auto", choices=("auto", "mip"),
+                       help="auto (default): no solver on separable cases; mip: integer "
+                            "programs always")
+
     def solver_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--objective", "-o", default="joint", choices=OBJECTIVES,
                        help="what 'best' means (default: joint)")
@@ -61,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("case", help="a .yaml/.yml/.json case file, or a scorable-game or GENIUS "
                                 "domain folder")
     solver_options(p)
+    method_option(p)
 
     p = sub.add_parser("frontier", help="the exact Pareto frontier of the acceptable packages")
     p.add_argument("case", help="a case file or folder")
@@ -71,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="show progress on stderr")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
     p.add_argument("--solver", default="highs")
+    method_option(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("alternatives", help="the k best acceptable packages")
@@ -138,7 +145,7 @@ def _frontier(args: argparse.Namespace) -> int:
     parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
     frontier = pareto_frontier(case, parties, ties=not args.no_ties, max_points=args.max_points,
                                progress=args.progress, solver=args.solver,
-                               time_limit=args.time_limit)
+                               time_limit=args.time_limit, method=args.method)
     if args.progress:
         print(file=sys.stderr)
     columns = [f"score {p}" for p in frontier.parties]
@@ -191,7 +198,7 @@ def _improve(args: argparse.Namespace) -> int:
 def _solve(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     result = solve(case, args.objective, solver=args.solver, time_limit=args.time_limit,
-                   gap=args.gap)
+                   gap=args.gap, method=args.method)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

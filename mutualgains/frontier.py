@@ -280,14 +280,15 @@ class _Search:
     """Solves on one program: utility rows with movable bounds, staged objectives."""
 
     def __init__(self, case: Case, parties: list[int], *, solver: str,
-                 time_limit: float | None, gap: float, msg: bool):
+                 time_limit: float | None, gap: float, msg: bool,
+                 started: float | None = None):
         self.case = case
         self.parties = parties
         self.program = program = PackageProgram(case)
         self.model = program.model
         self.options = {"solver": solver, "gap": gap, "msg": msg}
         self.time_limit = time_limit
-        self.started = time.perf_counter()
+        self.started = time.perf_counter() if started is None else started
         self.solves = 0
         self.solver_name = solver
         self.proven = True
@@ -402,8 +403,7 @@ class _TableSearch:
     def tied(self, choice: tuple[int, ...], u: np.ndarray) -> bool:
         if self.mip is None:
             self.mip = _Search(self.case, self.parties, time_limit=self.time_limit,
-                               **self.mip_options)
-            self.mip.started = self.started
+                               started=self.started, **self.mip_options)
         return self.mip.tied(choice, u)
 
 
@@ -493,8 +493,7 @@ def pareto_frontier(
         search = _TableSearch(case, index, table, started=started, time_limit=time_limit,
                               mip=options)
     else:
-        search = _Search(case, index, time_limit=time_limit, **options)
-        search.started = started
+        search = _Search(case, index, time_limit=time_limit, started=started, **options)
     if len(index) == 2:
         found, status = _two_parties(search, index, steps, max_points, report)
     elif isinstance(search, _TableSearch):

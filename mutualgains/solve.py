@@ -632,8 +632,9 @@ def _add_tangents(run: _Run, p: int, z: int, at: list[float], have: list[float],
 class _TableRun(_Run):
     """A :class:`_Run` without a program: packages come from a :class:`CandidateTable`."""
 
-    def __init__(self, case: Case, started: float):
+    def __init__(self, case: Case, table: CandidateTable, started: float):
         self.case = case
+        self.choices = table.choices
         self.program = None
         self.started = started
         self.solver_name = "separable"
@@ -656,8 +657,7 @@ class _TableRun(_Run):
 
 def _on_table(case: Case, objective: str, table: CandidateTable, started: float) -> SolveResult:
     """Every objective is monotone in the gains, so a best row is a best package."""
-    run = _TableRun(case, started)
-    run.choices = table.choices
+    run = _TableRun(case, table, started)
     if not len(table):
         return run.done(objective, None, None)
     gains = table.utilities - case.batnas

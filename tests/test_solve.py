@@ -154,6 +154,19 @@ def test_cli_json(tmp_path, capsys):
     assert data["gains"] == dict(result.gains)
 
 
+def test_cli_method_chooses_the_path(tmp_path, capsys):
+    path = str(_harbour_file(tmp_path))
+    for method, solver in (("auto", "separable"), ("mip", "HiGHS")):
+        assert main(["solve", "--json", path, "--method", method]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["solver"] == solver and data["objective_value"] == 114
+        assert main(["frontier", "--json", path, "--parties", "Port,City",
+                     "--method", method]) == 0
+        frontier = json.loads(capsys.readouterr().out)
+        assert frontier["method"] == ("separable" if method == "auto" else "mip")
+        assert len(frontier["points"]) == 6
+
+
 def test_cli_table(tmp_path, capsys):
     assert main(["solve", str(_harbour_file(tmp_path))]) == 0
     out = capsys.readouterr().out
