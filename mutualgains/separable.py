@@ -119,7 +119,7 @@ def candidate_table(case: Case, *, max_rows: int = 200_000,
     114
     """
     if not is_separable(case):
-        raise ValueError(f"case {case.name!r}: has dependencies or caps, not separable")
+        raise ValueError(f"case {case.name!r}: not separable (dependencies, caps or money)")
     offsets = case.option_offsets
     matrix = case.score_matrix  # parties x options
     blocks = [matrix[:, offsets[i]:offsets[i + 1]].T for i in range(len(case.issues))]

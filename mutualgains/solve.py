@@ -702,8 +702,8 @@ def _on_table(case: Case, objective: str, table: CandidateTable, started: float)
                          "package; returned the highest joint gain")
         return run.done(objective, int(np.argmax(joint)), 1.0)
     offsets = case.option_offsets
-    best_utility = sum(case.score_matrix[:, offsets[i]:offsets[i + 1]].max(axis=1)
-                       for i in range(len(case.issues)))
+    best_utility = np.stack([case.score_matrix[:, offsets[i]:offsets[i + 1]].max(axis=1)
+                             for i in range(len(case.issues))]).sum(axis=0)
     if (best_utility - case.batnas)[parties].min() <= TOLERANCE:
         run.notes.append("some party cannot gain in any package: the Nash product is 0 for "
                          "all; returned the highest joint gain")
