@@ -18,8 +18,8 @@ solves the same questions as integer programs. Three parts, one command:
 Usage (NegMAS comes with the ``benchmarks`` extra)::
 
     python -m pip install -e ".[benchmarks]"
-    python benchmarks/bench_negmas.py --write     # everything (~15 min), rewrites README.md
-    python benchmarks/bench_negmas.py --quick     # small domains only (~1 min)
+    python benchmarks/bench_negmas.py --write     # everything (~17 min), rewrites README.md
+    python benchmarks/bench_negmas.py --quick     # small domains only (~20 s)
 
 Exit status 1 when any answer disagrees (the tables say where).
 """
@@ -539,7 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--parts", default="genius,synthetic,frontier",
                         help="comma-separated: genius, synthetic, frontier (default: all)")
     parser.add_argument("--quick", action="store_true",
-                        help="a few small domains and sizes (a smoke run, about a minute)")
+                        help="a few small domains and sizes (a smoke run, about 20 s)")
     parser.add_argument("--domains", help="comma-separated GENIUS folders (part 1)")
     parser.add_argument("--frontier-time-limit", type=float, default=30.0,
                         help="seconds for each of mutualgains' frontiers in parts 1-2 "
