@@ -150,22 +150,12 @@ def package_blocks(case: Case, block: int = 50_000):
     total = case.n_packages
     sizes = [len(i.options) for i in case.issues]
     threshold = case.batnas + float(case.margin) - 1e-6
-    veto = [case.party_names.index(p) for p in case.veto_parties]
-    offsets = np.array(case.option_offsets[:-1])
     for start in range(0, total, block):
         rows = np.arange(start, min(total, start + block))
         choices = np.stack(np.unravel_index(rows, sizes), axis=1) if sizes else \
             np.zeros((len(rows), 0), dtype=int)
-        u = case.score_matrix[:, (choices + offsets)].sum(axis=2).T
-        for masks, bonus in case._synergy_table:
-            holds = np.ones(len(rows), dtype=bool)
-            for k, mask in masks:
-                holds &= np.asarray(mask)[choices[:, k]]
-            u = u + np.outer(holds, bonus)
-        u = np.minimum(u, case.caps)
-        accepts = u >= threshold
-        ok = (accepts.sum(axis=1) >= case.min_parties) & accepts[:, veto].all(axis=1)
-        yield u, ok & _feasible(case, choices)
+        u = case.utility_rows(choices)
+        yield u, case.rule_holds(u >= threshold) & _feasible(case, choices)
 
 
 def _feasible(case: Case, choices: np.ndarray) -> np.ndarray:

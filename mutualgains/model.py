@@ -431,6 +431,40 @@ class Case:
                 u = u + bonus
         return np.minimum(u, self.caps)
 
+    def utility_rows(self, choices: np.ndarray) -> np.ndarray:
+        """:meth:`utility_vector` for many packages: ``choices`` is ``(packages, issues)``.
+
+        Examples
+        --------
+        >>> from mutualgains.examples import load_example
+        >>> case = load_example("harbour")
+        >>> rows = np.array([[0, 0, 0, 0, 0], [1, 2, 0, 3, 1]])
+        >>> bool((case.utility_rows(rows)[1] == case.utility_vector(rows[1])).all())
+        True
+        """
+        choices = np.asarray(choices, dtype=np.int64).reshape(-1, len(self.issues))
+        u = self.score_matrix[:, choices + np.asarray(self.option_offsets[:-1])].sum(axis=2).T
+        for masks, bonus in self._synergy_table:
+            holds = np.ones(len(choices), dtype=bool)
+            for k, mask in masks:
+                holds &= np.asarray(mask)[choices[:, k]]
+            u = u + np.outer(holds, bonus)
+        return np.minimum(u, self.caps)
+
+    def rule_holds(self, accepts: np.ndarray) -> np.ndarray:
+        """Whether each row of ``accepts`` (packages x parties, bool) passes the decision rule.
+
+        Examples
+        --------
+        >>> from mutualgains.examples import load_example
+        >>> case = load_example("harbour")  # 4 of 5, Port and City with a veto
+        >>> case.rule_holds(np.array([[True] * 4 + [False], [True, False] + [True] * 3])).tolist()
+        [True, False]
+        """
+        accepts = np.asarray(accepts, dtype=bool).reshape(-1, len(self.parties))
+        veto = [self.party_names.index(p) for p in self.veto_parties]
+        return (accepts.sum(axis=1) >= self.min_parties) & accepts[:, veto].all(axis=1)
+
     def violations(self, package: Package | Sequence[str]) -> list[str]:
         """The ``requires`` and ``excludes`` relations that ``package`` breaks."""
         return deps.violations(self, self.package_indices(package))

@@ -127,7 +127,6 @@ def candidate_table(case: Case, *, max_rows: int = 200_000,
     for i in range(len(blocks) - 1, -1, -1):
         best_rest[i] = best_rest[i + 1] + blocks[i].max(axis=0)
     thresholds = np.array([case.threshold(p) for p in case.party_names]) - TOLERANCE
-    veto = np.array([p in case.veto_parties for p in case.party_names])
 
     sums = np.zeros((1, len(case.parties)))
     choices = np.zeros((1, 0), dtype=np.int64)
@@ -136,8 +135,7 @@ def candidate_table(case: Case, *, max_rows: int = 200_000,
         sums = (sums[:, None, :] + block[None, :, :]).reshape(n * m, len(case.parties))
         choices = np.hstack([np.repeat(choices, m, axis=0),
                              np.tile(np.arange(m), n)[:, None]])
-        reach = sums + best_rest[i + 1] >= thresholds
-        alive = (reach.sum(axis=1) >= case.min_parties) & reach[:, veto].all(axis=1)
+        alive = case.rule_holds(sums + best_rest[i + 1] >= thresholds)
         sums, choices = sums[alive], choices[alive]
         keep = non_dominated(sums, deadline=deadline)
         if keep is None:
@@ -145,9 +143,8 @@ def candidate_table(case: Case, *, max_rows: int = 200_000,
         sums, choices = sums[keep], choices[keep]
         if len(sums) > max_rows or (deadline is not None and time.perf_counter() > deadline):
             return None
-    utilities = matrix[:, np.asarray(offsets[:-1]) + choices].sum(axis=2).T
-    accepts = utilities >= thresholds
-    passes = (accepts.sum(axis=1) >= case.min_parties) & accepts[:, veto].all(axis=1)
+    utilities = case.utility_rows(choices)
+    passes = case.rule_holds(utilities >= thresholds)
     return CandidateTable(choices[passes], utilities[passes])
 
 

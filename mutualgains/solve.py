@@ -312,9 +312,7 @@ class _Run:
         package = case.package_from_indices(pick.choice)
         utilities = self.utilities(pick)
         accepted = utilities >= case.batnas + float(case.margin) - TOLERANCE
-        veto = [names.index(p) for p in case.veto_parties]
-        passes = (not case.violations(package) and int(accepted.sum()) >= case.min_parties
-                  and bool(accepted[veto].all()))
+        passes = not case.violations(package) and bool(case.rule_holds(accepted)[0])
         money = {}
         if self.program is not None and self.program.has_money:
             net = self.money(pick)
