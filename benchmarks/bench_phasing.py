@@ -1,4 +1,4 @@
-"""Time the phasing program (``mutualgains.phasing.phase``) on synthetic instances.
+"""Time the phasing program (``mutualgains.phasing.run.phase``) on synthetic instances.
 
 For each size ``NxT`` (N projects, T periods) and instance family the script builds a
 random case with the public API (``Case``, ``Issue``, ``Party``, ``Precedes``,
@@ -45,7 +45,7 @@ import pulp
 import mutualgains as mg
 from mutualgains import Case, Issue, Party, Precedes
 from mutualgains import phasing as ph
-from mutualgains.phasing_data import Phasing, Project
+from mutualgains.model.phasing import Phasing, Project
 
 REPORT = Path(__file__).with_name("PHASING.md")
 START, END = "<!-- results:start -->", "<!-- results:end -->"

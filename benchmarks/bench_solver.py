@@ -47,7 +47,7 @@ import numpy as np
 import pulp
 
 import mutualgains as mg
-from mutualgains.program import PackageProgram
+from mutualgains.engine.program import PackageProgram
 
 README = Path(__file__).with_name("README.md")
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -231,7 +231,7 @@ def build_joint(inst: Instance) -> tuple[mg.Case, PackageProgram, float, float, 
 
     t = time.perf_counter()
     program = PackageProgram(case)
-    # as mutualgains.solve._Run.set_joint_objective
+    # as mutualgains.analysis.solve._Run.set_joint_objective
     weights = np.array([float(p.weight) for p in case.parties])
     idx, coef = _combined_terms(program, weights)
     constant = -float(weights @ case.batnas)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from mutualgains import Case, DecisionRule, Excludes, Issue, Party, Precedes, Requires, Synergy
 from mutualgains.io.excel import case_to_excel
-from mutualgains.money import Transfers
-from mutualgains.phasing_data import Phasing, Project
+from mutualgains.model.money import Transfers
+from mutualgains.model.phasing import Phasing, Project
 
 TARGET = Path(__file__).resolve().parents[1] / "mutualgains" / "data" / "template.xlsx"
 

@@ -8,24 +8,25 @@ Examples
 'optimal'
 """
 
-from mutualgains.agenda import AgendaValue, agenda_value, count_passing
-from mutualgains.alternatives import Alternatives, alternatives
-from mutualgains.compensation import Compensation, compensate
-from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
+from mutualgains.analysis.agenda import AgendaValue, agenda_value, count_passing
+from mutualgains.analysis.alternatives import Alternatives, alternatives
+from mutualgains.analysis.compensation import Compensation, compensate
+from mutualgains.analysis.explain import Explanation, explain
+from mutualgains.analysis.frontier import Frontier, pareto_frontier
+from mutualgains.analysis.improve import amend, check_amendment, improve
+from mutualgains.analysis.logrolling import concessions, trades
+from mutualgains.analysis.solve import OBJECTIVES, solve
 from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
-from mutualgains.examples import load_example
-from mutualgains.explain import Explanation, explain
-from mutualgains.frontier import Frontier, pareto_frontier
-from mutualgains.improve import amend, check_amendment, improve
 from mutualgains.io.casefile import load_case, save_case
+from mutualgains.io.examples import load_example
 from mutualgains.io.excel import case_from_excel, case_to_excel, copy_template
 from mutualgains.io.genius import read_genius
 from mutualgains.io.scorable import read_scorable, read_scorable_deal
-from mutualgains.logrolling import concessions, trades
 from mutualgains.model import Case, DecisionRule, Issue, Party
-from mutualgains.phasing import PhaseResult, PhaseStatus, phase
-from mutualgains.results import SolveResult, Status
-from mutualgains.solve import OBJECTIVES, solve
+from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
+from mutualgains.phasing import PhaseResult, phase
+from mutualgains.results import SolveResult
+from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 
 __version__ = "0.1.0"
@@ -46,7 +47,6 @@ __all__ = [
     "MutualGainsError",
     "Party",
     "PhaseResult",
-    "PhaseStatus",
     "Precedes",
     "Problem",
     "Requires",

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from mutualgains import solve
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> text = result_text(solve(load_example("harbour")))
 >>> text.splitlines()[0]
 'Harbour Sport Park: joint, optimal, value 114'
@@ -83,7 +83,7 @@ def result_text(result: SolveResult) -> str:
     Examples
     --------
     >>> from mutualgains import solve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> print(result_text(solve(load_example("harbour"))).splitlines()[3])
     infrastructure  water and land
     """
@@ -115,7 +115,7 @@ def result_html(result: SolveResult) -> str:
     Examples
     --------
     >>> from mutualgains import solve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> result_html(solve(load_example("harbour"))).count("<table>")
     2
     """
@@ -135,7 +135,7 @@ def case_html(case: Case) -> str:
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case_html(load_example("harbour")).startswith("<div><p><b>&lt;Case")
     True
     """

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from mutualgains import solve
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> result = solve(load_example("harbour"))
 >>> result.status
 <Status.OPTIMAL: 'optimal'>
@@ -13,37 +13,18 @@ Examples
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mutualgains._util import readonly
+from mutualgains.status import Status
+from mutualgains.util import readonly
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["SolveResult", "Status"]
-
-
-class Status(enum.StrEnum):
-    """How a solve ended.
-
-    ``optimal``: proven optimal (MIP gap 0 within the tolerance);
-    ``feasible``: a package that passes, optimality not proven (see ``gap``);
-    ``no_agreement``: proven that no package passes the decision rule;
-    ``time_limit``: stopped before any package was found or infeasibility proven;
-    ``error``: the solver failed (see ``message``).
-    """
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    NO_AGREEMENT = "no_agreement"
-    TIME_LIMIT = "time_limit"
-    ERROR = "error"
-
-
+__all__ = ["SolveResult"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +72,7 @@ class SolveResult:
     Examples
     --------
     >>> from mutualgains import solve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> result = solve(load_example("harbour"), "leximin")
     >>> result.details["sorted_gains"]
     (10, 14, 15, 16, 20)
@@ -138,7 +119,7 @@ class SolveResult:
         Examples
         --------
         >>> from mutualgains import solve
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> solve(load_example("harbour")).to_frame().shape
         (5, 7)
         """
@@ -168,7 +149,7 @@ class SolveResult:
         Examples
         --------
         >>> from mutualgains import solve
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> solve(load_example("harbour")).transfers_frame().columns.tolist()
         ['payer', 'payee', 'amount']
         """
@@ -182,7 +163,7 @@ class SolveResult:
         Examples
         --------
         >>> from mutualgains import solve
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> solve(load_example("harbour")).contributions_frame().shape
         (0, 4)
         """
@@ -197,7 +178,7 @@ class SolveResult:
         Examples
         --------
         >>> from mutualgains import solve
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> list(solve(load_example("harbour")).package_frame().columns)
         ['issue', 'option']
         """
@@ -214,7 +195,7 @@ class SolveResult:
         Examples
         --------
         >>> from mutualgains import solve
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> sorted(solve(load_example("harbour")).to_dict())[:4]
         ['accepted', 'gains', 'gap', 'message']
         """

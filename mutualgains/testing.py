@@ -6,7 +6,7 @@ computes everything itself; it never imports the solver, the program or the
 case's own evaluation helpers, so a bug there cannot hide in both. Use it to
 check mutualgains, or any other tool, on small cases.
 
-Objective values follow :mod:`mutualgains.solve`:
+Objective values follow :mod:`mutualgains.analysis.solve`:
 
 - ``joint``: weighted sum of gains;
 - ``egalitarian``: smallest gain;
@@ -18,7 +18,7 @@ Objective values follow :mod:`mutualgains.solve`:
 Examples
 --------
 >>> from mutualgains.testing import BruteForce
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> oracle = BruteForce(load_example("harbour"))
 >>> oracle.n_packages, int(oracle.passes.sum()) > 0
 (432, True)
@@ -153,7 +153,7 @@ class BruteForce:
 
         Examples
         --------
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> BruteForce(load_example("harbour")).best("leximin")
         (10.0, 14.0, 15.0, 16.0, 20.0)
         """

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from mutualgains import Case, DecisionRule, Issue, Party
-from mutualgains.dependencies import Excludes, Requires, Synergy
+from mutualgains.model.relations import Excludes, Requires, Synergy
 
 
 @st.composite

@@ -17,7 +17,7 @@ from mutualgains import (
     read_scorable,
     read_scorable_deal,
 )
-from mutualgains.frontier import utility_step
+from mutualgains.analysis.frontier import utility_step
 from mutualgains.testing import BruteForce
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"

@@ -8,12 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutualgains import alternatives, amend, improve, pareto_frontier
-from mutualgains.separable import candidate_table, is_separable
+from mutualgains.engine.separable import candidate_table, is_separable
 from mutualgains.testing import BruteForce
 
 from .strategies import small_cases
 
-pytestmark = pytest.mark.filterwarnings("ignore::mutualgains.dependencies.DependencyWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::mutualgains.model.relations.DependencyWarning")
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -72,7 +72,7 @@ def test_candidate_table_dominates_every_passing_package(case):
 def test_candidate_table_refuses_cases_with_caps():
     import dataclasses
 
-    from mutualgains.examples import load_example
+    from mutualgains.io.examples import load_example
 
     case = load_example("harbour")
     capped = dataclasses.replace(case, parties=(dataclasses.replace(case.parties[0], cap=50),

@@ -26,7 +26,7 @@ needs_cases = pytest.mark.skipif(not GENIUS.is_dir(), reason="../shared/cases is
 def test_the_library_never_imports_negmas():
     code = ("import sys, pkgutil, importlib, mutualgains\n"
             "for m in pkgutil.walk_packages(mutualgains.__path__, 'mutualgains.'):\n"
-            "    importlib.import_module(m.name)\n"
+            "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
             "assert not [m for m in sys.modules if m.startswith('negmas')]\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -19,11 +19,13 @@ from typing import Any
 import pytest
 import yaml
 
-from mutualgains import dependencies, money, phasing_data
 from mutualgains.errors import CaseError, Problem
-from mutualgains.examples import EXAMPLES, load_example
 from mutualgains.io import casefile, excel
 from mutualgains.io.casefile import case_from_dict, case_to_dict
+from mutualgains.io.examples import EXAMPLES, load_example
+from mutualgains.model import money
+from mutualgains.model import phasing as phasing_data
+from mutualgains.model import relations as dependencies
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "case-format.md"

@@ -8,14 +8,14 @@ import networkx as nx
 import pytest
 
 from mutualgains import Case, CaseError, Issue, Party, load_case, save_case, solve
-from mutualgains.dependencies import (
+from mutualgains.analysis.logrolling import concessions, trades
+from mutualgains.model.relations import (
     DependencyWarning,
     Excludes,
     Precedes,
     Requires,
     Synergy,
 )
-from mutualgains.logrolling import concessions, trades
 from mutualgains.testing import BruteForce
 
 PROJECTS = [Issue(name, ["out", "in"]) for name in ("tunnel", "permit", "road", "ferry")]

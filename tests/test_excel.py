@@ -21,8 +21,7 @@ from mutualgains import (
     Synergy,
     UsageError,
 )
-from mutualgains.dependencies import DependencyWarning
-from mutualgains.examples import EXAMPLES, load_example
+from mutualgains.io.examples import EXAMPLES, load_example
 from mutualgains.io.excel import (
     REQUIRED_COLUMNS,
     SHEETS,
@@ -30,8 +29,9 @@ from mutualgains.io.excel import (
     case_to_excel,
     copy_template,
 )
-from mutualgains.money import Transfers
-from mutualgains.phasing_data import Phasing, Project
+from mutualgains.model.money import Transfers
+from mutualgains.model.phasing import Phasing, Project
+from mutualgains.model.relations import DependencyWarning
 
 from .strategies import small_cases
 
@@ -174,7 +174,7 @@ def test_all_zero_option_and_option_order_survive(tmp_path):
     assert back.issue("i").options == ("z", "a", "m") and back == case
 
 
-@pytest.mark.filterwarnings("ignore::mutualgains.dependencies.DependencyWarning")
+@pytest.mark.filterwarnings("ignore::mutualgains.model.relations.DependencyWarning")
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(small_cases(dependencies=True, caps=True))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mutualgains import Case, CaseError, DecisionRule, Issue, Party, Problem
-from mutualgains.examples import load_example
+from mutualgains.io.examples import load_example
 from mutualgains.io.frames import case_from_frames, case_to_frames
 
 from .strategies import small_cases

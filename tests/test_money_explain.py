@@ -24,13 +24,13 @@ from mutualgains import (
     read_scorable,
     solve,
 )
-from mutualgains.money import Transfers
+from mutualgains.model.money import Transfers
 from mutualgains.testing import BruteForce
 
 from .strategies import small_cases
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"
-pytestmark = pytest.mark.filterwarnings("ignore::mutualgains.dependencies.DependencyWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::mutualgains.model.relations.DependencyWarning")
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -282,7 +282,7 @@ def test_agenda_value_against_brute_force(case, data):
 
 
 def test_agenda_ranking_orders_issues():
-    from mutualgains.examples import load_example
+    from mutualgains.io.examples import load_example
 
     ranking = agenda_value(load_example("harbour"), status_quo={"loan": "none"})
     assert ranking["item"].iloc[0] == "loan"  # no deal at all without it

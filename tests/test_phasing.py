@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mutualgains as mg
-from mutualgains import Case, Issue, Party, Precedes
+from mutualgains import Case, Issue, Party, Precedes, Status
 from mutualgains.errors import CaseError, UsageError
-from mutualgains.phasing import PhaseResult, PhaseStatus, phase
-from mutualgains.phasing_data import Phasing, Project
+from mutualgains.model.phasing import Phasing, Project
+from mutualgains.phasing import PhaseResult, phase
 
 EPS = 1e-6
 EXAMPLES = int(os.environ.get("PHASE_EXAMPLES", "100"))  # more for a stress run
@@ -156,7 +156,7 @@ def check_schedule(case: Case, package: dict, result: PhaseResult) -> None:
 def test_schedule_is_valid_and_optimal(inst, formulation):
     case, package = inst
     result = phase(case, package, formulation=formulation)
-    assert result.status == PhaseStatus.OPTIMAL
+    assert result.status == Status.OPTIMAL
     check_schedule(case, package, result)
     best = brute_force(case, package)
     assert result.discounted_value == pytest.approx(best[0], abs=1e-6)
@@ -175,11 +175,11 @@ def test_requirements_and_complete_match_brute_force(inst, complete, k, w):
     best = brute_force(case, package, complete=complete, first_gain_by=gains_by,
                        value_by=value_by)
     if best is None:
-        assert result.status == PhaseStatus.INFEASIBLE
+        assert result.status == Status.INFEASIBLE
         assert result.message
         assert result.discounted_value is None
         return
-    assert result.status == PhaseStatus.OPTIMAL
+    assert result.status == Status.OPTIMAL
     check_schedule(case, package, result)
     assert result.discounted_value == pytest.approx(best[0], abs=1e-6)
     if complete:
@@ -192,7 +192,7 @@ def test_earliest_stage_is_lexicographic(inst):
     case, package = inst
     result = phase(case, package, earliest=True)
     best = brute_force(case, package)
-    assert result.status == PhaseStatus.OPTIMAL
+    assert result.status == Status.OPTIMAL
     check_schedule(case, package, result)
     T = case.phasing.periods
     early = sum(T - p.start + 1 for p in result.projects if p.start is not None)
@@ -219,13 +219,13 @@ ALL_IN = {"permit": "in", "tunnel": "in", "park": "in"}
 def test_chain_longer_than_horizon_is_proven_in_words():
     case = chain_case(periods=5)
     result = phase(case, ALL_IN, complete=True)
-    assert result.status == PhaseStatus.INFEASIBLE
+    assert result.status == Status.INFEASIBLE
     assert result.message == (
         "no schedule realises every project within 5 periods: permit, tunnel: the precedence "
         "chain permit (2) -> tunnel (4) takes 6 periods, longer than the horizon of 5")
     assert result.solver == "highs" and result.seconds == 0  # proven before solving
     relaxed = phase(case, ALL_IN)  # without complete, the tunnel is deferred, saying why
-    assert relaxed.status == PhaseStatus.OPTIMAL
+    assert relaxed.status == Status.OPTIMAL
     tunnel = relaxed.deferred.set_index("project").loc["tunnel"]
     assert "precedence chain permit (2) -> tunnel (4) takes 6 periods" in tunnel["reason"]
     assert "tunnel" in repr(relaxed.deferred)
@@ -234,7 +234,7 @@ def test_chain_longer_than_horizon_is_proven_in_words():
 def test_project_costing_more_than_any_budget_is_proven_in_words():
     case = chain_case(periods=8, budget=[10, 10, 10, 10, 10, 10, 10, 12], costs=(3, 100, 13))
     result = phase(case, ALL_IN, complete=True)
-    assert result.status == PhaseStatus.INFEASIBLE
+    assert result.status == Status.INFEASIBLE
     assert ("park: costs 13 in period 1 of its 1, more than any period's budget (at most 12) "
             "and unspent money is not carried over") in result.message
     assert "tunnel: costs 25 in period 1 of its 4" in result.message
@@ -260,7 +260,7 @@ def test_longer_than_horizon_and_requirement_words():
                             "in period 6 at the soonest (its projects with a gain: tunnel), "
                             "later than period 5")
     value = phase(chain_case(periods=8), ALL_IN, value_by=(2, 30))
-    assert value.status == PhaseStatus.INFEASIBLE
+    assert value.status == Status.INFEASIBLE
     assert "the value realised by period 2 is at most 5" in value.message
 
 
@@ -282,7 +282,7 @@ def regional_plan(regional):
 def test_example_schedules_quick_wins_first(regional, regional_plan):
     case, package = regional
     plan = regional_plan
-    assert len(plan.projects) >= 15 and plan.status == PhaseStatus.OPTIMAL
+    assert len(plan.projects) >= 15 and plan.status == Status.OPTIMAL
     check_schedule(case, package, plan)
     frame = plan.to_frame()
     cheapest = set(frame.nsmallest(4, "cost")["project"])
@@ -301,7 +301,7 @@ def test_example_schedules_quick_wins_first(regional, regional_plan):
 def test_example_requirements_and_overrides(regional):
     case, package = regional
     plan = phase(case, package, periods=6, budget=40, first_gain_by=1)
-    assert plan.status == PhaseStatus.OPTIMAL
+    assert plan.status == Status.OPTIMAL
     assert plan.periods == 6 and plan.budget == (40.0,) * 6
     first = plan.to_frame().query("finish == 1")
     for party in case.party_names:  # a project of positive value to it finishes in period 1
@@ -341,7 +341,7 @@ def test_precedence_through_an_option_realised_at_once():
 def test_result_object(regional_plan):
     plan = regional_plan
     with pytest.raises(AttributeError):
-        plan.status = PhaseStatus.ERROR
+        plan.status = Status.ERROR
     with pytest.raises(TypeError):
         plan.weights["Farmers"] = 3
     assert list(plan.to_frame().columns[:11]) == [
@@ -382,14 +382,14 @@ def test_bad_input_is_named(regional):
 def test_case_without_projects_realises_everything_at_once():
     harbour = mg.load_example("harbour")
     result = phase(harbour, mg.solve(harbour), periods=3, budget=0)
-    assert result.status == PhaseStatus.OPTIMAL and result.projects == ()
+    assert result.status == Status.OPTIMAL and result.projects == ()
     assert result.value_per_period()[1:].sum() == 0
     assert result.discounted_value == pytest.approx(sum(
         sum(v.values()) for v in result.instant.values()))
 
 
 def test_greedy_schedule_is_the_fallback(monkeypatch, regional):
-    from mutualgains._pulp import MipModel, MipOutcome, MipStatus
+    from mutualgains.engine.mip import MipModel, MipOutcome
 
     case, package = regional
     real = MipModel.solve
@@ -397,11 +397,11 @@ def test_greedy_schedule_is_the_fallback(monkeypatch, regional):
     def no_incumbent(self, **kwargs):
         if kwargs.get("relax"):
             return real(self, **kwargs)
-        return MipOutcome(MipStatus.TIME_LIMIT, None, None, 300.0, None, 1.0, "HiGHS")
+        return MipOutcome(Status.TIME_LIMIT, None, None, 300.0, None, 1.0, "HiGHS")
 
     monkeypatch.setattr(MipModel, "solve", no_incumbent)
     result = phase(case, package, time_limit=1)
-    assert result.status == PhaseStatus.HEURISTIC and result.has_schedule
+    assert result.status == Status.HEURISTIC and result.has_schedule
     assert "the greedy list schedule is returned" in result.message
     check_schedule(case, package, result)
     # the bound: the smaller of the solver's (300 here) and the linear relaxation's
@@ -409,7 +409,7 @@ def test_greedy_schedule_is_the_fallback(monkeypatch, regional):
     assert 0 < result.gap == pytest.approx((result.bound - result.discounted_value)
                                            / result.discounted_value)
     hopeless = phase(case, package, value_by=(10, 10_000), time_limit=1)
-    assert hopeless.status == PhaseStatus.INFEASIBLE  # proven before any solver call
+    assert hopeless.status == Status.INFEASIBLE  # proven before any solver call
 
 
 def _instant(result: PhaseResult) -> float:
@@ -420,25 +420,25 @@ def _instant(result: PhaseResult) -> float:
 def test_cbc_agrees(regional, regional_plan):
     case, package = regional
     cbc = phase(case, package, solver="cbc")
-    assert cbc.status == PhaseStatus.OPTIMAL
+    assert cbc.status == Status.OPTIMAL
     assert cbc.discounted_value == pytest.approx(regional_plan.discounted_value, rel=1e-6)
 
 
 def test_command_line(regional, capsys):
     import argparse
 
-    from mutualgains.phasing_cli import add_phase_parser, phase_command
+    from mutualgains.cli.phase import add_parser, run
 
     parser = argparse.ArgumentParser(prog="mutualgains")
-    add_phase_parser(parser.add_subparsers(dest="command"))
+    add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["phase", "regional", "--json", "--first-gain-by", "2",
                               "--budget", "60", "--periods", "8"])
-    assert phase_command(args) == 0
+    assert run(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["status"] == "optimal" and data["options"]["first_gain_by"]["Farmers"] == 2
     assert [s["budget"] for s in data["spend"]] == [60] * 8
     args = parser.parse_args(["phase", "regional", "--periods", "4", "--complete"])
-    assert phase_command(args) == 1
+    assert run(args) == 1
     assert capsys.readouterr().out.startswith("infeasible: no schedule realises every project")
 
 

@@ -8,8 +8,8 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 from mutualgains import Case, Excludes, Issue, Party, Precedes, Requires, Synergy  # noqa: E402
-from mutualgains.examples import load_example  # noqa: E402
-from mutualgains.frontier import pareto_frontier  # noqa: E402
+from mutualgains.analysis.frontier import pareto_frontier  # noqa: E402
+from mutualgains.io.examples import load_example  # noqa: E402
 from mutualgains.plots import dependency_chart, gains_chart, utility_space  # noqa: E402
 from mutualgains.testing import BruteForce  # noqa: E402
 

@@ -200,7 +200,7 @@ def test_console_script_has_no_banner(tmp_path):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "mutualgains.cli", "solve", "--json",
+    out = subprocess.run([sys.executable, "-m", "mutualgains", "solve", "--json",
                           str(_harbour_file(tmp_path))], capture_output=True, text=True,
                          check=True)
     assert json.loads(out.stdout)["status"] == "optimal"

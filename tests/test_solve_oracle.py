@@ -15,7 +15,7 @@ from mutualgains.tolerance import TOLERANCE, close
 from .strategies import small_cases
 
 # random dependencies often rule out single options: that warning is expected here
-pytestmark = pytest.mark.filterwarnings("ignore::mutualgains.dependencies.DependencyWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::mutualgains.model.relations.DependencyWarning")
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])

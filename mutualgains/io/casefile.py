@@ -4,7 +4,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> from mutualgains import load_case, save_case
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> case = load_example("harbour")
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.yaml"
 >>> save_case(case, path)
@@ -21,12 +21,12 @@ from typing import Any
 
 import yaml
 
-from mutualgains._util import show
-from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Party
-from mutualgains.money import transfers_from_dict, transfers_to_dict
-from mutualgains.phasing_data import phasing_from_dict, phasing_to_dict
+from mutualgains.model.money import transfers_from_dict, transfers_to_dict
+from mutualgains.model.phasing import phasing_from_dict, phasing_to_dict
+from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
+from mutualgains.util import show
 
 __all__ = ["CASE_KEYS", "case_from_dict", "case_to_dict", "load_case", "save_case"]
 
@@ -57,7 +57,7 @@ RULE_KEYS = ("min_parties", "veto")
 
 
 def case_from_dict(data: Any) -> Case:
-    """Build a :class:`~mutualgains.model.Case` from plain data, reporting all problems.
+    """Build a :class:`~mutualgains.model.case.Case` from plain data, reporting all problems.
 
     Parameters
     ----------
@@ -242,7 +242,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> d = case_to_dict(load_example("harbour"))
     >>> list(d)
     ['name', 'description', 'parties', 'issues', 'scores', 'decision_rule']
@@ -419,7 +419,7 @@ def save_case(case: Case, path: str | Path) -> None:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "case.json"
     >>> save_case(load_example("harbour"), path)
     >>> path.read_text()[:9]

@@ -38,7 +38,7 @@ Examples
 --------
 >>> import pytest; _ = pytest.importorskip("openpyxl")  # needs the "excel" extra
 >>> import tempfile, pathlib
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> from mutualgains.io.excel import case_from_excel, case_to_excel
 >>> case = load_example("harbour")
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.xlsx"
@@ -1115,7 +1115,7 @@ def case_to_excel(case: Case, path: str | os.PathLike | Any) -> None:
     --------
     >>> import pytest; openpyxl = pytest.importorskip("openpyxl")  # the "excel" extra
     >>> import tempfile, pathlib
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("regional")
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "regional.xlsx"
     >>> case_to_excel(case, path)

@@ -11,7 +11,7 @@ whatever the index is.
 
 Examples
 --------
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> from mutualgains.io.frames import case_from_frames, case_to_frames
 >>> case = load_example("harbour")
 >>> scores, parties = case_to_frames(case)
@@ -28,10 +28,10 @@ from typing import Any
 
 import pandas as pd
 
-from mutualgains._util import number, show
 from mutualgains.errors import CaseError, Problem
 from mutualgains.io.casefile import build_case
 from mutualgains.model import Case, DecisionRule, Issue, Party
+from mutualgains.util import number, show
 
 __all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]
 
@@ -103,7 +103,7 @@ def case_from_frames(
     name: str | None = None,
     description: str | None = None,
 ) -> Case:
-    """Build a :class:`~mutualgains.model.Case` from a long score table and a parties table.
+    """Build a :class:`~mutualgains.model.case.Case` from a long score table and a parties table.
 
     Parameters
     ----------

@@ -43,7 +43,7 @@ Nonlinear profiles (``<utility_space type="nonlinear">``, ANAC 2014 and ``S-1*``
     <hyperRectangle> / maxutility)`` (GENIUS ``NonlinearUtilitySpace``). A
     rectangle of ``INCLUDES`` bounds is satisfied when every listed issue
     value lies in its ``[min, max]``; it becomes a
-    :class:`~mutualgains.dependencies.Synergy` whose condition lists the
+    :class:`~mutualgains.model.relations.Synergy` whose condition lists the
     options in range, issues whose range covers all their options being left
     out (a rectangle with no issue left, or with no bound at all, is a
     constant, added to the party's scores on the first issue). A rectangle of
@@ -123,10 +123,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
-from mutualgains._util import show
-from mutualgains.dependencies import Synergy
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, Issue, Party
+from mutualgains.model.relations import Synergy
+from mutualgains.util import show
 
 __all__ = ["DOMAIN_ROOT", "PROFILE_ROOT", "SOURCE", "is_genius", "read_genius"]
 
@@ -696,7 +696,7 @@ def is_genius(folder: str | Path) -> bool:
 
 
 def read_genius(folder: str | Path, *, parties: Iterable[str] | None = None) -> Case:
-    """Read the GENIUS domain in ``folder`` as a :class:`~mutualgains.model.Case`.
+    """Read the GENIUS domain in ``folder`` as a :class:`~mutualgains.model.case.Case`.
 
     See the module documentation for how domain files and profiles are read
     (linear and nonlinear profiles, reservation values, what is ignored).

@@ -52,9 +52,9 @@ import math
 import re
 from pathlib import Path
 
-from mutualgains._util import show
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Number, Party
+from mutualgains.util import show
 
 __all__ = ["SOURCE", "is_scorable", "read_scorable", "read_scorable_deal"]
 
@@ -237,7 +237,7 @@ def _quoted_title(text: str) -> str | None:
 
 
 def read_scorable(folder: str | Path) -> Case:
-    """Read the scorable game in ``folder`` as a :class:`~mutualgains.model.Case`.
+    """Read the scorable game in ``folder`` as a :class:`~mutualgains.model.case.Case`.
 
     Parties are named by ``config.txt`` (display names, in its order); each
     party's scores come from ``scores_files/<stem>.txt`` and its BATNA is the

@@ -19,7 +19,7 @@ Case-file keys:
 
 Examples
 --------
->>> from mutualgains.money import Transfers
+>>> from mutualgains.model.money import Transfers
 >>> Transfers(pairs=[("Port", "City")], cap=10).allows("Port", "City")
 True
 """
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from mutualgains._util import number, show
 from mutualgains.errors import CaseError, Problem
+from mutualgains.util import number, show
 
 __all__ = ["Transfers"]
 

@@ -11,7 +11,7 @@
 
 Examples
 --------
->>> from mutualgains.examples import load_example, EXAMPLES
+>>> from mutualgains.io.examples import load_example, EXAMPLES
 >>> sorted(EXAMPLES)
 ['harbour', 'regional']
 >>> load_example("harbour")

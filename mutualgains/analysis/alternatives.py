@@ -8,7 +8,7 @@ again, so the list is exactly the best packages in order.
 Examples
 --------
 >>> from mutualgains import alternatives
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> found = alternatives(load_example("harbour"), 3)
 >>> [r.objective_value for r in found]
 [114, 112, 105]
@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mutualgains.analysis.solve import solve_with
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.results import SolveResult, Status
-from mutualgains.solve import solve_with
+from mutualgains.results import SolveResult
+from mutualgains.status import Status
 
 __all__ = ["Alternatives", "alternatives"]
 
@@ -44,7 +45,7 @@ class Alternatives:
     Examples
     --------
     >>> from mutualgains import alternatives
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> found = alternatives(load_example("harbour"), 2)
     >>> found
     <Alternatives 2 of 2 by joint (complete): 114, 112>
@@ -74,7 +75,7 @@ class Alternatives:
         Examples
         --------
         >>> from mutualgains import alternatives
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> alternatives(load_example("harbour"), 2).to_frame().iloc[:, :3]
            rank  objective_value  gain Port
         0     1              114          4
@@ -92,7 +93,7 @@ class Alternatives:
         Examples
         --------
         >>> from mutualgains import alternatives
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> data = alternatives(load_example("harbour"), 2).to_dict()
         >>> data["status"], [p["objective_value"] for p in data["packages"]]
         ('complete', [114, 112])
@@ -139,7 +140,7 @@ def alternatives(
     Examples
     --------
     >>> from mutualgains import alternatives
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> diverse = alternatives(load_example("harbour"), 3, min_difference=3)
     >>> [r.objective_value for r in diverse]
     [114, 92, 75]

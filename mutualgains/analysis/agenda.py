@@ -12,7 +12,7 @@ exists at all. Called without an item, it ranks every issue.
 Examples
 --------
 >>> from mutualgains import agenda_value
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> value = agenda_value(load_example("harbour"), "loan", status_quo={"loan": "none"})
 >>> value.joint_with, value.joint_without, value.packages_with, value.packages_without
 (114, None, 115, 0)
@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mutualgains.dependencies import DependencyWarning, Requires, option_label
+from mutualgains.analysis.solve import solve
 from mutualgains.errors import CaseError, UsageError
 from mutualgains.model import Case, Issue
-from mutualgains.solve import solve
+from mutualgains.model.relations import DependencyWarning, Requires, option_label
 
 __all__ = ["AgendaValue", "agenda_value", "count_passing", "package_blocks"]
 
@@ -56,7 +56,7 @@ class AgendaValue:
     Examples
     --------
     >>> from mutualgains import agenda_value
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> agenda_value(load_example("harbour"), "ecology")
     <AgendaValue ecology: joint 82 -> 114, packages 39 -> 115>
     """
@@ -91,7 +91,7 @@ class AgendaValue:
         Examples
         --------
         >>> from mutualgains import agenda_value
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> agenda_value(load_example("harbour"), "loan").to_frame().columns.tolist()[:4]
         ['item', 'status_quo', 'joint_with', 'joint_without']
         """
@@ -125,7 +125,7 @@ def count_passing(case: Case, *, limit: int = 200_000) -> int | None:
     Examples
     --------
     >>> from mutualgains import count_passing
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> count_passing(load_example("harbour"))
     115
     """
@@ -142,7 +142,7 @@ def package_blocks(case: Case, block: int = 50_000):
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> utilities, passes = next(package_blocks(load_example("harbour")))
     >>> utilities.shape, int(passes.sum())
     ((432, 5), 115)
@@ -237,7 +237,7 @@ def agenda_value(case: Case, item: str | Mapping[str, str] | tuple[str, str] | N
     Examples
     --------
     >>> from mutualgains import agenda_value
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> ranking = agenda_value(load_example("harbour"), status_quo={"loan": "none"})
     >>> ranking[["item", "added_joint_gain", "packages_without"]].head(3)
              item  added_joint_gain  packages_without

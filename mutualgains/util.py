@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from mutualgains._util import number, show, tidy
+>>> from mutualgains.util import number, show, tidy
 >>> tidy(3.0), tidy(2.5), show("x" * 70)[-3:]
 (3, 2.5, '...')
 >>> problems = []
@@ -24,19 +24,38 @@ __all__ = ["number", "readonly", "show", "tidy"]
 
 
 def show(value: Any) -> str:
-    """A short ``repr`` for messages (at most 60 characters)."""
+    """A short ``repr`` for messages (at most 60 characters).
+
+    Examples
+    --------
+    >>> show("Port"), len(show(list(range(100))))
+    ("'Port'", 60)
+    """
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def tidy(value: float) -> float | int:
-    """A plain Python number: integral values as ``int``, others as ``float``."""
+    """A plain Python number: integral values as ``int``, others as ``float``.
+
+    Examples
+    --------
+    >>> tidy(4.0), tidy(0.5)
+    (4, 0.5)
+    """
     value = float(value)
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def readonly(mapping: Mapping) -> Mapping:
-    """A read-only copy of ``mapping``."""
+    """A read-only copy of ``mapping``.
+
+    Examples
+    --------
+    >>> view = readonly({"a": 1})
+    >>> view["a"], type(view).__name__
+    (1, 'mappingproxy')
+    """
     return MappingProxyType(dict(mapping))
 
 
@@ -46,6 +65,12 @@ def number(value: Any, where: str, problems: list[Problem], *, low: float | None
 
     ``low`` is inclusive unless ``strict``; ``low=0`` reads "must be non-negative"
     (or "must be positive" when strict).
+
+    Examples
+    --------
+    >>> problems = []
+    >>> number(3, "x", problems), number(-1, "y", problems, low=0), [str(p) for p in problems]
+    (3, None, ['y: must be non-negative (got -1)'])
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         problems.append(Problem(where, "must be a number", show(value)))

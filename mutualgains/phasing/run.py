@@ -2,7 +2,7 @@
 
 An agreement must be affordable in its realisation: start small, show
 successes, then the large ambition. :func:`phase` takes a case with phasing
-data (:mod:`mutualgains.phasing_data`) and a package, and schedules the
+data (:mod:`mutualgains.model.phasing`) and a package, and schedules the
 package's projects over the horizon so that the value realised, discounted,
 is as large as possible.
 
@@ -86,7 +86,6 @@ Examples
 
 from __future__ import annotations
 
-import enum
 import heapq
 import html
 import logging
@@ -99,18 +98,19 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from mutualgains._pulp import MipModel, MipOutcome, MipStatus, check_limits
-from mutualgains._util import readonly, tidy
-from mutualgains.dependencies import OptionRef, option_label
+from mutualgains.engine.mip import MipModel, MipOutcome, check_limits
 from mutualgains.errors import CaseError, UsageError
 from mutualgains.model import Case
-from mutualgains.phasing_data import Phasing
+from mutualgains.model.phasing import Phasing
+from mutualgains.model.relations import OptionRef, option_label
+from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import readonly, tidy
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["FORMULATIONS", "PhaseResult", "PhaseStatus", "ScheduledProject", "phase"]
+__all__ = ["FORMULATIONS", "PhaseResult", "ScheduledProject", "phase"]
 
 log = logging.getLogger(__name__)
 
@@ -121,35 +121,6 @@ _SEED = 20240611  # random alpha-points of the list schedules: fixed, so results
 _RANDOM_ALPHAS = 40  # at least; more while a share of the time limit lasts
 _MAX_ALPHAS = 5000
 _HEURISTIC_SHARE = 0.15  # of the time limit, for the list schedules
-
-
-class PhaseStatus(enum.StrEnum):
-    """How a call of :func:`phase` ended.
-
-    ``optimal``: the schedule is proven optimal (and, with ``earliest=True``,
-    the earliest among the optimal ones); ``feasible``: a schedule whose
-    optimality is not proven (see ``gap``); ``heuristic``: the time limit hit
-    before the solver had a schedule, and the greedy list schedule is returned;
-    ``infeasible``: no schedule meets the requirements (``message`` says why);
-    ``time_limit``: stopped with no schedule at all; ``error``: the solver failed.
-
-    Examples
-    --------
-    >>> PhaseStatus("heuristic").has_schedule
-    True
-    """
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    HEURISTIC = "heuristic"
-    INFEASIBLE = "infeasible"
-    TIME_LIMIT = "time_limit"
-    ERROR = "error"
-
-    @property
-    def has_schedule(self) -> bool:
-        """Whether a schedule comes with this status."""
-        return self in (PhaseStatus.OPTIMAL, PhaseStatus.FEASIBLE, PhaseStatus.HEURISTIC)
 
 
 # ------------------------------------------------------------------- results
@@ -220,8 +191,8 @@ class PhaseResult:
 
     Attributes
     ----------
-    status : PhaseStatus
-        See :class:`PhaseStatus`.
+    status : Status
+        See :class:`Status`.
     projects : tuple of ScheduledProject
         Every project of the package, in case order, scheduled or deferred.
     instant : mapping
@@ -265,7 +236,7 @@ class PhaseResult:
     ['period', 'budget', 'carried in', 'available', 'spend', 'unspent']
     """
 
-    status: PhaseStatus
+    status: Status
     projects: tuple[ScheduledProject, ...]
     instant: Mapping[str, Mapping[str, float]]
     parties: tuple[str, ...]
@@ -296,7 +267,7 @@ class PhaseResult:
     @property
     def has_schedule(self) -> bool:
         """Whether a schedule was found (status optimal, feasible or heuristic)."""
-        return self.status.has_schedule
+        return self.status.has_answer
 
     def spend_per_period(self) -> np.ndarray:
         """Money spent in each period by the scheduled projects.
@@ -1301,7 +1272,7 @@ def phase(
     Parameters
     ----------
     case : Case
-        A case, usually with phasing data (:mod:`mutualgains.phasing_data`).
+        A case, usually with phasing data (:mod:`mutualgains.model.phasing`).
     package : mapping, sequence or SolveResult
         ``issue -> option`` (or option names in issue order, or a result with a package).
     periods, budget, carry_over, discount : optional
@@ -1376,15 +1347,15 @@ def phase(
         for p, reason in sorted(win.reasons.items()):
             grouped.setdefault(reason, []).append(inst.labels[p])
         why = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in grouped.items())
-        return run.result(PhaseStatus.INFEASIBLE, None, win, message=(
+        return run.result(Status.INFEASIBLE, None, win, message=(
             f"no schedule realises every project within {inst.periods} periods: {why}"))
     proofs = _requirement_proofs(inst, win, gains_by, by_value)
     if proofs:
-        return run.result(PhaseStatus.INFEASIBLE, None, win,
+        return run.result(Status.INFEASIBLE, None, win,
                           message="no schedule meets the requirements: " + "; ".join(proofs))
     instant_value = float(inst.weights @ inst.instant_vector)
     if all(len(s) == 0 for s in win.starts):  # nothing to decide
-        return run.result(PhaseStatus.OPTIMAL, [None] * inst.n, win, value=instant_value,
+        return run.result(Status.OPTIMAL, [None] * inst.n, win, value=instant_value,
                           bound=instant_value, gap=0.0)
     started = time.perf_counter()
 
@@ -1398,12 +1369,12 @@ def phase(
     idx, coef = program.objective_terms()
     program.model.set_objective(idx, coef)
     relaxed = run.solve(program, left(), 0.0, msg, relax=True)
-    if relaxed.status == MipStatus.INFEASIBLE:
-        return run.result(PhaseStatus.INFEASIBLE, None, win, message=(
+    if relaxed.status == Status.INFEASIBLE:
+        return run.result(Status.INFEASIBLE, None, win, message=(
             "no schedule meets the requirements within the budget and the horizon "
             "(proven by the linear relaxation)"))
     fractions = program.fractions(relaxed.values) if relaxed.values is not None else None
-    lp_bound = relaxed.objective if relaxed.status == MipStatus.OPTIMAL else None
+    lp_bound = relaxed.objective if relaxed.status == Status.OPTIMAL else None
     search = None if time_limit is None else min(_HEURISTIC_SHARE * time_limit, left())
     enough = None if lp_bound is None or gap <= 0 else lp_bound / (1.0 + gap)
     greedy = _greedy(inst, win, gains_by, by_value, complete, fractions, search, enough)
@@ -1412,10 +1383,10 @@ def phase(
     if greedy is not None:
         program.model.set_start(program.encode(greedy))
     out = run.solve(program, left(), gap, msg)
-    if out.status in (MipStatus.OPTIMAL, MipStatus.FEASIBLE):
+    if out.status in (Status.OPTIMAL, Status.FEASIBLE):
         starts = program.decode(out.values)
         value = _schedule_value(inst, starts)
-        proven = out.status == MipStatus.OPTIMAL
+        proven = out.status == Status.OPTIMAL
         bound = _bound(out.bound, lp_bound, instant_value)
         if greedy is not None and _schedule_value(inst, greedy) > value + 1e-9 * max(1, value):
             starts, value = greedy, _schedule_value(inst, greedy)
@@ -1428,31 +1399,31 @@ def phase(
                                  "the earliest among schedules of the same value")
             proven = proven and tie_proven
         total = value + instant_value
-        if out.status == MipStatus.FEASIBLE:
+        if out.status == Status.FEASIBLE:
             run.notes.append("the solver stopped before proving optimality (time limit or gap)")
         if proven:
-            return run.result(PhaseStatus.OPTIMAL, starts, win, value=total, bound=total,
+            return run.result(Status.OPTIMAL, starts, win, value=total, bound=total,
                               gap=0.0)
-        return run.result(PhaseStatus.FEASIBLE, starts, win, value=total, bound=bound,
+        return run.result(Status.FEASIBLE, starts, win, value=total, bound=bound,
                           gap=_gap(total, bound, out.gap))
-    if out.status == MipStatus.INFEASIBLE:
-        return run.result(PhaseStatus.INFEASIBLE, None, win, message=(
+    if out.status == Status.INFEASIBLE:
+        return run.result(Status.INFEASIBLE, None, win, message=(
             "no schedule meets the requirements within the budget and the horizon "
             "(proven by the solver)"))
     if greedy is not None:
         total = _schedule_value(inst, greedy) + instant_value
         bound = _bound(out.bound, lp_bound, instant_value)
-        why = "the time limit hit" if out.status == MipStatus.TIME_LIMIT else \
+        why = "the time limit hit" if out.status == Status.TIME_LIMIT else \
             "the solver failed"
         run.notes.append(f"{why} before the solver found a schedule: the greedy list schedule "
                          "is returned")
-        return run.result(PhaseStatus.HEURISTIC, greedy, win, value=total, bound=bound,
+        return run.result(Status.HEURISTIC, greedy, win, value=total, bound=bound,
                           gap=_gap(total, bound, None))
-    if out.status == MipStatus.TIME_LIMIT:
-        return run.result(PhaseStatus.TIME_LIMIT, None, win, message=(
+    if out.status == Status.TIME_LIMIT:
+        return run.result(Status.TIME_LIMIT, None, win, message=(
             "time limit reached before any schedule was found (the greedy schedule does not "
             "meet the requirements)"))
-    return run.result(PhaseStatus.ERROR, None, win,
+    return run.result(Status.ERROR, None, win,
                       message="the solver returned no usable answer")
 
 
@@ -1506,12 +1477,12 @@ def _earliest_stage(run: _PhaseRun, program: _Program, starts: list[int | None],
     program.model.set_objective(idx, coef)
     program.model.set_start(program.encode(starts))
     out = run.solve(program, time_left, gap, msg)
-    if out.status not in (MipStatus.OPTIMAL, MipStatus.FEASIBLE):
+    if out.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return starts, False
     better = program.decode(out.values)
     if _schedule_value(run.inst, better) < floor:  # numerical slack: keep the first stage
         return starts, False
-    return better, out.status == MipStatus.OPTIMAL
+    return better, out.status == Status.OPTIMAL
 
 
 class _PhaseRun:
@@ -1531,7 +1502,7 @@ class _PhaseRun:
         self.solver = out.solver
         return out
 
-    def result(self, status: PhaseStatus, starts: list[int | None] | None, win: _Windows, *,
+    def result(self, status: Status, starts: list[int | None] | None, win: _Windows, *,
                value: float | None = None, bound: float | None = None,
                gap: float | None = None, message: str = "") -> PhaseResult:
         inst = self.inst
@@ -1546,7 +1517,7 @@ class _PhaseRun:
                     reason = "no schedule"
                 elif inst.weighted[p] <= TOLERANCE:
                     reason = "its weighted value is not positive"
-                elif status == PhaseStatus.HEURISTIC:
+                elif status == Status.HEURISTIC:
                     reason = "the greedy schedule found no room for it in the budget"
                 else:
                     reason = "no room for it in the budget within the horizon, next to the " \

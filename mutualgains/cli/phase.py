@@ -9,16 +9,10 @@ save the two plots (needs matplotlib).
 
 Exit status: 0 with a schedule, 1 without (infeasible, time limit, no package).
 
-Wire it into :mod:`mutualgains.cli` with ``add_phase_parser(subparsers)`` in the
-parser and ``"phase": phase_command`` in the command table.
-
 Examples
 --------
->>> import argparse
->>> parser = argparse.ArgumentParser(prog="mutualgains")
->>> _ = add_phase_parser(parser.add_subparsers(dest="command"))
->>> args = parser.parse_args(["phase", "regional", "--periods", "4", "--complete"])
->>> phase_command(args)
+>>> from mutualgains.cli import main
+>>> main(["phase", "regional", "--periods", "4", "--complete"])
 infeasible: no schedule realises every project within 4 periods: ...
 1
 """
@@ -27,37 +21,39 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from mutualgains.cli.common import add_case, add_json, load, parse_package
+from mutualgains.cli.solve import add_objective
 from mutualgains.errors import UsageError
-from mutualgains.phasing import FORMULATIONS, PhaseResult, phase
 
-__all__ = ["add_phase_parser", "phase_command"]
+if TYPE_CHECKING:  # pragma: no cover
+    from mutualgains.phasing import PhaseResult
+
+__all__ = ["add_parser", "run"]
+
+FORMULATION_NAMES = ("started_by", "start")
 
 
-def add_phase_parser(subparsers) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add the ``phase`` command to the ``subparsers`` of the ``mutualgains`` parser.
 
     Examples
     --------
-    >>> import argparse
     >>> parser = argparse.ArgumentParser(prog="mutualgains")
-    >>> p = add_phase_parser(parser.add_subparsers(dest="command"))
+    >>> add_parser(parser.add_subparsers(dest="command"))
     >>> parser.parse_args(["phase", "case.yaml", "--budget", "10,20"]).budget
     '10,20'
     """
-    from mutualgains.solve import OBJECTIVES
-
-    p = subparsers.add_parser(
+    p = sub.add_parser(
         "phase", help="schedule the projects of a package over periods under a budget",
         description="Schedule the projects of a package over periods under a budget, "
                     "maximising the discounted value realised (step 6: start small, show "
                     "successes).")
-    p.add_argument("case", help="a case file or folder, or a built-in example name (regional)")
+    add_case(p)
     p.add_argument("--package", help='the package: "issue=option,..." or a JSON object '
                                      "(default: the best package for --objective)")
-    p.add_argument("--objective", "-o", default="joint", choices=OBJECTIVES,
-                   help="objective that picks the package when --package is not given")
+    add_objective(p, "objective that picks the package when --package is not given")
     p.add_argument("--periods", type=int, help="length of the horizon (overrides the case)")
     p.add_argument("--budget", help="budget per period: one number or comma-separated amounts")
     p.add_argument("--carry-over", type=float, help="share of unspent money carried over (0..1)")
@@ -70,14 +66,14 @@ def add_phase_parser(subparsers) -> argparse.ArgumentParser:
                    help="second stage: among schedules of the same value, start earliest")
     p.add_argument("--complete", action="store_true",
                    help="every project must finish within the horizon")
-    p.add_argument("--formulation", default="started_by", choices=FORMULATIONS)
+    p.add_argument("--formulation", default="started_by", choices=FORMULATION_NAMES)
     p.add_argument("--solver", default="highs", help="highs (default), cbc, or a PuLP solver")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
     p.add_argument("--gap", type=float, default=0.0, help="relative MIP gap (default 0: exact)")
     p.add_argument("--gantt", metavar="FILE", help="save the Gantt chart (png, svg, pdf)")
     p.add_argument("--spend-chart", metavar="FILE", help="save the spend-versus-budget chart")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    return p
+    add_json(p)
+    p.set_defaults(run=run)
 
 
 def _numbers(text: str, option: str) -> float | list[float]:
@@ -89,15 +85,6 @@ def _numbers(text: str, option: str) -> float | list[float]:
     if not values:
         raise UsageError(f"{option}: expected a number, got {text!r}")
     return values[0] if len(values) == 1 else values
-
-
-def _load(name: str):
-    from mutualgains.examples import EXAMPLES, load_example
-    from mutualgains.io.casefile import load_case
-
-    if not Path(name).exists() and name in EXAMPLES:
-        return load_example(name)
-    return load_case(name)
 
 
 def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
@@ -118,7 +105,7 @@ def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
             plt.close(ax.figure)
 
 
-def phase_command(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``mutualgains phase`` for parsed ``args``; return the exit status.
 
     Raises :class:`~mutualgains.errors.CaseError` and
@@ -127,19 +114,18 @@ def phase_command(args: argparse.Namespace) -> int:
 
     Examples
     --------
-    >>> import argparse
     >>> parser = argparse.ArgumentParser(prog="mutualgains")
-    >>> _ = add_phase_parser(parser.add_subparsers(dest="command"))
-    >>> phase_command(parser.parse_args(["phase", "regional", "--json"]))
+    >>> add_parser(parser.add_subparsers(dest="command"))
+    >>> run(parser.parse_args(["phase", "regional", "--json"]))
     {
       "status": "optimal",
     ...
     0
     """
-    from mutualgains.cli import parse_package
-    from mutualgains.solve import solve
+    from mutualgains.analysis.solve import solve
+    from mutualgains.phasing import phase
 
-    case = _load(args.case)
+    case = load(args.case)
     if args.package:
         package = parse_package(args.package)
     else:

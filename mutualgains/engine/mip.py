@@ -14,7 +14,7 @@ Examples
 >>> m.add_rows([([x[0], x[1]], [1, 1], "<=", 1)])
 [0]
 >>> m.set_objective([x[0], x[1]], [2, 3])
->>> out = m.solve()
+>>> out = m.solve()  # a MipOutcome
 >>> out.status.value, out.objective, out.values.round().tolist()
 ('optimal', 3.0, [0.0, 1.0])
 """
@@ -22,7 +22,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import enum
 import logging
 import math
 import os
@@ -36,9 +35,10 @@ import numpy as np
 import pulp
 
 from mutualgains.errors import SolverError, UsageError
+from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 
-__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "MipStatus", "available_solvers"]
+__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "available_solvers"]
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +57,6 @@ SOLVER_ALIASES: dict[str, str] = {
 """Short solver names accepted by ``solver=`` and the PuLP solver they select."""
 
 
-class MipStatus(enum.StrEnum):
-    """Outcome of one solver call, mapped from PuLP's status and solution status."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"  # a solution, optimality not proven (time limit or gap)
-    INFEASIBLE = "infeasible"
-    TIME_LIMIT = "time_limit"  # stopped with no solution and no infeasibility proof
-    ERROR = "error"
-
-
 @dataclass(frozen=True)
 class MipOutcome:
     """What one solve returned.
@@ -76,7 +66,7 @@ class MipOutcome:
     ``gap`` is the relative gap between ``objective`` and ``bound`` (0 when proven).
     """
 
-    status: MipStatus
+    status: Status
     values: np.ndarray | None
     objective: float | None
     bound: float | None
@@ -345,9 +335,10 @@ class MipModel:
         except Exception as err:  # PuLP lets solver-side failures escape as any exception
             raise SolverError(f"solver {solver!r} failed: {type(err).__name__}: {err}") from None
         seconds = time.perf_counter() - t
-        return self._outcome(engine, seconds, gap)
+        return self._outcome(engine, seconds, gap, time_limit)
 
-    def _outcome(self, engine, seconds: float, gap_asked: float) -> MipOutcome:
+    def _outcome(self, engine, seconds: float, gap_asked: float,
+                 time_limit: float | None) -> MipOutcome:
         prob = self._prob
         status, sol = prob.status, prob.sol_status
         name = engine.name
@@ -369,14 +360,15 @@ class MipModel:
             if proven and gap_asked > 0 and (gap is None or gap > TOLERANCE):
                 proven = False  # stopped at the requested gap, not at the optimum
             if proven:
-                return MipOutcome(MipStatus.OPTIMAL, values, objective, objective, 0.0, seconds,
+                return MipOutcome(Status.OPTIMAL, values, objective, objective, 0.0, seconds,
                                   name)
             if gap is None and gap_asked > 0 and sol == pulp.LpSolutionOptimal:
                 gap = gap_asked  # the solver stopped at the requested gap: at most this
-            return MipOutcome(MipStatus.FEASIBLE, values, objective, bound, gap, seconds, name)
+            return MipOutcome(Status.FEASIBLE, values, objective, bound, gap, seconds, name)
         if status == pulp.LpStatusInfeasible or sol == pulp.LpSolutionInfeasible:
-            return MipOutcome(MipStatus.INFEASIBLE, None, None, None, None, seconds, name)
-        if status == pulp.LpStatusNotSolved or sol == pulp.LpSolutionNoSolutionFound:
-            return MipOutcome(MipStatus.TIME_LIMIT, None, None, bound, None, seconds, name)
+            return MipOutcome(Status.INFEASIBLE, None, None, None, None, seconds, name)
+        if time_limit is not None and (status == pulp.LpStatusNotSolved
+                                       or sol == pulp.LpSolutionNoSolutionFound):
+            return MipOutcome(Status.TIME_LIMIT, None, None, bound, None, seconds, name)
         log.warning("solver %s returned status %s / %s", name, status, sol)
-        return MipOutcome(MipStatus.ERROR, None, None, None, None, seconds, name)
+        return MipOutcome(Status.ERROR, None, None, None, None, seconds, name)

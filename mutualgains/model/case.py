@@ -6,7 +6,7 @@ each naming its place (``scores.SportCo.ecology``).
 
 Examples
 --------
->>> from mutualgains.model import Case, Issue, Party
+>>> from mutualgains.model.case import Case, Issue, Party
 >>> case = Case(
 ...     parties=[Party("Port", batna=5), Party("City", batna=3)],
 ...     issues=[Issue("dredging", ("none", "deep")), Issue("park", ("out", "in"))],
@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mutualgains import dependencies as deps
-from mutualgains._util import number, show
-from mutualgains.dependencies import Excludes, Precedes, Requires, Synergy
 from mutualgains.errors import CaseError, Problem
-from mutualgains.money import Transfers
-from mutualgains.phasing_data import Phasing
+from mutualgains.model import relations as deps
+from mutualgains.model.money import Transfers
+from mutualgains.model.phasing import Phasing
+from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import number, show
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -88,7 +88,7 @@ class Party:
         (GENIUS nonlinear profiles cap at 1). ``None``: no ceiling.
     budget : float, optional
         The most this party can contribute to the costs of the chosen options
-        (see :mod:`mutualgains.money`). ``None``: it does not contribute.
+        (see :mod:`mutualgains.model.money`). ``None``: it does not contribute.
 
     Examples
     --------
@@ -248,18 +248,18 @@ class Case:
     description : str, default ""
         Free text.
     requires, excludes, synergy, precedes : sequences, optional
-        Dependencies between options; see :mod:`mutualgains.dependencies`.
+        Dependencies between options; see :mod:`mutualgains.model.relations`.
     costs : mapping, optional
         ``issue -> option -> cost`` (or a list in option order) of choosing an
         option; parties with a ``budget`` contribute to them
-        (see :mod:`mutualgains.money`).
+        (see :mod:`mutualgains.model.money`).
     total_budget : float, optional
         The chosen options may cost at most this in all.
     transfers : Transfers, optional
         Side payments that may be made between parties.
     phasing : Phasing, optional
         Realisation data: periods, budget per period, project durations and
-        cost profiles (see :mod:`mutualgains.phasing_data`).
+        cost profiles (see :mod:`mutualgains.model.phasing`).
 
     Raises
     ------
@@ -371,7 +371,7 @@ class Case:
 
         Examples
         --------
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> case = load_example("harbour")
         >>> case.package_indices(["water", "maintain", "2:1 quota", "2 billion", "300 million"])
         (0, 1, 1, 1, 2)
@@ -436,7 +436,7 @@ class Case:
 
         Examples
         --------
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> case = load_example("harbour")
         >>> rows = np.array([[0, 0, 0, 0, 0], [1, 2, 0, 3, 1]])
         >>> bool((case.utility_rows(rows)[1] == case.utility_vector(rows[1])).all())
@@ -456,7 +456,7 @@ class Case:
 
         Examples
         --------
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> case = load_example("harbour")  # 4 of 5, Port and City with a veto
         >>> case.rule_holds(np.array([[True] * 4 + [False], [True, False] + [True] * 3])).tolist()
         [True, False]
@@ -472,7 +472,7 @@ class Case:
     def dependency_graph(self):
         """Options and their dependencies as a ``networkx`` graph.
 
-        See :func:`mutualgains.dependencies.dependency_graph`.
+        See :func:`mutualgains.model.relations.dependency_graph`.
         """
         return deps.dependency_graph(self)
 
@@ -484,7 +484,7 @@ class Case:
     def ruled_out(self) -> dict[tuple[str, str], str]:
         """Options no package can contain because of the dependencies, with the reason.
 
-        See :func:`mutualgains.dependencies.ruled_out`.
+        See :func:`mutualgains.model.relations.ruled_out`.
         """
         return deps.ruled_out(self)
 
@@ -605,7 +605,7 @@ class Case:
 
         Examples
         --------
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> case = load_example("harbour")
         >>> Case.from_dict(case.to_dict()) == case
         True
@@ -636,7 +636,7 @@ class Case:
         --------
         >>> import pytest; _ = pytest.importorskip("openpyxl")
         >>> import tempfile, pathlib
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.xlsx"
         >>> load_example("harbour").to_excel(path)
         >>> Case.read_excel(path) == load_example("harbour")
@@ -653,7 +653,7 @@ class Case:
         --------
         >>> import pytest; _ = pytest.importorskip("openpyxl")
         >>> import tempfile, pathlib
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> load_example("harbour").to_excel(pathlib.Path(tempfile.mkdtemp()) / "h.xlsx")
         """
         from mutualgains.io.excel import case_to_excel

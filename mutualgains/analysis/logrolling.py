@@ -32,9 +32,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mutualgains._util import tidy
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import tidy
 
 __all__ = ["concessions", "trades"]
 
@@ -80,7 +80,7 @@ def concessions(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.Da
     Examples
     --------
     >>> from mutualgains import solve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> table = concessions(case, solve(case).package)
     >>> table.loc[table["gave_up"] > 0, ["issue", "party", "best_option", "gave_up"]].head(3)
@@ -124,7 +124,7 @@ def trades(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFra
     Examples
     --------
     >>> from mutualgains import solve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> columns = ["party", "conceded", "other", "other_conceded", "gain", "other_gain"]
     >>> trades(case, solve(case).package)[columns].head(2)

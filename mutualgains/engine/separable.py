@@ -19,8 +19,8 @@ decision rule) can then be answered exactly by scanning the table.
 
 Examples
 --------
->>> from mutualgains.examples import load_example
->>> from mutualgains.separable import candidate_table
+>>> from mutualgains.io.examples import load_example
+>>> from mutualgains.engine.separable import candidate_table
 >>> table = candidate_table(load_example("harbour"))
 >>> table.utilities.shape[1], len(table) < 3 * 3 * 4 * 4 * 4
 (5, True)
@@ -47,7 +47,7 @@ def is_separable(case: Case) -> bool:
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> is_separable(load_example("harbour"))
     True
     """
@@ -72,7 +72,7 @@ class CandidateTable:
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> table = candidate_table(case)
     >>> bool((table.utilities[0] == case.utility_vector(table.choices[0])).all())
@@ -112,7 +112,7 @@ def candidate_table(case: Case, *, max_rows: int = 200_000,
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> table = candidate_table(case)
     >>> int(table.utilities.sum(axis=1).max() - case.batnas.sum())  # the best joint gain

@@ -29,11 +29,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mutualgains._pulp import MipModel, MipStatus
-from mutualgains._util import tidy
+from mutualgains.engine.mip import MipModel
 from mutualgains.model import Case
-from mutualgains.money import Transfers
+from mutualgains.model.money import Transfers
+from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import tidy
 
 __all__ = ["Compensation", "compensate"]
 
@@ -179,7 +180,7 @@ can give up 1 in money, the others need 4
     model.add_rows(rows)
     model.set_objective(t, [1.0] * len(t))
     out = model.solve(solver=solver)
-    if out.status == MipStatus.OPTIMAL:
+    if out.status == Status.OPTIMAL:
         transfers = tuple((names[a], names[b], float(out.values[v]))
                           for v, (a, b) in zip(t, pairs, strict=True)
                           if out.values[v] > TOLERANCE / 10)

@@ -22,7 +22,7 @@ in Python.
 Examples
 --------
 >>> from mutualgains import Case, Issue, Party
->>> from mutualgains.dependencies import Excludes, Requires, Synergy
+>>> from mutualgains.model.relations import Excludes, Requires, Synergy
 >>> case = Case([Party("Port"), Party("City")],
 ...             [Issue("tunnel", ["out", "in"]), Issue("permit", ["refused", "granted"])],
 ...             {"Port": {"tunnel": [0, 10]}},
@@ -43,11 +43,11 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from mutualgains._util import number
 from mutualgains.errors import CaseError, Problem
+from mutualgains.util import number
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mutualgains.model import Case, Issue
+    from mutualgains.model.case import Case, Issue
 
 __all__ = [
     "DependencyWarning",
@@ -430,7 +430,7 @@ def dependency_graph(case: Case) -> nx.MultiDiGraph:
     Examples
     --------
     >>> from mutualgains import Case, Issue, Party
-    >>> from mutualgains.dependencies import Excludes
+    >>> from mutualgains.model.relations import Excludes
     >>> case = Case([Party("A")], [Issue("t", ["out", "in"]), Issue("f", ["out", "in"])], {},
     ...             excludes=[Excludes({"t": "in"}, {"f": "in"})])
     >>> g = case.dependency_graph()

@@ -14,7 +14,7 @@ computed exactly, with one package per point:
 
 On a separable case (utilities plain sums over issues: no synergies, caps,
 requires or excludes) no solver is needed: the few packages that dominate all
-others are merged issue by issue (:mod:`mutualgains.separable`); with two
+others are merged issue by issue (:mod:`mutualgains.engine.separable`); with two
 parties the sweep above runs on that table (its searches maximise a
 non-negative combination of utilities under lower bounds, which a dominating
 row answers), with more the frontier is read off the table directly. Otherwise,
@@ -35,7 +35,7 @@ tolerance, that package is cut off and the solve repeated.
 Examples
 --------
 >>> from mutualgains import pareto_frontier
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> frontier = pareto_frontier(load_example("harbour"), parties=["Port", "City"])
 >>> len(frontier), frontier.status
 (6, 'complete')
@@ -60,13 +60,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mutualgains._pulp import MipStatus, check_limits, check_solver
-from mutualgains._util import tidy
+from mutualgains.engine.mip import check_limits, check_solver
+from mutualgains.engine.program import PackageProgram
+from mutualgains.engine.separable import (
+    CandidateTable,
+    candidate_table,
+    is_separable,
+    non_dominated,
+)
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.program import PackageProgram
-from mutualgains.separable import CandidateTable, candidate_table, is_separable, non_dominated
+from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import tidy
 
 __all__ = ["Frontier", "FrontierPoint", "pareto_frontier", "utility_step"]
 
@@ -91,7 +97,7 @@ class FrontierPoint:
     Examples
     --------
     >>> from mutualgains import pareto_frontier
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> point = pareto_frontier(load_example("harbour"), parties=["Port", "City"]).points[0]
     >>> point.scores["Port"], point.tied
     (87, False)
@@ -133,7 +139,7 @@ class Frontier:
     Examples
     --------
     >>> from mutualgains import pareto_frontier
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> pareto_frontier(load_example("harbour"), parties=["Port", "City"])
     <Frontier 6 points over Port, City: complete, ...>
     """
@@ -167,7 +173,7 @@ class Frontier:
         Examples
         --------
         >>> from mutualgains import pareto_frontier
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> pareto_frontier(load_example("harbour"), parties=["Port", "City"]).utilities()[0]
         array([87., 48.])
         """
@@ -180,7 +186,7 @@ class Frontier:
         Examples
         --------
         >>> from mutualgains import pareto_frontier
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> frame = pareto_frontier(load_example("harbour"), parties=["Port", "City"]).to_frame()
         >>> list(frame.columns[:4])
         ['score Port', 'score City', 'score Environmental League', 'score Union']
@@ -204,7 +210,7 @@ class Frontier:
         Examples
         --------
         >>> from mutualgains import pareto_frontier
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> data = pareto_frontier(load_example("harbour"), parties=["Port", "City"]).to_dict()
         >>> data["status"], len(data["points"]), sorted(data["points"][0])
         ('complete', 6, ['gains', 'package', 'scores', 'tied'])
@@ -248,7 +254,7 @@ def utility_step(case: Case, party: str) -> tuple[float, bool]:
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> utility_step(load_example("harbour"), "Port")
     (1.0, True)
     """
@@ -317,9 +323,9 @@ class _Search:
         out = self.model.solve(time_limit=left, **self.options)
         self.solves += 1
         self.solver_name = out.solver
-        if out.status == MipStatus.INFEASIBLE:
+        if out.status == Status.INFEASIBLE:
             return None
-        if out.status != MipStatus.OPTIMAL:
+        if out.status != Status.OPTIMAL:
             self.proven = False
             return None
         return self.program.choice(out.values)
@@ -455,7 +461,7 @@ def pareto_frontier(
     Examples
     --------
     >>> from mutualgains import pareto_frontier
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> frontier = pareto_frontier(load_example("harbour"))
     >>> frontier.status, len(frontier) > 5
     ('complete', True)

@@ -5,7 +5,7 @@ Every function takes ``ax=None`` (a new figure when it is None) and returns the
 Axes it drew on.
 
 :func:`gantt_chart`
-    The schedule of a :class:`~mutualgains.phasing.PhaseResult`: one bar per
+    The schedule of a :class:`~mutualgains.phasing.run.PhaseResult`: one bar per
     scheduled project from its start to its finish period.
 :func:`spend_chart`
     Spend per period against the budget (and the money available with
@@ -75,7 +75,7 @@ def gantt_chart(result: PhaseResult, *, ax: Axes | None = None, deferred: bool =
     Parameters
     ----------
     result : PhaseResult
-        The outcome of :func:`mutualgains.phasing.phase`.
+        The outcome of :func:`mutualgains.phase`.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
     deferred : bool, default True
@@ -140,7 +140,7 @@ def spend_chart(result: PhaseResult, *, ax: Axes | None = None,
     Parameters
     ----------
     result : PhaseResult
-        The outcome of :func:`mutualgains.phasing.phase`.
+        The outcome of :func:`mutualgains.phase`.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
     parties : list of str, optional
@@ -227,17 +227,17 @@ def utility_space(case: Any, parties: Any = None, *, ax: Axes | None = None,
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> ax = utility_space(load_example("harbour"), ["Port", "City"])
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('Port', 'City')
     >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
     ['does not pass', 'egalitarian', 'frontier', 'joint', 'ks', 'nash', 'passes']
     """
-    from mutualgains.agenda import package_blocks
+    from mutualgains.analysis.agenda import package_blocks
+    from mutualgains.analysis.frontier import pareto_frontier
+    from mutualgains.analysis.solve import solve
     from mutualgains.errors import UsageError
-    from mutualgains.frontier import pareto_frontier
-    from mutualgains.solve import solve
 
     names = list(case.party_names[:2] if parties is None else parties)
     if len(names) != 2 or any(p not in case.party_names for p in names):
@@ -283,12 +283,12 @@ def gains_chart(case: Any, *, ax: Axes | None = None, solutions: Any = tuple(SOL
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> ax = gains_chart(load_example("harbour"))
     >>> len(ax.patches), [t.get_text() for t in ax.get_xticklabels()][:2]
     (20, ['Port', 'City'])
     """
-    from mutualgains.solve import solve
+    from mutualgains.analysis.solve import solve
 
     names = list(case.party_names)
     ax = _axes(ax, (max(6.0, 1.4 * len(names)), 4.5))

@@ -37,11 +37,12 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from mutualgains._pulp import MipStatus
-from mutualgains._util import tidy
+from mutualgains.engine.program import PackageProgram
+from mutualgains.errors import SolverError
 from mutualgains.model import Case
-from mutualgains.program import PackageProgram
+from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import tidy
 
 __all__ = ["Explanation", "explain"]
 
@@ -79,7 +80,7 @@ class Explanation:
     Examples
     --------
     >>> from mutualgains import explain
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> explain(load_example("harbour"))
     <Explanation agreement=True blocking=[] largest=5>
     """
@@ -178,7 +179,7 @@ class Explanation:
         Examples
         --------
         >>> from mutualgains import explain
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> explain(load_example("harbour")).to_dict()["agreement"]
         True
         """
@@ -212,9 +213,9 @@ class _Acceptance:
         for p, row in enumerate(self.rows):
             self.program.model.set_rhs(row, float(self.thr[p]) if p in required else self.off[p])
         out = self.program.solve(solver=self.solver)
-        if out.status == MipStatus.OPTIMAL:
+        if out.status == Status.OPTIMAL:
             return True
-        return False if out.status == MipStatus.INFEASIBLE else None
+        return False if out.status == Status.INFEASIBLE else None
 
 
 def explain(case: Case, package: Mapping[str, str] | Sequence[str] | None = None, *,
@@ -237,7 +238,7 @@ def explain(case: Case, package: Mapping[str, str] | Sequence[str] | None = None
     Examples
     --------
     >>> from mutualgains import explain
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> print(explain(case, case.package_from_indices([2, 2, 2, 3, 3])))
     A deal exists: some package is accepted by 4 of 5 parties, Port, City among them.
@@ -256,7 +257,11 @@ Union, Neighbour Towns.
     # does a deal exist (the decision rule itself)?
     rule = PackageProgram(case)
     rule.model.set_objective([], [])
-    agreement = rule.solve(solver=solver).status == MipStatus.OPTIMAL
+    outcome = rule.solve(solver=solver)
+    if outcome.status not in (Status.OPTIMAL, Status.INFEASIBLE):
+        raise SolverError(f"explain: solver {outcome.solver!r} ended with status "
+                          f"{outcome.status.value!r} on the decision rule's program")
+    agreement = outcome.status == Status.OPTIMAL
 
     # a minimal blocking set: deletion filter over the acceptance rows
     blocking: list[int] = []
@@ -321,7 +326,7 @@ def _largest_coalitions(case: Case, checker: _Acceptance,
     size = 0
     while len(found) < _MAX_COALITIONS:
         out = model.solve(solver=solver)
-        if out.status != MipStatus.OPTIMAL:
+        if out.status != Status.OPTIMAL:
             break
         # the package's real acceptance (it can include more parties than y says)
         u = case.utility_vector(program.choice(out.values))
@@ -350,7 +355,7 @@ def _best_with_own_acceptance(case: Case, p: int, below: float, solver: str) -> 
     program = PackageProgram(relaxed)
     program.model.set_objective(*program.utility_terms(p))
     out = program.solve(solver=solver)
-    if out.status != MipStatus.OPTIMAL:
+    if out.status != Status.OPTIMAL:
         return None
     return float(case.utility_vector(program.choice(out.values))[p])
 

@@ -7,11 +7,11 @@ veto parties keep that row and every other party gets an acceptance binary
 ``y_p`` with ``U_p >= threshold_p - M_p (1 - y_p)``, ``M_p`` the tightest
 big-M from the party's lowest possible utility, and ``sum y >= k``.
 
-Objectives are added by :mod:`mutualgains.solve`; this module only knows rows.
+Objectives are added by :mod:`mutualgains.analysis.solve`; this module only knows rows.
 
 Examples
 --------
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> program = PackageProgram(load_example("harbour"))
 >>> program.model.n_variables >= program.case.option_offsets[-1]
 True
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mutualgains._pulp import MipModel, MipOutcome
+from mutualgains.engine.mip import MipModel, MipOutcome
 from mutualgains.model import Case
 
 __all__ = ["PackageProgram"]
@@ -43,7 +43,7 @@ class PackageProgram:
         Let the program choose side payments (the case's ``transfers`` rules,
         or every pair without a cap when the case has none).
 
-    Money (see :mod:`mutualgains.money`): the total budget row when the case
+    Money (see :mod:`mutualgains.model.money`): the total budget row when the case
     has one; contributions ``c[p, j]`` from parties with a budget that cover
     the cost of each chosen option; transfers ``t[a, b]``. A party's utility
     gains ``rate * (received - paid - contributed)``. A payer never pays more

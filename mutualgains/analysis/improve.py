@@ -11,7 +11,7 @@ compares a proposal and an amended one party by party.
 Examples
 --------
 >>> from mutualgains import improve
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> case = load_example("harbour")
 >>> proposal = {"infrastructure": "water", "ecology": "maintain", "employment": "2:1 quota",
 ...             "loan": "2 billion", "compensation": "300 million"}
@@ -29,14 +29,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mutualgains._pulp import MipStatus, check_limits
-from mutualgains._util import readonly, tidy
+from mutualgains.analysis.solve import solve_with
+from mutualgains.engine.mip import check_limits
+from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.program import PackageProgram
 from mutualgains.results import SolveResult
-from mutualgains.solve import solve_with
+from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import readonly, tidy
 
 __all__ = ["Amendment", "Improvement", "amend", "check_amendment", "improve"]
 
@@ -77,7 +78,7 @@ class Improvement:
     Examples
     --------
     >>> from mutualgains import improve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> improve(case, case.package_from_indices([0, 1, 1, 1, 2]))
     <Improvement by joint: proposal improvable, 45 left on the table>
@@ -101,7 +102,7 @@ class Improvement:
         Examples
         --------
         >>> from mutualgains import improve
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> case = load_example("harbour")
         >>> improve(case, case.package_from_indices([0, 1, 1, 1, 2])).to_frame().columns.tolist()
         ['party', 'before', 'after', 'left_on_table', 'accepted_after']
@@ -118,7 +119,7 @@ class Improvement:
         Examples
         --------
         >>> from mutualgains import improve, solve
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> case = load_example("harbour")
         >>> improve(case, solve(case).package).to_dict()["pareto_optimal"]
         True
@@ -177,7 +178,7 @@ def improve(
     Examples
     --------
     >>> from mutualgains import improve, solve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> improve(case, solve(case).package).pareto_optimal
     True
@@ -200,7 +201,7 @@ def improve(
     program.model.set_objective(*program.combined_terms(np.ones(len(case.parties))))
     out = program.solve(solver=solver, time_limit=time_limit, gap=gap)
     pareto: bool | None = None
-    if out.status == MipStatus.OPTIMAL:
+    if out.status == Status.OPTIMAL:
         best = case.utility_vector(program.choice(out.values)).sum()
         pareto = bool(best <= before.sum() + TOLERANCE * max(1.0, abs(before.sum())))
 
@@ -255,7 +256,7 @@ class Amendment:
     Examples
     --------
     >>> from mutualgains import amend
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> amend(case, case.package_from_indices([2, 2, 2, 3, 3]), "Port")
     <Amendment for Port: optimal, smallest change 2 issue(s)>
@@ -283,7 +284,7 @@ class Amendment:
         Examples
         --------
         >>> from mutualgains import amend
-        >>> from mutualgains.examples import load_example
+        >>> from mutualgains.io.examples import load_example
         >>> case = load_example("harbour")
         >>> amend(case, case.package_from_indices([0, 1, 1, 1, 2]), "Port").to_frame().shape
         (5, 4)
@@ -327,7 +328,7 @@ def amend(
     Examples
     --------
     >>> from mutualgains import amend
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> proposal = case.package_from_indices([2, 2, 2, 3, 3])  # land, improve, union only...
     >>> case.accepts(proposal)["Port"]
@@ -369,13 +370,13 @@ def amend(
     program.model.set_objective(*program.utility_terms(p))
     out = program.solve(**options)
     best = best_scores = None
-    if out.status in (MipStatus.OPTIMAL, MipStatus.FEASIBLE):
+    if out.status in (Status.OPTIMAL, Status.FEASIBLE):
         pick = program.choice(out.values)
         best = case.package_from_indices(pick)
         best_scores = _scores(case, pick)
-        if out.status != MipStatus.OPTIMAL:
+        if out.status != Status.OPTIMAL:
             status = "time_limit"
-    elif out.status != MipStatus.INFEASIBLE:
+    elif out.status != Status.INFEASIBLE:
         status = "time_limit"
 
     # the smallest change that the party accepts, then the best such for it
@@ -385,22 +386,22 @@ def amend(
     out = program.solve(**options)
     smallest = smallest_scores = None
     changed: tuple[str, ...] = ()
-    if out.status in (MipStatus.OPTIMAL, MipStatus.FEASIBLE):
+    if out.status in (Status.OPTIMAL, Status.FEASIBLE):
         pick = program.choice(out.values)
         n_changes = sum(a != b for a, b in zip(pick, choice, strict=True))
         # keep the fewest changes, then the best for the party
         program.model.add_rows([(kept, [1.0] * len(kept), ">=", len(kept) - n_changes)])
         program.model.set_objective(*program.utility_terms(p))
         second = program.solve(**options)
-        if second.status in (MipStatus.OPTIMAL, MipStatus.FEASIBLE):
+        if second.status in (Status.OPTIMAL, Status.FEASIBLE):
             pick = program.choice(second.values)
-        if MipStatus.FEASIBLE in (out.status, second.status):
+        if Status.FEASIBLE in (out.status, second.status):
             status = "time_limit"
         smallest = case.package_from_indices(pick)
         smallest_scores = _scores(case, pick)
         changed = tuple(i.name for i, a, b in zip(case.issues, pick, choice, strict=True)
                         if a != b)
-    elif out.status != MipStatus.INFEASIBLE:
+    elif out.status != Status.INFEASIBLE:
         status = "time_limit"
     if best is None and smallest is None and status == "optimal":
         status = "no_amendment"
@@ -438,7 +439,7 @@ def check_amendment(case: Case, package: Mapping[str, str] | Sequence[str],
     Examples
     --------
     >>> from mutualgains import check_amendment
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> a = case.package_from_indices([0, 1, 1, 1, 2])
     >>> b = case.package_from_indices([1, 1, 1, 1, 2])

@@ -16,7 +16,7 @@ the data under its ``phasing`` key:
 
 Examples
 --------
->>> from mutualgains.phasing_data import Phasing, Project
+>>> from mutualgains.model.phasing import Phasing, Project
 >>> plan = Phasing(periods=4, budget=10, projects=[Project({"tunnel": "in"}, 2, 12)])
 >>> plan.budget, plan.projects[0].cost
 ((10, 10, 10, 10), (6.0, 6.0))
@@ -29,9 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mutualgains._util import number, show
-from mutualgains.dependencies import OptionRef, _ref, option_label
 from mutualgains.errors import CaseError, Problem
+from mutualgains.model.relations import OptionRef, _ref, option_label
+from mutualgains.util import number, show
 
 __all__ = ["Phasing", "Project"]
 

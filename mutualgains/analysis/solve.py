@@ -42,7 +42,7 @@ solver.
 Examples
 --------
 >>> from mutualgains import solve
->>> from mutualgains.examples import load_example
+>>> from mutualgains.io.examples import load_example
 >>> case = load_example("harbour")
 >>> solve(case, "joint").objective_value
 114
@@ -59,14 +59,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mutualgains._pulp import MipOutcome, MipStatus, check_limits, check_solver
-from mutualgains._util import tidy
+from mutualgains.engine.mip import MipOutcome, check_limits, check_solver
+from mutualgains.engine.program import PackageProgram
+from mutualgains.engine.separable import CandidateTable, candidate_table, is_separable
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.program import PackageProgram
-from mutualgains.results import SolveResult, Status
-from mutualgains.separable import CandidateTable, candidate_table, is_separable
+from mutualgains.results import SolveResult
+from mutualgains.status import Status, outcome_status
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import tidy
 
 __all__ = ["OBJECTIVES", "solve", "solve_with"]
 
@@ -114,7 +115,7 @@ def solve(
         costs and parties with a budget.
     method : {"auto", "mip"}, default "auto"
         ``auto`` answers from the table of packages that dominate all others
-        (:mod:`mutualgains.separable`) when the case is separable (no synergies,
+        (:mod:`mutualgains.engine.separable`) when the case is separable (no synergies,
         caps, requires, excludes or money) and the table is built within 0.05 s,
         without a solver (``solver`` is then ``"separable"``); otherwise, and
         with ``mip``, by integer programs. Both are exact.
@@ -127,7 +128,7 @@ def solve(
     Raises
     ------
     UsageError
-        Unknown objective, or a case that is not a :class:`~mutualgains.model.Case`.
+        Unknown objective, or a case that is not a :class:`~mutualgains.model.case.Case`.
         Also for a time limit that is not positive or a negative gap.
     SolverError
         Unknown or unavailable solver.
@@ -135,7 +136,7 @@ def solve(
     Examples
     --------
     >>> from mutualgains import solve
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> result = solve(load_example("harbour"), "egalitarian")
     >>> result.status.value, result.objective_value
     ('optimal', 10)
@@ -175,7 +176,7 @@ def solve_with(
 
     Examples
     --------
-    >>> from mutualgains.examples import load_example
+    >>> from mutualgains.io.examples import load_example
     >>> case = load_example("harbour")
     >>> first = solve(case)
     >>> def other_than_first(program):
@@ -298,9 +299,9 @@ class _Run:
             "details": details or {},
         }
         if pick is None:
-            status = {MipStatus.INFEASIBLE: Status.NO_AGREEMENT,
-                      MipStatus.TIME_LIMIT: Status.TIME_LIMIT}.get(
-                out.status if out else MipStatus.ERROR, Status.ERROR)
+            status = outcome_status(out.status if out else Status.ERROR)
+            if status.has_answer:  # the solver's answer could not be read back
+                status = Status.ERROR
             message = {
                 Status.NO_AGREEMENT: "no package passes the decision rule",
                 Status.TIME_LIMIT: "time limit reached before a package was found",
@@ -346,7 +347,7 @@ class _Run:
 
 
 def _usable(out: MipOutcome) -> bool:
-    return out.status in (MipStatus.OPTIMAL, MipStatus.FEASIBLE)
+    return out.status in (Status.OPTIMAL, Status.FEASIBLE)
 
 
 def _floor(value: float) -> float:
@@ -365,7 +366,7 @@ def _tie_break_joint(run: _Run, rows: list, pick: _Pick) -> tuple[_Pick, bool]:
     if not _usable(out):
         run.notes.append("tie-break by joint gain did not finish")
         return pick, False
-    return run.pick(out), out.status == MipStatus.OPTIMAL
+    return run.pick(out), out.status == Status.OPTIMAL
 
 
 # ------------------------------------------------------------------ objectives
@@ -384,7 +385,7 @@ def _joint(run: _Run) -> SolveResult:
     if pick is None:
         return run.result("joint", out, None, None, proven=False)
     value = float(weights @ run.gains(pick))
-    return run.result("joint", out, pick, tidy(value), proven=out.status == MipStatus.OPTIMAL,
+    return run.result("joint", out, pick, tidy(value), proven=out.status == Status.OPTIMAL,
                       gap=out.gap)
 
 
@@ -395,7 +396,7 @@ def _fallback_joint(run: _Run, objective: str, value: float, *, proven: bool = T
     if pick is None:
         return run.result(objective, out, None, None, proven=False)
     return run.result(objective, out, pick, value, proven=proven and
-                      out.status == MipStatus.OPTIMAL, gap=out.gap, details=details)
+                      out.status == Status.OPTIMAL, gap=out.gap, details=details)
 
 
 def _max_min(run: _Run, parties: list[int], scale: np.ndarray | None = None,
@@ -421,7 +422,7 @@ def _egalitarian(run: _Run) -> SolveResult:
     keep = [run.gain_row(p, [], ">=", _floor(value)) for p in range(n)]
     pick, tie_proven = _tie_break_joint(run, keep, pick)
     value = float(run.gains(pick).min())
-    proven = out.status == MipStatus.OPTIMAL and tie_proven
+    proven = out.status == Status.OPTIMAL and tie_proven
     return run.result("egalitarian", out, pick, tidy(value), proven=proven, gap=out.gap)
 
 
@@ -435,7 +436,7 @@ def _ks(run: _Run) -> SolveResult:
         out = run.solve()
         if not _usable(out):
             return run.result("ks", out, None, None, proven=False)
-        proven &= out.status == MipStatus.OPTIMAL
+        proven &= out.status == Status.OPTIMAL
         ideals[p] = run.gains(run.pick(out))[p]
     scaled = [p for p in range(n) if ideals[p] > TOLERANCE]
     details = {"ideal_gains": dict(zip(run.case.party_names, ideals.tolist(), strict=True))}
@@ -451,7 +452,7 @@ def _ks(run: _Run) -> SolveResult:
     keep = [run.gain_row(p, [], ">=", _floor(value) * ideals[p]) for p in scaled]
     pick, tie_proven = _tie_break_joint(run, keep, pick)
     value = float(min(run.gains(pick)[p] / ideals[p] for p in scaled))
-    proven &= out.status == MipStatus.OPTIMAL and tie_proven
+    proven &= out.status == Status.OPTIMAL and tie_proven
     return run.result("ks", out, pick, value, proven=proven, gap=out.gap, details=details)
 
 
@@ -480,7 +481,7 @@ def _leximin(run: _Run) -> SolveResult:
             proven = False
             break
         pick = run.pick(out)
-        proven &= out.status == MipStatus.OPTIMAL
+        proven &= out.status == Status.OPTIMAL
         best_k = float(np.sort(run.gains(pick))[:k].sum())
         run.model.add_rows([([r, *d], [float(k)] + [-1.0] * n, ">=", _floor(best_k))])
     sorted_gains = np.sort(run.gains(pick)).tolist()
@@ -508,7 +509,7 @@ def _nash(run: _Run) -> SolveResult:
         return run.result("nash", start, None, None, proven=False)
     g0 = run.gains(pick)[parties]
     if g0.min() <= TOLERANCE:
-        if start.status != MipStatus.OPTIMAL:
+        if start.status != Status.OPTIMAL:
             run.notes.append("time limit before a package with every gain positive was found")
             return run.result("nash", start, pick, 0.0, proven=False, gap=None)
         run.notes.append("no passing package gives every party a positive gain: the Nash "
@@ -558,7 +559,7 @@ def _nash(run: _Run) -> SolveResult:
         if value > best_log:
             best, best_log = candidate, value
             raise_lower_bounds(best_log)
-        if out.status != MipStatus.OPTIMAL:
+        if out.status != Status.OPTIMAL:
             bound = out.bound if out.bound is not None else math.inf
             run.notes.append("time limit during Nash refinement")
             break
@@ -600,7 +601,7 @@ def _nash_start(run: _Run, parties: list[int], weights: np.ndarray,
         run.model.set_rhs(row, run.program.utility_bounds(p)[0] - 1.0)
     if _usable(second):
         return second, run.pick(second)
-    if second.status != MipStatus.INFEASIBLE or run.out_of_time():
+    if second.status != Status.INFEASIBLE or run.out_of_time():
         return out, pick  # no time to look further: the joint package, gains not all positive
     third = _max_min(run, parties, cap=floor)
     return (third, run.pick(third)) if _usable(third) else (out, pick)
@@ -646,7 +647,7 @@ class _TableRun(_Run):
              details: dict | None = None) -> SolveResult:
         self.seconds = time.perf_counter() - self.started
         if row is None:
-            return self.result(objective, MipOutcome(MipStatus.INFEASIBLE, None, None, None,
+            return self.result(objective, MipOutcome(Status.INFEASIBLE, None, None, None,
                                                      None, 0.0, "separable"),
                                None, None, proven=True)
         pick = _Pick(tuple(int(c) for c in self.choices[row]), {}, {})

@@ -1,0 +1,14 @@
+"""The case model: parties, issues, scores, decision rules, relations, money and phasing data.
+
+Every object here is a frozen value, validated on construction; a
+:class:`~mutualgains.errors.CaseError` lists every problem found, each naming its place.
+This layer knows nothing of solvers, files or plots.
+"""
+
+from mutualgains.model.case import Case, DecisionRule, Issue, Number, Package, Party
+from mutualgains.model.money import Transfers
+from mutualgains.model.phasing import Phasing, Project
+from mutualgains.model.relations import DependencyWarning, Excludes, Precedes, Requires, Synergy
+
+__all__ = ["Case", "DecisionRule", "DependencyWarning", "Excludes", "Issue", "Number", "Package",
+           "Party", "Phasing", "Precedes", "Project", "Requires", "Synergy", "Transfers"]
