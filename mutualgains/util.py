@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -26,13 +27,51 @@ __all__ = ["number", "readonly", "show", "tidy"]
 def show(value: Any) -> str:
     """A short ``repr`` for messages (at most 60 characters).
 
+    Bounded in time and memory whatever ``value`` is: nested or shared
+    containers are shown only to a few levels and items (a YAML alias bomb
+    expands to billions of items, never rendered), huge integers by their
+    number of digits.
+
     Examples
     --------
-    >>> show("Port"), len(show(list(range(100))))
-    ("'Port'", 60)
+    >>> show("Port"), show(list(range(100)))
+    ("'Port'", '[0, 1, 2, 3, 4, 5, ...]')
+    >>> show(10 ** 5000)
+    'an integer of 5001 digits'
     """
-    text = repr(value)
+    try:
+        text = _SHORT.repr(value)
+    except Exception:  # a __repr__ that fails must not hide the real problem
+        text = f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _ShortRepr(reprlib.Repr):
+    """``reprlib`` with small limits, and integers too long for ``repr`` measured instead."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        digits = _digits(x)
+        if digits > 50:
+            return f"an integer of {digits} digits"
+        return repr(x)
+
+
+def _digits(x: int) -> int:
+    """Decimal digits of ``abs(x)``, without converting it to a string."""
+    x = abs(x)
+    if x < 10**50:
+        return len(str(x))
+    digits = int(x.bit_length() * math.log10(2)) + 1  # within one of the truth
+    return digits if x >= 10 ** (digits - 1) else digits - 1
+
+
+_SHORT = _ShortRepr()
+_SHORT.maxlevel = 3
+_SHORT.maxstring = 120  # then cut to 60 with a trailing ...
+_SHORT.maxother = 120
+for _attr in ("maxtuple", "maxlist", "maxarray", "maxdict", "maxset", "maxfrozenset",
+              "maxdeque"):
+    setattr(_SHORT, _attr, 6)
 
 
 def tidy(value: float) -> float | int:

@@ -89,7 +89,7 @@ def test_unknown_top_level_and_party_keys():
     d = base()
     d["isues"] = {}
     d["parties"]["A"]["bat"] = 3
-    from mutualgains.io.casefile import CASE_KEYS, PARTY_KEYS
+    from mutualgains.model.convert import CASE_KEYS, PARTY_KEYS
 
     assert problems(d) == [
         f"isues: unknown key (known: {', '.join(CASE_KEYS)})",

@@ -20,12 +20,13 @@ import pytest
 import yaml
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.io import casefile, excel
-from mutualgains.io.casefile import case_from_dict, case_to_dict
+from mutualgains.io import excel
 from mutualgains.io.examples import EXAMPLES, load_example
+from mutualgains.model import convert as casefile
 from mutualgains.model import money
 from mutualgains.model import phasing as phasing_data
 from mutualgains.model import relations as dependencies
+from mutualgains.model.convert import case_from_dict, case_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "case-format.md"

@@ -66,13 +66,13 @@ def wheres(problems) -> list[str]:
 
 def test_round_trip_example():
     case = load_example("harbour")
-    assert Case.from_frames(*case.to_frames()) == case
+    assert case_from_frames(*case_to_frames(case)) == case
 
 
 def test_round_trip_rich_case():
     case = rich_case()
-    scores, parties = case.to_frames()
-    back = Case.from_frames(scores, parties)
+    scores, parties = case_to_frames(case)
+    back = case_from_frames(scores, parties)
     assert back == case
     assert back.decision_rule == DecisionRule(min_parties=3, veto=("Port", "City"))
     assert back.party("League").weight == 0

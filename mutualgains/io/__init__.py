@@ -1,12 +1,11 @@
-"""Reading and writing cases: YAML/JSON files, DataFrames, scorable games, GENIUS XML.
+"""Reading and writing cases, one module (or subpackage) per format.
 
-Examples
---------
->>> from mutualgains.io import load_case
->>> callable(load_case)
-True
+:mod:`~mutualgains.io.casefile` (YAML and JSON files, and ``load_case``, which
+reads any format by its suffix or folder), :mod:`~mutualgains.io.frames`
+(pandas DataFrames), :mod:`~mutualgains.io.excel` (workbooks),
+:mod:`~mutualgains.io.genius` (GENIUS / ANAC XML domains),
+:mod:`~mutualgains.io.scorable` (Harborco-style scorable games) and
+:mod:`~mutualgains.io.examples` (the built-in examples).
 """
 
-from mutualgains.io.casefile import load_case, save_case
-
-__all__ = ["load_case", "save_case"]
+__all__: list[str] = []

@@ -42,10 +42,11 @@ def load_example(name: str) -> Case:
     >>> load_example("harbour").party_names[:2]
     ('Port', 'City')
     """
-    from mutualgains.io.casefile import _read_text, case_from_dict
+    from mutualgains.io.casefile import read_text
+    from mutualgains.model.convert import case_from_dict
 
     if name not in EXAMPLES:
         raise UsageError(f"example: unknown example {name!r} (known: {', '.join(EXAMPLES)})")
     ref = resources.files("mutualgains") / "data" / EXAMPLES[name]
     with resources.as_file(ref) as path:
-        return case_from_dict(_read_text(path))
+        return case_from_dict(read_text(path))

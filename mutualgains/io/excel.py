@@ -1001,7 +1001,7 @@ def case_from_excel(path: str | os.PathLike | Any) -> Case:
     >>> case_from_excel(path).utilities({"dredging": "deep"})
     {'Port': 8, 'City': 10}
     """
-    from mutualgains.io.casefile import case_from_dict
+    from mutualgains.model.convert import case_from_dict
 
     book = _open(path)
     try:

@@ -29,8 +29,8 @@ from typing import Any
 import pandas as pd
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.io.casefile import build_case
 from mutualgains.model import Case, DecisionRule, Issue, Party
+from mutualgains.model.convert import build_case
 from mutualgains.util import number, show
 
 __all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]

@@ -5,10 +5,11 @@ Every object here is a frozen value, validated on construction; a
 This layer knows nothing of solvers, files or plots.
 """
 
-from mutualgains.model.case import Case, DecisionRule, Issue, Number, Package, Party
+from mutualgains.model.case import Case
 from mutualgains.model.money import Transfers
 from mutualgains.model.phasing import Phasing, Project
 from mutualgains.model.relations import DependencyWarning, Excludes, Precedes, Requires, Synergy
+from mutualgains.model.values import DecisionRule, Issue, Number, Package, Party
 
 __all__ = ["Case", "DecisionRule", "DependencyWarning", "Excludes", "Issue", "Number", "Package",
            "Party", "Phasing", "Precedes", "Project", "Requires", "Synergy", "Transfers"]

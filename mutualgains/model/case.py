@@ -6,7 +6,7 @@ each naming its place (``scores.SportCo.ecology``).
 
 Examples
 --------
->>> from mutualgains.model.case import Case, Issue, Party
+>>> from mutualgains.model import Case, Issue, Party
 >>> case = Case(
 ...     parties=[Party("Port", batna=5), Party("City", batna=3)],
 ...     issues=[Issue("dredging", ("none", "deep")), Issue("park", ("out", "in"))],
@@ -22,11 +22,9 @@ True
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,189 +34,21 @@ from mutualgains.model import relations as deps
 from mutualgains.model.money import Transfers
 from mutualgains.model.phasing import Phasing
 from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
+from mutualgains.model.values import (
+    DecisionRule,
+    Issue,
+    Number,
+    Package,
+    Party,
+    raise_problems,
+)
 from mutualgains.tolerance import TOLERANCE
-from mutualgains.util import number, show
+from mutualgains.util import show
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Case", "DecisionRule", "Issue", "Package", "Party"]
-
-Number = int | float
-Package = Mapping[str, str]
-"""A package: one option name per issue name."""
-
-
-# --------------------------------------------------------------------- helpers
-
-
-def _name(value: Any, where: str, problems: list[Problem]) -> bool:
-    if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(where, "must be a non-empty string", show(value)))
-        return False
-    return True
-
-
-def _raise(problems: list[Problem]) -> None:
-    if problems:
-        raise CaseError(problems)
-
-
-# ---------------------------------------------------------------- value types
-
-
-@dataclass(frozen=True)
-class Party:
-    """A stakeholder at the table.
-
-    Parameters
-    ----------
-    name : str
-        Unique name of the party.
-    batna : float, default 0
-        Utility of the party's best alternative to an agreement, in its own
-        score units.
-    weight : float, default 1
-        Weight in the joint and Nash objectives; must be non-negative.
-    veto : bool, default False
-        Whether the party must accept every agreement (matters under a
-        k-of-n decision rule; under unanimity everyone must accept anyway).
-    cap : float, optional
-        A ceiling on the party's utility: ``min(cap, scores + bonuses)``
-        (GENIUS nonlinear profiles cap at 1). ``None``: no ceiling.
-    budget : float, optional
-        The most this party can contribute to the costs of the chosen options
-        (see :mod:`mutualgains.model.money`). ``None``: it does not contribute.
-
-    Examples
-    --------
-    >>> Party("Port", batna=12.5, veto=True)
-    Party(name='Port', batna=12.5, weight=1, veto=True, cap=None, budget=None)
-    """
-
-    name: str
-    batna: Number = 0
-    weight: Number = 1
-    veto: bool = False
-    cap: Number | None = None
-    budget: Number | None = None
-
-    def __post_init__(self) -> None:
-        problems: list[Problem] = []
-        where = f"parties.{self.name}" if isinstance(self.name, str) else "parties"
-        _name(self.name, f"{where}.name", problems)
-        batna = number(self.batna, f"{where}.batna", problems)
-        weight = number(self.weight, f"{where}.weight", problems, low=0)
-        if not isinstance(self.veto, bool):
-            problems.append(Problem(f"{where}.veto", "must be true or false", show(self.veto)))
-        cap = None if self.cap is None else number(self.cap, f"{where}.cap", problems)
-        budget = None if self.budget is None else number(self.budget, f"{where}.budget",
-                                                          problems, low=0)
-        _raise(problems)
-        object.__setattr__(self, "budget", budget)
-        object.__setattr__(self, "batna", batna)
-        object.__setattr__(self, "weight", weight)
-        object.__setattr__(self, "cap", cap)
-
-
-@dataclass(frozen=True)
-class Issue:
-    """Something to decide: exactly one of its ordered options is chosen.
-
-    An issue whose options are ``out`` and ``in`` is a *project*.
-
-    Parameters
-    ----------
-    name : str
-        Unique name of the issue.
-    options : sequence of str
-        The option names, in order; at least one, no duplicates.
-
-    Examples
-    --------
-    >>> Issue("park", ["out", "in"]).is_project
-    True
-    """
-
-    name: str
-    options: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        problems: list[Problem] = []
-        where = f"issues.{self.name}" if isinstance(self.name, str) else "issues"
-        _name(self.name, where, problems)
-        options = self.options
-        if isinstance(options, str) or not isinstance(options, Iterable):
-            problems.append(Problem(where, "options must be a list of names", show(options)))
-            options = ()
-        options = tuple(options)
-        if not options and not problems:
-            problems.append(Problem(where, "must have at least one option", "none"))
-        seen: set[str] = set()
-        for k, option in enumerate(options):
-            if _name(option, f"{where}[{k}]", problems):
-                if option in seen:
-                    problems.append(Problem(f"{where}.{option}", "duplicate option name"))
-                seen.add(option)
-        _raise(problems)
-        object.__setattr__(self, "options", options)
-
-    @property
-    def is_project(self) -> bool:
-        """Whether the options are exactly ``out`` and ``in`` (a project)."""
-        return set(self.options) == {"out", "in"} and len(self.options) == 2
-
-    def index(self, option: str) -> int:
-        """Position of ``option`` in :attr:`options`."""
-        return self.options.index(option)
-
-
-@dataclass(frozen=True)
-class DecisionRule:
-    """Which parties must accept for a package to pass.
-
-    Parameters
-    ----------
-    min_parties : int, optional
-        At least this many parties must accept. ``None`` (the default) means
-        every party must accept.
-    veto : sequence of str
-        Parties that must accept in any case (they count towards ``min_parties``).
-
-    Examples
-    --------
-    >>> DecisionRule(min_parties=5, veto=["SportCo", "DoT"]).is_unanimity
-    False
-    >>> DecisionRule().is_unanimity
-    True
-    """
-
-    min_parties: int | None = None
-    veto: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        problems: list[Problem] = []
-        k = self.min_parties
-        if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)):
-            problems.append(Problem("decision_rule.min_parties", "must be an integer", show(k)))
-        elif k is not None and k < 1:
-            problems.append(Problem("decision_rule.min_parties", "must be at least 1", show(k)))
-        veto = self.veto
-        if isinstance(veto, str) or not isinstance(veto, Iterable):
-            problems.append(Problem("decision_rule.veto", "must be a list of party names",
-                                    show(veto)))
-            veto = ()
-        veto = tuple(veto)
-        for j, name in enumerate(veto):
-            _name(name, f"decision_rule.veto[{j}]", problems)
-        _raise(problems)
-        object.__setattr__(self, "min_parties", None if k is None else int(k))
-        object.__setattr__(self, "veto", veto)
-
-    @property
-    def is_unanimity(self) -> bool:
-        """Whether every party must accept."""
-        return self.min_parties is None
+__all__ = ["Case"]
 
 
 # ------------------------------------------------------------------------ case
@@ -292,8 +122,9 @@ class Case:
     phasing: Phasing | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
-        problems = _case_problems(self)
-        _raise(problems)
+        from mutualgains.model.validate import case_problems
+
+        raise_problems(case_problems(self))
 
     # ----------------------------------------------------------------- lookups
 
@@ -402,7 +233,7 @@ class Case:
                                         show(option)))
             else:
                 indices.append(issue.options.index(option))
-        _raise(problems)
+        raise_problems(problems)
         return tuple(indices)
 
     def package_from_indices(self, indices: Sequence[int]) -> dict[str, str]:
@@ -596,7 +427,7 @@ class Case:
         >>> case.utilities({"i": "x"})
         {'A': 3, 'B': 0}
         """
-        from mutualgains.io.casefile import case_from_dict
+        from mutualgains.model.convert import case_from_dict
 
         return case_from_dict(data)
 
@@ -610,64 +441,9 @@ class Case:
         >>> Case.from_dict(case.to_dict()) == case
         True
         """
-        from mutualgains.io.casefile import case_to_dict
+        from mutualgains.model.convert import case_to_dict
 
         return case_to_dict(self)
-
-    @classmethod
-    def from_frames(
-        cls, scores: pd.DataFrame, parties: pd.DataFrame, **kwargs: Any
-    ) -> Case:
-        """Build a case from a long score table and a parties table.
-
-        See :func:`mutualgains.io.frames.case_from_frames`.
-        """
-        from mutualgains.io.frames import case_from_frames
-
-        return case_from_frames(scores, parties, **kwargs)
-
-    @classmethod
-    def read_excel(cls, path: Any) -> Case:
-        """Read a case from an Excel workbook (``pip install "mutualgains[excel]"``).
-
-        See :func:`mutualgains.io.excel.case_from_excel` for the sheets.
-
-        Examples
-        --------
-        >>> import pytest; _ = pytest.importorskip("openpyxl")
-        >>> import tempfile, pathlib
-        >>> from mutualgains.io.examples import load_example
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.xlsx"
-        >>> load_example("harbour").to_excel(path)
-        >>> Case.read_excel(path) == load_example("harbour")
-        True
-        """
-        from mutualgains.io.excel import case_from_excel
-
-        return case_from_excel(path)
-
-    def to_excel(self, path: Any) -> None:
-        """Write the case to an Excel workbook; :meth:`read_excel` reads it back exactly.
-
-        Examples
-        --------
-        >>> import pytest; _ = pytest.importorskip("openpyxl")
-        >>> import tempfile, pathlib
-        >>> from mutualgains.io.examples import load_example
-        >>> load_example("harbour").to_excel(pathlib.Path(tempfile.mkdtemp()) / "h.xlsx")
-        """
-        from mutualgains.io.excel import case_to_excel
-
-        case_to_excel(self, path)
-
-    def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The long score table and the parties table.
-
-        See :func:`mutualgains.io.frames.case_to_frames`.
-        """
-        from mutualgains.io.frames import case_to_frames
-
-        return case_to_frames(self)
 
     # ---------------------------------------------------------------- display
 
@@ -685,177 +461,3 @@ class Case:
         from mutualgains.display import case_html
 
         return case_html(self)
-
-
-# ------------------------------------------------------------------ validation
-
-
-def _case_problems(case: Case) -> list[Problem]:
-    """Check and normalise every field of ``case`` in place; return the problems."""
-    problems: list[Problem] = []
-    setf = object.__setattr__
-
-    parties = _as_tuple(case.parties, "parties", Party, problems)
-    issues = _as_tuple(case.issues, "issues", Issue, problems)
-    names = [p.name for p in parties]
-    for dup in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(Problem(f"parties.{dup}", "duplicate party name"))
-    inames = [i.name for i in issues]
-    for dup in sorted({n for n in inames if inames.count(n) > 1}):
-        problems.append(Problem(f"issues.{dup}", "duplicate issue name"))
-    if not parties and not problems:
-        problems.append(Problem("parties", "must list at least one party", "none"))
-
-    rule = case.decision_rule
-    if not isinstance(rule, DecisionRule):
-        problems.append(Problem("decision_rule", "must be a DecisionRule", show(rule)))
-        rule = DecisionRule()
-    for name in rule.veto:
-        if name not in names:
-            problems.append(Problem("decision_rule.veto", "unknown party", show(name)))
-    if rule.min_parties is not None and rule.min_parties > len(parties):
-        problems.append(Problem("decision_rule.min_parties",
-                                f"must be at most the number of parties ({len(parties)})",
-                                str(rule.min_parties)))
-    veto = [n for n in names if n in rule.veto or any(p.veto for p in parties if p.name == n)]
-    rule = replace(rule, veto=tuple(dict.fromkeys(veto)))
-    parties = tuple(replace(p, veto=True) if p.name in veto and not p.veto else p for p in parties)
-
-    margin = number(case.margin, "margin", problems)
-    if not isinstance(case.name, str):
-        problems.append(Problem("name", "must be a string", show(case.name)))
-    if not isinstance(case.description, str):
-        problems.append(Problem("description", "must be a string", show(case.description)))
-
-    scores = _normalise_scores(case.scores, names, issues, problems)
-
-    relations = {}
-    for key, kind in (("requires", Requires), ("excludes", Excludes), ("synergy", Synergy),
-                      ("precedes", Precedes)):
-        relations[key] = _as_tuple(getattr(case, key), key, kind, problems)
-        setf(case, key, relations[key])
-
-    setf(case, "costs", _normalise_costs(case.costs, issues, problems))
-    total = case.total_budget
-    if total is not None:
-        total = number(total, "total_budget", problems, low=0)
-    setf(case, "total_budget", total)
-    if case.transfers is not None and not isinstance(case.transfers, Transfers):
-        problems.append(Problem("transfers", "must be a Transfers", show(case.transfers)))
-    elif case.transfers is not None:
-        for payer, payee in case.transfers.pairs or ():
-            for name in (payer, payee):
-                if name not in names:
-                    problems.append(Problem("transfers.pairs", "unknown party", show(name)))
-        for name in case.transfers.rate:
-            if name not in names:
-                problems.append(Problem("transfers.rate", "unknown party", show(name)))
-    if case.phasing is not None and not isinstance(case.phasing, Phasing):
-        problems.append(Problem("phasing", "must be a Phasing", show(case.phasing)))
-    elif case.phasing is not None:
-        known = {(i.name, o) for i in issues for o in i.options}
-        for project in case.phasing.projects:
-            if project.option not in known:
-                problems.append(Problem("phasing.projects", "unknown option",
-                                        deps.option_label(project.option)))
-
-    setf(case, "parties", parties)
-    setf(case, "issues", issues)
-    setf(case, "decision_rule", rule)
-    setf(case, "margin", margin if margin is not None else 0)
-    setf(case, "scores", scores)
-    if not problems:
-        problems += deps.reference_problems(case)
-    if not problems:
-        problems += deps.precedence_problems(case) + deps.contradiction_problems(case)
-    return problems
-
-
-def _normalise_costs(raw: Any, issues: tuple[Issue, ...],
-                     problems: list[Problem]) -> Mapping[str, tuple[Number, ...]]:
-    """``issue -> option -> cost`` (or lists) as read-only tuples; only issues with costs."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        problems.append(Problem("costs", "must map issues to option costs", show(raw)))
-        return MappingProxyType({})
-    wrapped = _normalise_scores({"costs": raw}, ["costs"], issues, problems, root="")
-    out = {}
-    for issue, values in wrapped["costs"].items():
-        if any(v < 0 for v in values):
-            problems.append(Problem(f"costs.{issue}", "costs must be non-negative",
-                                    show(values)))
-        if any(values):
-            out[issue] = values
-    return MappingProxyType(out)
-
-
-def _as_tuple(items: Any, where: str, kind: type, problems: list[Problem]) -> tuple:
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        problems.append(Problem(where, f"must be a list of {kind.__name__} objects", show(items)))
-        return ()
-    out = tuple(items)
-    good = tuple(x for x in out if isinstance(x, kind))
-    for k, x in enumerate(out):
-        if not isinstance(x, kind):
-            problems.append(Problem(f"{where}[{k}]", f"must be a {kind.__name__}", show(x)))
-    return good
-
-
-def _normalise_scores(
-    raw: Any, parties: list[str], issues: tuple[Issue, ...], problems: list[Problem],
-    root: str = "scores.",
-) -> Mapping[str, Mapping[str, tuple[Number, ...]]]:
-    by_issue = {i.name: i for i in issues}
-    table: dict[str, dict[str, list[Number]]] = {
-        p: {i.name: [0] * len(i.options) for i in issues} for p in parties
-    }
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        problems.append(Problem("scores", "must map party names to issue scores", show(raw)))
-        raw = {}
-    for party, row in raw.items():
-        where = f"{root}{party}"
-        if party not in table:
-            problems.append(Problem(where, "unknown party", show(party)))
-            continue
-        if row is None:
-            continue
-        if not isinstance(row, Mapping):
-            problems.append(Problem(where, "must map issue names to scores", show(row)))
-            continue
-        for issue_name, values in row.items():
-            here = f"{where}.{issue_name}"
-            issue = by_issue.get(issue_name)
-            if issue is None:
-                problems.append(Problem(here, "unknown issue", show(issue_name)))
-                continue
-            target = table[party][issue_name]
-            if isinstance(values, Mapping):
-                for option, value in values.items():
-                    if option not in issue.options:
-                        problems.append(Problem(
-                            f"{here}.{option}",
-                            f"unknown option (options: {', '.join(issue.options)})",
-                            show(option)))
-                        continue
-                    points = number(value, f"{here}.{option}", problems)
-                    if points is not None:
-                        target[issue.options.index(option)] = points
-            elif isinstance(values, Sequence) and not isinstance(values, str):
-                if len(values) != len(issue.options):
-                    problems.append(Problem(
-                        here, f"must list {len(issue.options)} scores, one per option "
-                        f"({', '.join(issue.options)})", f"{len(values)}"))
-                    continue
-                for option, value in zip(issue.options, values, strict=True):
-                    points = number(value, f"{here}.{option}", problems)
-                    if points is not None:
-                        target[issue.options.index(option)] = points
-            else:
-                problems.append(Problem(here, "must be a mapping option -> score or a list",
-                                        show(values)))
-    return MappingProxyType({
-        p: MappingProxyType({i: tuple(v) for i, v in row.items()}) for p, row in table.items()
-    })

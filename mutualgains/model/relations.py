@@ -47,7 +47,8 @@ from mutualgains.errors import CaseError, Problem
 from mutualgains.util import number
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mutualgains.model.case import Case, Issue
+    from mutualgains.model.case import Case
+    from mutualgains.model.values import Issue
 
 __all__ = [
     "DependencyWarning",
