@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from mutualgains import CaseError
-from mutualgains.io.genius import _parse, is_genius, read_genius
+from mutualgains.io.genius import is_genius, read_genius
+from mutualgains.io.genius.xml import parse as _parse
 
 GENIUS = Path(__file__).resolve().parents[2] / "shared" / "cases" / "genius"
 

@@ -75,7 +75,7 @@ def read_text(path: Path) -> Any:
     Traceback (most recent call last):
     ...
     mutualgains.errors.CaseError: 1 problem in the case:
-      ...x.json: malformed JSON (got "duplicate key 'a'")
+      ...x.json: malformed JSON (got duplicate key 'a')
     """
     text = path.read_text(encoding="utf-8")
     suffix = path.suffix.lower()

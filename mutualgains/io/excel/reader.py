@@ -1,238 +1,43 @@
-"""Cases as Excel workbooks (``.xlsx``): one sheet per part of the case, long tables.
-
-Reading and writing need the optional ``openpyxl`` package
-(``pip install "mutualgains[excel]"``); the rest of mutualgains works without it.
-
-The layout (``docs/case-format.md`` has the full reference; :data:`SHEETS` lists
-every sheet and column). The header is row 1 of every sheet; blank rows are
-skipped; a column headed ``note`` is ignored, and so is a sheet called
-``readme`` and any sheet or column whose name starts with ``_``.
-
-============  ==================================================================
-sheet         columns
-============  ==================================================================
-settings      key, value: ``name``, ``description``, ``margin``, ``min_parties``,
-              ``total_budget``, ``transfers`` (``all`` or ``listed``), ``transfer_cap``
-parties       party, batna, weight, veto, cap, budget
-scores        party, issue, option, score: one row per party and option; issues
-              and options in order of first appearance
-costs         issue, option, cost
-requires      option_issue, option, needs_issue, needs_options (comma-separated);
-              a row with blank option_issue and option adds an issue to the
-              requirement above
-excludes      option_issue, option, excludes_issue, excludes_option
-synergy       synergy (groups rows), name, issue, options | party, bonus
-precedes      option_issue, option, precedes_issue, precedes_option
-transfers     payer, payee: the pairs that may pay (when not ``all``)
-rates         party, rate: points per unit of money
-phasing       key, value: ``periods``, ``budget`` (or ``budget_1`` ... ``budget_N``),
-              ``carry_over``, ``discount``
-projects      issue, option, duration, cost (total) or cost_1 ... cost_N (per period)
-============  ==================================================================
-
-Every problem is reported at once in a :class:`~mutualgains.errors.CaseError`;
-each names its place the way Excel shows it: a cell as ``sheet!D7 (column)``, a
-whole row as ``sheet row 7``, a sheet by its name.
+"""Reading a workbook into case data, every problem located at its cell (``scores!D7``).
 
 Examples
 --------
->>> import pytest; _ = pytest.importorskip("openpyxl")  # needs the "excel" extra
+>>> import pytest; _ = pytest.importorskip("openpyxl")
 >>> import tempfile, pathlib
->>> from mutualgains.io.examples import load_example
->>> from mutualgains.io.excel import case_from_excel, case_to_excel
->>> case = load_example("harbour")
->>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.xlsx"
->>> case_to_excel(case, path)
->>> case_from_excel(path) == case
-True
+>>> from mutualgains.io.excel.writer import copy_template
+>>> case_from_excel(copy_template(pathlib.Path(tempfile.mkdtemp()) / "t.xlsx")).name
+'Harbour tunnel (template)'
 """
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mutualgains.errors import CaseError, Problem, UsageError
+from mutualgains.errors import CaseError, Problem
+from mutualgains.io.excel.cells import BAD, Row, as_number, is_blank, split_options
+from mutualgains.io.excel.layout import (
+    PER_PERIOD,
+    PHASING_KEYS,
+    REQUIRED_COLUMNS,
+    REQUIRED_SHEETS,
+    SETTINGS_KEYS,
+    SHEETS,
+    columns_of,
+    is_ignored,
+    normalise,
+    openpyxl_module,
+)
 from mutualgains.model import Case
+from mutualgains.util import show
 
-__all__ = [
-    "PHASING_KEYS",
-    "REQUIRED_COLUMNS",
-    "SETTINGS_KEYS",
-    "SHEETS",
-    "case_from_excel",
-    "case_to_excel",
-    "copy_template",
-]
-
-SHEETS: dict[str, tuple[str, ...]] = {
-    "settings": ("key", "value"),
-    "parties": ("party", "batna", "weight", "veto", "cap", "budget"),
-    "scores": ("party", "issue", "option", "score"),
-    "costs": ("issue", "option", "cost"),
-    "requires": ("option_issue", "option", "needs_issue", "needs_options"),
-    "excludes": ("option_issue", "option", "excludes_issue", "excludes_option"),
-    "synergy": ("synergy", "name", "issue", "options", "party", "bonus"),
-    "precedes": ("option_issue", "option", "precedes_issue", "precedes_option"),
-    "transfers": ("payer", "payee"),
-    "rates": ("party", "rate"),
-    "phasing": ("key", "value"),
-    "projects": ("issue", "option", "duration", "cost", "cost_<k>"),
-}
-"""Sheet name -> its columns, in the order written (``cost_<k>`` stands for
-``cost_1``, ``cost_2``, ...). Sheets other than ``parties`` and ``scores`` are optional."""
-
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "settings": ("key", "value"),
-    "parties": ("party", "batna"),
-    "scores": ("party", "issue", "option", "score"),
-    "costs": ("issue", "option", "cost"),
-    "requires": ("option_issue", "option", "needs_issue", "needs_options"),
-    "excludes": ("option_issue", "option", "excludes_issue", "excludes_option"),
-    "synergy": ("synergy", "issue", "options", "party", "bonus"),
-    "precedes": ("option_issue", "option", "precedes_issue", "precedes_option"),
-    "transfers": ("payer", "payee"),
-    "rates": ("party", "rate"),
-    "phasing": ("key", "value"),
-    "projects": ("issue", "option"),
-}
-"""Sheet name -> the columns it must have (the header of row 1)."""
-
-REQUIRED_SHEETS = ("parties", "scores")
-
-SETTINGS_KEYS: tuple[str, ...] = ("name", "description", "margin", "min_parties",
-                                  "total_budget", "transfers", "transfer_cap")
-"""Keys of the ``settings`` sheet."""
-
-PHASING_KEYS: tuple[str, ...] = ("periods", "budget", "budget_<k>", "carry_over", "discount")
-"""Keys of the ``phasing`` sheet (``budget_<k>`` stands for ``budget_1``, ``budget_2``, ...)."""
-
-_EXTRA = 'pip install "mutualgains[excel]"'
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_PER_PERIOD = re.compile(r"(cost|budget)_([1-9]\d*)")
-
-
-def _openpyxl():
-    """The openpyxl module, or a UsageError naming the extra that installs it."""
-    try:
-        import openpyxl
-    except ImportError:
-        raise UsageError("reading and writing Excel files needs the openpyxl package: "
-                         f"{_EXTRA}") from None
-    return openpyxl
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _ignored(name: str) -> bool:
-    return name.startswith("_")
-
-
-def _columns(sheet: str) -> str:
-    """The columns of ``sheet`` for messages."""
-    return ", ".join(SHEETS[sheet]).replace("cost_<k>", "cost_1, cost_2, ...")
-
-
-def _norm(name: Any) -> str:
-    """A header or sheet name as compared: trimmed, lower case, spaces as underscores."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-
-
-# ====================================================================== reading
-
-
-_BAD = object()
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _as_number(value: Any) -> Any:
-    """A finite int or float from a number cell or a text cell holding a number, or _BAD."""
-    if isinstance(value, bool):
-        return _BAD
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        value = float(value)
-    elif isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        text = value.strip()
-        value = int(text) if text.lstrip("+-").isdigit() else float(text)
-    else:
-        return _BAD
-    return value if math.isfinite(value) else _BAD
-
-
-def _split_options(text: str) -> list[str] | None:
-    """Option names separated by commas; ``"a, b"`` in double quotes is one name."""
-    out: list[str] = []
-    k, n = 0, len(text)
-    while True:
-        while k < n and text[k] in " \t":
-            k += 1
-        if k < n and text[k] == '"':
-            k += 1
-            item = []
-            while True:
-                if k >= n:
-                    return None  # unclosed quote
-                if text[k] == '"':
-                    if k + 1 < n and text[k + 1] == '"':
-                        item.append('"')
-                        k += 2
-                        continue
-                    k += 1
-                    break
-                item.append(text[k])
-                k += 1
-            while k < n and text[k] in " \t":
-                k += 1
-            if k < n and text[k] != ",":
-                return None  # text after a closing quote
-            out.append("".join(item))
-        else:
-            end = text.find(",", k)
-            end = n if end < 0 else end
-            out.append(text[k:end].strip())
-            k = end
-        if k >= n:
-            return out
-        k += 1  # the comma
-
-
-@dataclass
-class _Row:
-    """One data row of a sheet: its Excel row number and raw values by column."""
-
-    sheet: str
-    number: int
-    values: dict[str, Any]
-    letters: dict[str, str]
-
-    def has(self, column: str) -> bool:
-        return column in self.letters
-
-    def blank(self, column: str) -> bool:
-        return _blank(self.values.get(column))
-
-    def cell(self, column: str, label: str | None = None) -> str:
-        return f"{self.sheet}!{self.letters[column]}{self.number} ({label or column})"
-
-    @property
-    def where(self) -> str:
-        return f"{self.sheet} row {self.number}"
+__all__ = ["case_from_excel"]
 
 
 @dataclass
@@ -244,20 +49,20 @@ class _Reader:
     places: dict[str, str] = field(default_factory=dict)  # case-file path -> Excel place
     sheets: dict[str, Any] = field(default_factory=dict)  # known sheet name -> worksheet
     broken: set[str] = field(default_factory=set)  # sheets missing a required column
-    settings: dict[str, tuple[Any, _Row]] = field(default_factory=dict)
+    settings: dict[str, tuple[Any, Row]] = field(default_factory=dict)
 
     # ------------------------------------------------------------ primitives
 
-    def problem(self, where: str, rule: str, got: Any = _BAD) -> None:
-        self.problems.append(Problem(where, rule, None if got is _BAD else _show(got)))
+    def problem(self, where: str, rule: str, got: Any = BAD) -> None:
+        self.problems.append(Problem(where, rule, None if got is BAD else show(got)))
 
-    def text(self, row: _Row, column: str, *, required: bool = True,
+    def text(self, row: Row, column: str, *, required: bool = True,
              label: str | None = None) -> str | None:
         """A name or free text; numbers become their text (``1`` -> ``"1"``)."""
         if not row.has(column):
             return None
         value = row.values.get(column)
-        if _blank(value):
+        if is_blank(value):
             if required:
                 self.problem(row.cell(column, label), "must not be empty")
             return None
@@ -270,30 +75,30 @@ class _Reader:
         self.problem(row.cell(column, label), "must be text", value)
         return None
 
-    def number(self, row: _Row, column: str, *, label: str | None = None,
+    def number(self, row: Row, column: str, *, label: str | None = None,
                integer: bool = False, required: bool = False) -> Any:
-        """A finite number, None when blank (or _BAD after recording a problem)."""
+        """A finite number, None when blank (or BAD after recording a problem)."""
         if not row.has(column):
             return None
         value = row.values.get(column)
-        if _blank(value):
+        if is_blank(value):
             if required:
                 self.problem(row.cell(column, label), "must be a number", "an empty cell")
-                return _BAD
+                return BAD
             return None
-        number = _as_number(value)
-        if number is _BAD:
+        number = as_number(value)
+        if number is BAD:
             self.problem(row.cell(column, label), "must be a number", value)
-            return _BAD
+            return BAD
         if integer:
             if isinstance(number, float) and number.is_integer():
                 number = int(number)
             if not isinstance(number, int):
                 self.problem(row.cell(column, label), "must be a whole number", value)
-                return _BAD
+                return BAD
         return number
 
-    def boolean(self, row: _Row, column: str) -> Any:
+    def boolean(self, row: Row, column: str) -> Any:
         if not row.has(column) or row.blank(column):
             return None
         value = row.values[column]
@@ -308,7 +113,7 @@ class _Reader:
             if word in ("false", "no", "n"):
                 return False
         self.problem(row.cell(column), "must be TRUE or FALSE (or yes/no, 1/0)", value)
-        return _BAD
+        return BAD
 
     def place(self, path: str, where: str) -> None:
         self.places.setdefault(path, where)
@@ -322,8 +127,8 @@ class _Reader:
     def open_sheets(self) -> None:
         known = ", ".join(SHEETS)
         for ws in self.book.worksheets:
-            name = _norm(ws.title)
-            if name == "readme" or _ignored(ws.title.strip()):
+            name = normalise(ws.title)
+            if name == "readme" or is_ignored(ws.title.strip()):
                 continue
             if name not in SHEETS:
                 self.problem(ws.title, f"unknown sheet (known: {known}; a sheet named readme "
@@ -334,7 +139,7 @@ class _Reader:
             if name not in self.sheets:
                 self.problem(name, f"required sheet is missing (need {', '.join(REQUIRED_SHEETS)})")
 
-    def table(self, name: str, *, patterns: Iterable[str] = ()) -> list[_Row] | None:
+    def table(self, name: str, *, patterns: Iterable[str] = ()) -> list[Row] | None:
         """The data rows of sheet ``name``; None when it is absent or lacks a required column
         (reported), so that a broken sheet adds no cascade of problems."""
         ws = self.sheets.get(name)
@@ -349,17 +154,17 @@ class _Reader:
         letters: dict[str, str] = {}
         allowed = [c for c in SHEETS[name] if "<" not in c]
         for k, raw in enumerate(header, start=1):
-            if _blank(raw):
+            if is_blank(raw):
                 continue
-            column, letter = _norm(raw), get_column_letter(k)
-            if column == "note" or _ignored(str(raw).strip()):
+            column, letter = normalise(raw), get_column_letter(k)
+            if column == "note" or is_ignored(str(raw).strip()):
                 continue
             if column in letters:
                 self.problem(f"{title}!{letter}1 ({column})",
                              f"duplicate column (first at {letters[column]}1)")
             elif column not in allowed and not any(re.fullmatch(p, column) for p in patterns):
                 self.problem(f"{title}!{letter}1 ({column})",
-                             f"unknown column (known: {_columns(name)})", raw)
+                             f"unknown column (known: {columns_of(name)})", raw)
             else:
                 columns[k] = column
                 letters[column] = letter
@@ -367,42 +172,43 @@ class _Reader:
         if missing:
             self.problem(f"{title} row 1", f"required column{'s' if len(missing) > 1 else ''} "
                          f"missing: {', '.join(missing)} (row 1 holds the headers: "
-                         f"{_columns(name)})",
-                         ", ".join(map(str, (h for h in header if not _blank(h)))) or "no headers")
+                         f"{columns_of(name)})",
+                         ", ".join(map(str, (h for h in header if not is_blank(h))))
+                         or "no headers")
             self.broken.add(name)
             return None
         out = []
         for number, values in enumerate(rows, start=2):
-            if all(_blank(v) for v in values):
+            if all(is_blank(v) for v in values):
                 continue
             named: dict[str, Any] = {}
             for k, value in enumerate(values, start=1):
-                if _blank(value):
+                if is_blank(value):
                     continue
                 if k in columns:
                     named[columns[k]] = value
-                elif k > len(header) or _blank(header[k - 1]):
+                elif k > len(header) or is_blank(header[k - 1]):
                     self.problem(f"{title}!{get_column_letter(k)}{number}",
                                  "value in a column without a header", value)
             if named:
-                out.append(_Row(title, number, named, letters))
+                out.append(Row(title, number, named, letters))
         return out
 
     def key_values(self, name: str, known: Iterable[str], *,
-                   patterns: Iterable[str] = ()) -> dict[str, tuple[Any, _Row]]:
+                   patterns: Iterable[str] = ()) -> dict[str, tuple[Any, Row]]:
         """``key -> (value, row)`` of a key/value sheet, blank values left out."""
         rows = self.table(name)
         if not rows:
             return {}
         known = tuple(known)
         shown = ", ".join(k for k in known)
-        out: dict[str, tuple[Any, _Row]] = {}
+        out: dict[str, tuple[Any, Row]] = {}
         first: dict[str, int] = {}
         for row in rows:
             key = self.text(row, "key")
             if key is None:
                 continue
-            key = _norm(key)
+            key = normalise(key)
             if key in first:
                 self.problem(row.cell("key"), f"duplicate key (first at row {first[key]})", key)
                 continue
@@ -433,23 +239,23 @@ class _Reader:
         return data
 
     @staticmethod
-    def value_cell(values: dict[str, tuple[Any, _Row]], key: str) -> str:
+    def value_cell(values: dict[str, tuple[Any, Row]], key: str) -> str:
         """Where the value of ``key`` is on a key/value sheet."""
         return values[key][1].cell("value", key)
 
-    def setting(self, values: dict[str, tuple[Any, _Row]], key: str, kind: str,
+    def setting(self, values: dict[str, tuple[Any, Row]], key: str, kind: str,
                 path: str | None = None) -> Any:
         """The value of ``key`` on a key/value sheet as text, a number or an integer."""
         if key not in values:
             return None
         raw, row = values[key]
-        probe = _Row(row.sheet, row.number, {"value": raw}, row.letters)
+        probe = Row(row.sheet, row.number, {"value": raw}, row.letters)
         if path is not None:
             self.place(path, probe.cell("value", key))
         if kind == "text":
             return self.text(probe, "value", label=key)
         value = self.number(probe, "value", label=key, integer=kind == "integer")
-        return None if value is _BAD else value
+        return None if value is BAD else value
 
     def read_settings(self, data: dict[str, Any]) -> None:
         values = self.key_values("settings", SETTINGS_KEYS)
@@ -475,14 +281,14 @@ class _Reader:
             name = self.text(row, "party")
             spec: dict[str, Any] = {}
             batna = self.number(row, "batna", required=True)
-            if batna is not None and batna is not _BAD:
+            if batna is not None and batna is not BAD:
                 spec["batna"] = batna
             for column in ("weight", "cap", "budget"):
                 value = self.number(row, column)
-                if value is not None and value is not _BAD:
+                if value is not None and value is not BAD:
                     spec[column] = value
             veto = self.boolean(row, "veto")
-            if veto is not None and veto is not _BAD:
+            if veto is not None and veto is not BAD:
                 spec["veto"] = veto
             if name is None:
                 continue
@@ -509,7 +315,7 @@ class _Reader:
         issues: dict[str, dict[str, None]] = {}
         scores: dict[str, dict[str, dict[str, Any]]] = {}
         first: dict[tuple[str, str, str], int] = {}
-        unknown: dict[str, list[_Row]] = {}
+        unknown: dict[str, list[Row]] = {}
         for row in rows:
             party = self.text(row, "party")
             issue = self.text(row, "issue")
@@ -530,7 +336,7 @@ class _Reader:
                              f"(first at row {first[key]})", f"{party}, {issue}, {option}")
                 continue
             first[key] = row.number
-            if score is not None and score is not _BAD:
+            if score is not None and score is not BAD:
                 scores.setdefault(party, {}).setdefault(issue, {})[option] = score
                 self.place(f"scores.{party}.{issue}.{option}", row.cell("score"))
         for party, bad in unknown.items() if self.usable("parties") else ():
@@ -543,7 +349,7 @@ class _Reader:
         data["scores"] = scores
         return {i: list(o) for i, o in issues.items()}
 
-    def option_ref(self, row: _Row, issue_column: str, option_column: str,
+    def option_ref(self, row: Row, issue_column: str, option_column: str,
                    issues: dict[str, list[str]]) -> tuple[str, str] | None:
         """A known ``(issue, option)`` from two cells, or None after recording problems."""
         issue = self.text(row, issue_column)
@@ -560,13 +366,13 @@ class _Reader:
             return None
         return issue, option
 
-    def option_list(self, row: _Row, issue: str | None, column: str,
+    def option_list(self, row: Row, issue: str | None, column: str,
                     issues: dict[str, list[str]]) -> list[str] | None:
         """Comma-separated option names of ``issue`` from one cell."""
         text = self.text(row, column)
         if text is None:
             return None
-        items = _split_options(text)
+        items = split_options(text)
         if items is None or not all(items):
             self.problem(row.cell(column), 'must list option names separated by commas (a '
                          'name with a comma goes in double quotes: "a, b")', text)
@@ -584,7 +390,7 @@ class _Reader:
             return None
         return items
 
-    def known_party(self, row: _Row, column: str, parties: dict[str, int]) -> str | None:
+    def known_party(self, row: Row, column: str, parties: dict[str, int]) -> str | None:
         """A party named on the parties sheet (unknown names are reported when it exists)."""
         party = self.text(row, column)
         if party is not None and party not in parties:
@@ -593,7 +399,7 @@ class _Reader:
             return None
         return party
 
-    def known_issue(self, row: _Row, column: str, issues: dict[str, list[str]]) -> str | None:
+    def known_issue(self, row: Row, column: str, issues: dict[str, list[str]]) -> str | None:
         issue = self.text(row, column)
         if issue is not None and issue not in issues:
             self.problem(row.cell(column), "unknown issue (issues come from the scores sheet)",
@@ -617,7 +423,7 @@ class _Reader:
                              f"{first[ref]})", f"{ref[0]}, {ref[1]}")
                 continue
             first[ref] = row.number
-            if cost is _BAD or cost is None:
+            if cost is BAD or cost is None:
                 continue
             if cost < 0:
                 self.problem(row.cell("cost"), "must be non-negative", cost)
@@ -735,7 +541,7 @@ class _Reader:
                     self.problem(row.cell("party"), f"duplicate bonus for this party in "
                                  f"synergy {label!r} (first at row {group['seen'][party]})",
                                  party)
-                elif party is not None and value is not _BAD and value is not None:
+                elif party is not None and value is not BAD and value is not None:
                     group["bonus"][party] = value
                     group["seen"][party] = row.number
                     continue
@@ -807,7 +613,7 @@ class _Reader:
                                  f"{first_rate[party]})", party)
                 else:
                     first_rate[party] = row.number
-                    if value is not _BAD and value is not None:
+                    if value is not BAD and value is not None:
                         rate[party] = value
                         self.place(f"transfers.rate.{party}", row.cell("rate"))
             self.place("transfers.rate", self.sheets["rates"].title)
@@ -835,8 +641,8 @@ class _Reader:
             if value is not None:
                 spec[key] = value
         budget = self.setting(values, "budget", "number", "phasing.budget")
-        per_period = sorted((int(_PER_PERIOD.fullmatch(k).group(2)), k)
-                            for k in values if _PER_PERIOD.fullmatch(k))
+        per_period = sorted((int(PER_PERIOD.fullmatch(k).group(2)), k)
+                            for k in values if PER_PERIOD.fullmatch(k))
         ok = True
         if per_period:
             if "budget" in values:
@@ -872,7 +678,7 @@ class _Reader:
             spec.update(periods=periods, budget=budget)
         data["phasing"] = spec
 
-    def read_projects(self, rows: list[_Row], issues: dict[str, list[str]]) -> list[dict]:
+    def read_projects(self, rows: list[Row], issues: dict[str, list[str]]) -> list[dict]:
         self.place("phasing.projects", self.sheets["projects"].title)
         out = []
         first: dict[tuple[str, str], int] = {}
@@ -880,12 +686,12 @@ class _Reader:
             ref = self.option_ref(row, "issue", "option", issues)
             duration = self.number(row, "duration", integer=True)
             cost = self.number(row, "cost")
-            columns = sorted((int(_PER_PERIOD.fullmatch(c).group(2)), c)
-                             for c in row.letters if _PER_PERIOD.fullmatch(c))
+            columns = sorted((int(PER_PERIOD.fullmatch(c).group(2)), c)
+                             for c in row.letters if PER_PERIOD.fullmatch(c))
             filled = [(k, c) for k, c in columns if not row.blank(c)]
             per_period = [self.number(row, c) for _, c in filled]
-            ok = ref is not None and duration is not _BAD and cost is not _BAD \
-                and _BAD not in per_period
+            ok = ref is not None and duration is not BAD and cost is not BAD \
+                and BAD not in per_period
             if filled:
                 d = duration if isinstance(duration, int) and duration > 0 else \
                     (1 if duration is None else None)
@@ -939,7 +745,7 @@ class _Reader:
 
 def _open(path: Any):
     """Load the workbook at ``path`` (values, not formulas), or raise CaseError."""
-    openpyxl = _openpyxl()
+    openpyxl = openpyxl_module()
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(path) if isinstance(path, str | os.PathLike) else "workbook"
@@ -1028,218 +834,3 @@ def case_from_excel(path: str | os.PathLike | Any) -> Case:
     if problems:
         raise CaseError(problems)
     return case
-
-
-# ====================================================================== writing
-
-
-def _join_options(options: Iterable[str]) -> str:
-    """Option names separated by commas, quoting those that need it."""
-    out = []
-    for option in options:
-        if any(c in option for c in ',"') or option != option.strip():
-            option = '"' + option.replace('"', '""') + '"'
-        out.append(option)
-    return ", ".join(out)
-
-
-class _Writer:
-    """Writes tables into a new workbook, keeping every value exact."""
-
-    def __init__(self, openpyxl: Any):
-        self.openpyxl = openpyxl
-        self.book = openpyxl.Workbook()
-        self.book.remove(self.book.active)
-
-    def sheet(self, name: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        ws = self.book.create_sheet(name)
-        header = list(header)
-        widths = [len(h) for h in header]
-        for k, title in enumerate(header, start=1):
-            ws.cell(row=1, column=k, value=title).font = Font(bold=True)
-        for r, row in enumerate(rows, start=2):
-            for k, value in enumerate(row, start=1):
-                if value is None or value == "":
-                    continue
-                self.put(ws.cell(row=r, column=k), value)
-                widths[k - 1] = max(widths[k - 1], min(len(str(value)), 60))
-        for k, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(k)].width = width + 2
-        ws.freeze_panes = "A2"
-
-    @staticmethod
-    def put(cell: Any, value: Any) -> None:
-        if isinstance(value, str):
-            from openpyxl.utils.exceptions import IllegalCharacterError
-
-            try:
-                cell.value = value
-            except IllegalCharacterError as err:
-                raise UsageError(f"case_to_excel: {value!r} holds a character that Excel "
-                                 f"cells cannot store ({err})") from None
-            cell.data_type = "s"  # text that starts with "=" stays text, not a formula
-        elif isinstance(value, float) and float(f"{value:.16g}") != value:
-            # openpyxl writes 16 significant digits; keep the 17 this float needs
-            cell.value = value
-            cell._value = repr(value)
-        else:
-            cell.value = value
-
-    def save(self, path: Any) -> None:
-        self.book.save(path)
-
-
-def case_to_excel(case: Case, path: str | os.PathLike | Any) -> None:
-    """Write ``case`` to an Excel workbook; :func:`case_from_excel` reads it back equal.
-
-    The sheets ``settings``, ``parties`` and ``scores`` are always written (every
-    party and option, zero scores included, so options keep their order); the
-    others only when the case uses them. Numbers are stored exactly.
-
-    Parameters
-    ----------
-    case : Case
-    path : str, path-like or binary file object
-        Where to write the ``.xlsx`` workbook (an existing file is replaced).
-
-    Raises
-    ------
-    UsageError
-        When ``case`` is not a Case, or openpyxl is not installed
-        (``pip install "mutualgains[excel]"``).
-
-    Examples
-    --------
-    >>> import pytest; openpyxl = pytest.importorskip("openpyxl")  # the "excel" extra
-    >>> import tempfile, pathlib
-    >>> from mutualgains.io.examples import load_example
-    >>> case = load_example("regional")
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "regional.xlsx"
-    >>> case_to_excel(case, path)
-    >>> openpyxl.load_workbook(path).sheetnames
-    ['settings', 'parties', 'scores', 'precedes', 'phasing', 'projects']
-    >>> case_from_excel(path) == case
-    True
-    """
-    if not isinstance(case, Case):
-        raise UsageError(f"case_to_excel: case must be a Case, got {type(case).__name__}")
-    writer = _Writer(_openpyxl())
-    for name, header, rows in _tables(case):
-        writer.sheet(name, header, rows)
-    writer.save(path)
-
-
-def _tables(case: Case) -> list[tuple[str, tuple[str, ...], list[list[Any]]]]:
-    """``(sheet, header, rows)`` for every sheet ``case`` needs, in order."""
-    out: list[tuple[str, tuple[str, ...], list[list[Any]]]] = []
-
-    def add(name: str, rows: list[list[Any]], header: tuple[str, ...] | None = None) -> None:
-        out.append((name, header or SHEETS[name], rows))
-
-    settings: list[list[Any]] = [
-        ["name", case.name], ["description", case.description or None],
-        ["margin", case.margin], ["min_parties", case.decision_rule.min_parties],
-        ["total_budget", case.total_budget],
-    ]
-    t = case.transfers
-    if t is not None:
-        settings.append(["transfers", "all" if t.pairs is None else "listed"])
-        settings.append(["transfer_cap", t.cap])
-    add("settings", settings)
-    add("parties", [[p.name, p.batna, p.weight, p.veto, p.cap, p.budget] for p in case.parties])
-    add("scores", [[p, i.name, o, v] for p in case.party_names for i in case.issues
-                   for o, v in zip(i.options, case.scores[p][i.name], strict=True)])
-    if case.costs:
-        add("costs", [[i, o, c] for i, values in case.costs.items()
-                      for o, c in zip(case.issue(i).options, values, strict=True)])
-    if case.requires:
-        rows = []
-        for r in case.requires:
-            for k, (issue, options) in enumerate(r.needs.items()):
-                rows.append([*(r.option if k == 0 else (None, None)), issue,
-                             _join_options(options)])
-        add("requires", rows)
-    if case.excludes:
-        add("excludes", [[*e.a, *e.b] for e in case.excludes])
-    if case.synergy:
-        rows = []
-        for k, s in enumerate(case.synergy, start=1):
-            name = s.name or None
-            for issue, options in s.when.items():
-                rows.append([k, name, issue, _join_options(options), None, None])
-                name = None
-            rows.extend([k, None, None, None, party, value] for party, value in s.bonus.items())
-        add("synergy", rows)
-    if case.precedes:
-        add("precedes", [[*p.before, *p.after] for p in case.precedes])
-    if t is not None:
-        if t.pairs is not None:
-            add("transfers", [list(pair) for pair in t.pairs])
-        if t.rate:
-            add("rates", [[party, rate] for party, rate in t.rate.items()])
-    if case.phasing is not None:
-        plan = case.phasing
-        rows = [["periods", plan.periods]]
-        if len(set(plan.budget)) == 1:
-            rows.append(["budget", plan.budget[0]])
-        else:
-            rows.extend([f"budget_{k}", b] for k, b in enumerate(plan.budget, start=1))
-        rows += [["carry_over", plan.carry_over], ["discount", plan.discount]]
-        add("phasing", rows)
-        if plan.projects:
-            spread = []
-            for p in plan.projects:
-                each = p.cost[0]
-                total = each * p.duration
-                even = len(set(p.cost)) == 1 and float(total) / p.duration == each
-                spread.append(None if not even else total)
-            longest = max((p.duration for p, s in zip(plan.projects, spread, strict=True)
-                           if s is None), default=0)
-            header = (*SHEETS["projects"][:-1], *(f"cost_{k}" for k in range(1, longest + 1)))
-            rows = []
-            for p, total in zip(plan.projects, spread, strict=True):
-                costs = [None] * longest
-                if total is None:
-                    costs[:p.duration] = p.cost
-                rows.append([*p.option, p.duration, total, *costs])
-            add("projects", rows, header)
-    return out
-
-
-# ===================================================================== template
-
-
-def copy_template(path: str | os.PathLike) -> Path:
-    """Copy the Excel template (every sheet, with a tiny filled example) to ``path``.
-
-    The template is a valid case: :func:`case_from_excel` reads it. Its
-    ``readme`` sheet explains the sheets and is ignored when reading. Copying
-    needs no openpyxl; filling it in is done in Excel or LibreOffice.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Where to write the ``.xlsx`` file.
-
-    Returns
-    -------
-    Path
-        ``path``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> target = copy_template(pathlib.Path(tempfile.mkdtemp()) / "my case.xlsx")
-    >>> target.stat().st_size > 0
-    True
-    >>> import pytest; _ = pytest.importorskip("openpyxl")
-    >>> case_from_excel(target)
-    <Case 'Harbour tunnel (template)': 3 parties, 3 issues, 12 packages, 2 of 3, veto Port>
-    """
-    target = Path(path)
-    data = (resources.files("mutualgains") / "data" / "template.xlsx").read_bytes()
-    target.write_bytes(data)
-    return target

@@ -1,0 +1,87 @@
+"""The workbook layout: which sheets, which columns, which keys; names compared loosely.
+
+Examples
+--------
+>>> SHEETS["parties"][:2], normalise(" Needs Options "), columns_of("rates")
+(('party', 'batna'), 'needs_options', 'party, rate')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mutualgains.errors import UsageError
+
+__all__ = ["EXTRA", "PER_PERIOD", "PHASING_KEYS", "REQUIRED_COLUMNS", "REQUIRED_SHEETS",
+           "SETTINGS_KEYS", "SHEETS", "columns_of", "is_ignored", "normalise", "openpyxl_module"]
+
+SHEETS: dict[str, tuple[str, ...]] = {
+    "settings": ("key", "value"),
+    "parties": ("party", "batna", "weight", "veto", "cap", "budget"),
+    "scores": ("party", "issue", "option", "score"),
+    "costs": ("issue", "option", "cost"),
+    "requires": ("option_issue", "option", "needs_issue", "needs_options"),
+    "excludes": ("option_issue", "option", "excludes_issue", "excludes_option"),
+    "synergy": ("synergy", "name", "issue", "options", "party", "bonus"),
+    "precedes": ("option_issue", "option", "precedes_issue", "precedes_option"),
+    "transfers": ("payer", "payee"),
+    "rates": ("party", "rate"),
+    "phasing": ("key", "value"),
+    "projects": ("issue", "option", "duration", "cost", "cost_<k>"),
+}
+"""Sheet name -> its columns, in the order written (``cost_<k>`` stands for
+``cost_1``, ``cost_2``, ...). Sheets other than ``parties`` and ``scores`` are optional."""
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "settings": ("key", "value"),
+    "parties": ("party", "batna"),
+    "scores": ("party", "issue", "option", "score"),
+    "costs": ("issue", "option", "cost"),
+    "requires": ("option_issue", "option", "needs_issue", "needs_options"),
+    "excludes": ("option_issue", "option", "excludes_issue", "excludes_option"),
+    "synergy": ("synergy", "issue", "options", "party", "bonus"),
+    "precedes": ("option_issue", "option", "precedes_issue", "precedes_option"),
+    "transfers": ("payer", "payee"),
+    "rates": ("party", "rate"),
+    "phasing": ("key", "value"),
+    "projects": ("issue", "option"),
+}
+"""Sheet name -> the columns it must have (the header of row 1)."""
+
+REQUIRED_SHEETS = ("parties", "scores")
+
+SETTINGS_KEYS: tuple[str, ...] = ("name", "description", "margin", "min_parties",
+                                  "total_budget", "transfers", "transfer_cap")
+"""Keys of the ``settings`` sheet."""
+
+PHASING_KEYS: tuple[str, ...] = ("periods", "budget", "budget_<k>", "carry_over", "discount")
+"""Keys of the ``phasing`` sheet (``budget_<k>`` stands for ``budget_1``, ``budget_2``, ...)."""
+
+EXTRA = 'pip install "mutualgains[excel]"'
+PER_PERIOD = re.compile(r"(cost|budget)_([1-9]\d*)")
+
+
+def openpyxl_module():
+    """The openpyxl module, or a UsageError naming the extra that installs it."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise UsageError("reading and writing Excel files needs the openpyxl package: "
+                         f"{EXTRA}") from None
+    return openpyxl
+
+
+def is_ignored(name: str) -> bool:
+    return name.startswith("_")
+
+
+def columns_of(sheet: str) -> str:
+    """The columns of ``sheet`` for messages."""
+    return ", ".join(SHEETS[sheet]).replace("cost_<k>", "cost_1, cost_2, ...")
+
+
+def normalise(name: Any) -> str:
+    """A header or sheet name as compared: trimmed, lower case, spaces as underscores."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+

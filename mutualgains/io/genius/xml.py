@@ -1,0 +1,192 @@
+"""The safe XML layer of the GENIUS reader: bounded reads, DOCTYPE/ENTITY refused before
+parsing, expat into a small element tree that remembers lines, and attribute values
+checked with the place they come from.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "x.xml"
+>>> doc = parse(path, b'<utility_space><weight index="1" value="0.5"/></utility_space>')
+>>> node = doc.root.kids("weight")[0]
+>>> float_attribute(doc, node, "value", []), doc.at(node)
+(0.5, '...x.xml:1 <weight index="1" value="0.5">')
+>>> root_tag(b"<?xml version='1.0'?><negotiation_template/>")
+'negotiation_template'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.parsers import expat
+
+from mutualgains.errors import CaseError, Problem
+from mutualgains.util import show
+
+__all__ = ["MAX_BYTES", "Document", "Node", "attribute", "float_attribute", "integer_attribute",
+           "parse", "read_bytes", "root_tag", "unsafe_declaration", "xml_files"]
+
+MAX_BYTES = 64 * 1024 * 1024
+"""Larger ``.xml`` files are refused (GENIUS files are a few kilobytes)."""
+
+_UNSAFE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)",
+                     re.DOTALL | re.IGNORECASE)
+_ROOT = re.compile(r"\s*<([A-Za-z_][\w.\-]*)")
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+@dataclass
+class Node:
+    """An XML element: tag, attributes, children and the line it starts on."""
+
+    tag: str
+    attrib: dict[str, str]
+    line: int
+    children: list[Node] = field(default_factory=list)
+
+    def kids(self, tag: str) -> list[Node]:
+        """Direct children called ``tag``."""
+        return [c for c in self.children if c.tag == tag]
+
+    def iter(self, tag: str) -> Iterator[Node]:
+        """This element and its descendants called ``tag``, in document order."""
+        if self.tag == tag:
+            yield self
+        for child in self.children:
+            yield from child.iter(tag)
+
+
+@dataclass
+class Document:
+    """A parsed file: its path (as shown in messages) and root element."""
+
+    path: str
+    root: Node
+
+    def at(self, node: Node) -> str:
+        """``path:line <tag index="..">``: where a problem is."""
+        shown = [f'{key}="{node.attrib[key]}"' for key in ("index", "value")
+                 if key in node.attrib and not (key == "index" and node.tag == "item")]
+        return f"{self.path}:{node.line} <{' '.join([node.tag, *shown])}>"
+
+
+class _Refused(Exception):
+    """A DOCTYPE or ENTITY declaration met while parsing."""
+
+
+def xml_files(folder: Path) -> list[Path]:
+    """The ``.xml`` files directly in ``folder``, sorted by name."""
+    return sorted((p for p in folder.iterdir() if p.suffix.lower() == ".xml" and p.is_file()),
+                  key=lambda p: p.name)
+
+
+def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(Problem(str(path), f"is too large for a GENIUS file "
+                                    f"(at most {MAX_BYTES} bytes)", f"{size} bytes"))
+            return None
+        return path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(str(path), "cannot be read", str(err)))
+        return None
+
+
+def unsafe_declaration(path: Path, raw: bytes) -> Problem | None:
+    """A problem when ``raw`` holds a DOCTYPE or ENTITY declaration (any of UTF-8/16/32)."""
+    text = raw.replace(b"\x00", b"")
+    match = _UNSAFE.search(text)
+    if match is None:
+        return None
+    line = text.count(b"\n", 0, match.start()) + 1
+    return Problem(f"{path}:{line}", "must not contain a DOCTYPE or ENTITY declaration "
+                   "(refused before parsing; nothing was expanded)",
+                   match.group(0).decode("ascii", "replace"))
+
+
+def root_tag(raw: bytes) -> str | None:
+    """The tag of the first element, found by reading past the prolog; None if there is none."""
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe",
+                b"\xfe\xff"):
+        if raw.startswith(bom):
+            raw = raw[len(bom):]
+            break
+    text = raw.replace(b"\x00", b"").decode("latin-1")
+    pos = 0
+    while True:
+        match = _PROLOG.match(text, pos)
+        if not match or match.end() == pos:
+            break
+        pos = match.end()
+    match = _ROOT.match(text, pos)
+    return match.group(1) if match else None
+
+
+def parse(path: Path, raw: bytes) -> Document:
+    """Parse ``raw`` with expat, refusing DTDs; a CaseError naming file and line if malformed."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    stack: list[Node] = []
+    top: list[Node] = []
+
+    def refuse(*_args) -> None:
+        raise _Refused
+
+    def start(tag: str, attrib: dict[str, str]) -> None:
+        node = Node(tag, attrib, parser.CurrentLineNumber)
+        (stack[-1].children if stack else top).append(node)
+        stack.append(node)
+
+    def end(_tag: str) -> None:
+        stack.pop()
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(raw, True)
+    except _Refused:
+        raise CaseError([Problem(f"{path}:{parser.CurrentLineNumber}",
+                                 "must not contain a DOCTYPE or ENTITY declaration "
+                                 "(refused; nothing was expanded)")]) from None
+    except expat.ExpatError as err:
+        raise CaseError([Problem(f"{path}:{err.lineno}", "is not well-formed XML",
+                                 f"{expat.ErrorString(err.code)} at line {err.lineno}, "
+                                 f"column {err.offset}")]) from None
+    return Document(str(path), top[0])
+
+
+def attribute(doc: Document, node: Node, name: str, problems: list[Problem]) -> str | None:
+    value = node.attrib.get(name)
+    if value is None:
+        problems.append(Problem(doc.at(node), f"must have a {name!r} attribute", "none"))
+    return value
+
+
+def integer_attribute(doc: Document, node: Node, name: str, problems: list[Problem]) -> int | None:
+    text = attribute(doc, node, name, problems)
+    if text is None:
+        return None
+    if not _INT.fullmatch(text.strip()):
+        problems.append(Problem(doc.at(node), f"{name} must be an integer", show(text)))
+        return None
+    return int(text)
+
+
+def float_attribute(doc: Document, node: Node, name: str, problems: list[Problem]) -> float | None:
+    text = attribute(doc, node, name, problems)
+    if text is None:
+        return None
+    if not _FLOAT.fullmatch(text.strip()) or not math.isfinite(float(text)):
+        problems.append(Problem(doc.at(node), f"{name} must be a finite number", show(text)))
+        return None
+    return float(text)
+
+
