@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.model import Case
     from mutualgains.results import SolveResult
 
-__all__ = ["case_html", "format_number", "result_html", "result_text", "text_table"]
+__all__ = ["case_html", "format_number", "html_table", "result_html", "result_text", "text_table"]
 
 
 def format_number(value: object) -> str:
@@ -100,7 +100,14 @@ def result_text(result: SolveResult) -> str:
     return "\n".join(lines)
 
 
-def _html_table(header: list[str], rows: list[list[object]]) -> str:
+def html_table(header: list[str], rows: list[list[object]]) -> str:
+    """An HTML table; every header and cell is escaped.
+
+    Examples
+    --------
+    >>> html_table(["party"], [["<b>A</b>"]])
+    '<table><thead><tr><th>party</th></tr></thead><tbody><tr><td>&lt;b&gt;A&lt;/b&gt;</td></tr></tbody></table>'
+    """
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(format_number(c))}</td>" for c in row) + "</tr>"
@@ -123,10 +130,10 @@ def result_html(result: SolveResult) -> str:
     if result.message:
         parts.append(f"<p><i>{html.escape(result.message)}</i></p>")
     if result.package is not None:
-        parts.append(_html_table(["issue", "option"], [[i, o] for i, o in result.package.items()]))
+        parts.append(html_table(["issue", "option"], [[i, o] for i, o in result.package.items()]))
         rows = [[p, result.scores[p], result.batnas[p], result.gains[p], result.accepted[p]]
                 for p in result.batnas]
-        parts.append(_html_table(["party", "score", "BATNA", "gain", "accepted"], rows))
+        parts.append(html_table(["party", "score", "BATNA", "gain", "accepted"], rows))
     return "<div>" + "".join(parts) + "</div>"
 
 
@@ -139,9 +146,9 @@ def case_html(case: Case) -> str:
     >>> case_html(load_example("harbour")).startswith("<div><p><b>&lt;Case")
     True
     """
-    parties = _html_table(["party", "BATNA", "weight", "veto"],
+    parties = html_table(["party", "BATNA", "weight", "veto"],
                           [[p.name, p.batna, p.weight, p.veto] for p in case.parties])
-    issues = _html_table(["issue", "options"],
+    issues = html_table(["issue", "options"],
                          [[i.name, ", ".join(i.options)] for i in case.issues])
     title = html.escape(repr(case))
     return f"<div><p><b>{title}</b></p>{parties}{issues}</div>"

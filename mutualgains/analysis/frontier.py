@@ -233,11 +233,11 @@ class Frontier:
                 f"{self.status}, {self.method}, {self.solves} solves, {self.seconds:.2f} s>")
 
     def _repr_html_(self) -> str:
-        from mutualgains.display import _html_table
+        from mutualgains.display import html_table
 
         rows = [[*(p.scores[q] for q in self.parties), p.tied] for p in self.points]
         return (f"<div><p><b>{repr(self)[1:-1]}</b></p>"
-                + _html_table([*self.parties, "tied"], rows) + "</div>")
+                + html_table([*self.parties, "tied"], rows) + "</div>")
 
 
 # ------------------------------------------------------------------ the step

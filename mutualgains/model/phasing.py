@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.model.relations import OptionRef, _ref, option_label
+from mutualgains.model.relations import OptionRef, option_label, option_ref
 from mutualgains.util import number, show
 
 __all__ = ["Phasing", "Project"]
@@ -70,7 +70,7 @@ class Project:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        option = _ref(self.option, "phasing.projects.option", problems)
+        option = option_ref(self.option, "phasing.projects.option", problems)
         where = f"phasing.projects[{option_label(option)}]" if option else "phasing.projects"
         duration = _positive_int(self.duration, f"{where}.duration", problems)
         cost: tuple[float, ...] = ()

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.util import number
+from mutualgains.util import number, show
 
 if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.model.case import Case
@@ -58,6 +58,7 @@ __all__ = [
     "Synergy",
     "dependency_graph",
     "option_label",
+    "option_ref",
     "ruled_out",
 ]
 
@@ -76,15 +77,24 @@ def option_label(ref: OptionRef) -> str:
     return f"{ref[0]}={ref[1]}"
 
 
-def _ref(value: Any, where: str, problems: list[Problem]) -> OptionRef | None:
-    """An option reference from ``(issue, option)`` or ``{issue: option}``."""
+def option_ref(value: Any, where: str, problems: list[Problem]) -> OptionRef | None:
+    """An option reference from ``(issue, option)`` or ``{issue: option}``; else a problem.
+
+    Examples
+    --------
+    >>> option_ref({"tunnel": "in"}, "requires.option", [])
+    ('tunnel', 'in')
+    >>> problems = []
+    >>> option_ref("tunnel", "requires.option", problems), str(problems[0])
+    (None, "requires.option: must name one option as {issue: option} (got 'tunnel')")
+    """
     if isinstance(value, Mapping) and len(value) == 1:
         ((issue, option),) = value.items()
         value = (issue, option)
     if (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
             and all(isinstance(v, str) and v for v in value)):
         return (value[0], value[1])
-    problems.append(Problem(where, "must name one option as {issue: option}", repr(value)[:60]))
+    problems.append(Problem(where, "must name one option as {issue: option}", show(value)))
     return None
 
 
@@ -141,7 +151,7 @@ class Requires:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        option = _ref(self.option, "requires.option", problems)
+        option = option_ref(self.option, "requires.option", problems)
         needs = _condition(self.needs, "requires.needs", problems)
         _raise(problems)
         object.__setattr__(self, "option", option)
@@ -167,8 +177,8 @@ class Excludes:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        a = _ref(self.a, "excludes[0]", problems)
-        b = _ref(self.b, "excludes[1]", problems)
+        a = option_ref(self.a, "excludes[0]", problems)
+        b = option_ref(self.b, "excludes[1]", problems)
         _raise(problems)
         object.__setattr__(self, "a", a)
         object.__setattr__(self, "b", b)
@@ -240,8 +250,8 @@ class Precedes:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        before = _ref(self.before, "precedes[0]", problems)
-        after = _ref(self.after, "precedes[1]", problems)
+        before = option_ref(self.before, "precedes[0]", problems)
+        after = option_ref(self.after, "precedes[1]", problems)
         _raise(problems)
         object.__setattr__(self, "before", before)
         object.__setattr__(self, "after", after)

@@ -1,0 +1,182 @@
+"""The phasing instance: the package's projects with their values, costs, durations and precedence,
+and the settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+
+from mutualgains.errors import CaseError, UsageError
+from mutualgains.model import Case
+from mutualgains.model.phasing import Phasing
+from mutualgains.model.relations import OptionRef, option_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+__all__ = [
+    "FORMULATIONS",
+    "HEURISTIC_SHARE",
+    "MAX_ALPHAS",
+    "RANDOM_ALPHAS",
+    "SEED",
+    "Instance",
+    "build_instance",
+    "package_choice",
+    "phasing_settings",
+]
+
+
+log = logging.getLogger(__name__)
+
+FORMULATIONS: tuple[str, ...] = ("started_by", "start")
+"""Names accepted by ``phase(..., formulation=...)``."""
+
+SEED = 20240611  # random alpha-points of the list schedules: fixed, so results repeat
+RANDOM_ALPHAS = 40  # at least; more while a share of the time limit lasts
+MAX_ALPHAS = 5000
+HEURISTIC_SHARE = 0.15  # of the time limit, for the list schedules
+
+
+
+# ------------------------------------------------------------- the instance
+
+
+@dataclass
+class Instance:
+    """The data of one phasing problem, in arrays (projects in case order)."""
+
+    parties: tuple[str, ...]
+    weights: np.ndarray
+    refs: list[OptionRef]
+    labels: list[str]
+    durations: np.ndarray
+    costs: list[np.ndarray]
+    values: np.ndarray  # projects x parties
+    weighted: np.ndarray  # per project
+    edges: list[tuple[int, int]]
+    periods: int
+    budget: np.ndarray
+    rho: float
+    delta: float  # 1 / (1 + discount)
+    discount: float
+    instant: dict[str, np.ndarray]
+    notes: list[str]
+
+    @property
+    def n(self) -> int:
+        return len(self.refs)
+
+    @property
+    def instant_vector(self) -> np.ndarray:
+        total = np.zeros(len(self.parties))
+        for values in self.instant.values():
+            total += values
+        return total
+
+
+def _label(case: Case, ref: OptionRef) -> str:
+    return ref[0] if ref[1] == "in" and case.issue(ref[0]).is_project else option_label(ref)
+
+
+def package_choice(case: Case, package: Any) -> tuple[int, ...]:
+    if hasattr(package, "package") and not isinstance(package, Mapping):
+        if package.package is None:
+            status = getattr(package, "status", "no package")
+            raise UsageError(f"package: the result has no package (status {status})")
+        package = package.package
+    if package is None:
+        raise UsageError("package: pass the package to phase (issue -> option), "
+                         "e.g. mutualgains.solve(case).package")
+    return case.package_indices(package)
+
+
+def phasing_settings(case: Case, periods, budget, carry_over, discount) -> Phasing:
+    base = case.phasing
+    if base is None and (periods is None or budget is None):
+        raise UsageError(f"phasing: case {case.name!r} has no phasing data; pass periods= and "
+                         "budget= (its chosen options are then all realised at once)")
+    if periods is not None and budget is None and len(base.budget) != periods:
+        if len(set(base.budget)) == 1:
+            budget = base.budget[0]
+        else:
+            raise UsageError(f"budget: the case lists {len(base.budget)} amounts, one per "
+                             f"period; with periods={periods!r} pass budget= as well")
+    try:
+        return Phasing(
+            periods=base.periods if periods is None else periods,
+            budget=base.budget if budget is None else budget,
+            carry_over=(base.carry_over if base else 0.0) if carry_over is None else carry_over,
+            discount=(base.discount if base else 0.0) if discount is None else discount,
+            projects=base.projects if base else (),
+        )
+    except CaseError as err:
+        text = "; ".join(str(p).removeprefix("phasing.") for p in err.problems)
+        raise UsageError(text) from None
+
+
+def build_instance(case: Case, choice: tuple[int, ...], plan: Phasing) -> Instance:
+    chosen = {(i.name, i.options[c]) for i, c in zip(case.issues, choice, strict=True)}
+    position = {name: k for k, name in enumerate(case.issue_names)}
+    utility = case.utility_vector(choice)
+
+    def marginal(issue: str) -> np.ndarray:
+        k = position[issue]
+        if choice[k] == 0:
+            return np.zeros(len(case.parties))
+        other = list(choice)
+        other[k] = 0
+        return utility - case.utility_vector(other)
+
+    data = {p.option: p for p in plan.projects if p.option in chosen}
+    refs = [(i.name, i.options[c]) for i, c in zip(case.issues, choice, strict=True)
+            if (i.name, i.options[c]) in data]
+    index = {ref: k for k, ref in enumerate(refs)}
+    values = np.array([marginal(ref[0]) for ref in refs]).reshape(len(refs), len(case.parties))
+    weights = np.array([float(p.weight) for p in case.parties])
+    instant = {}
+    for issue, c in zip(case.issues, choice, strict=True):
+        ref = (issue.name, issue.options[c])
+        if ref not in index and c != 0:
+            instant[_label(case, ref)] = marginal(issue.name)
+    edges, notes = _project_edges(case, chosen, index)
+    return Instance(
+        parties=case.party_names, weights=weights, refs=refs,
+        labels=[_label(case, r) for r in refs],
+        durations=np.array([data[r].duration for r in refs], dtype=int),
+        costs=[np.array(data[r].cost, dtype=float) for r in refs],
+        values=values, weighted=values @ weights, edges=edges, periods=plan.periods,
+        budget=np.array(plan.budget, dtype=float), rho=float(plan.carry_over),
+        delta=1.0 / (1.0 + float(plan.discount)), discount=float(plan.discount),
+        instant=instant, notes=notes)
+
+
+def _project_edges(case: Case, chosen: set[OptionRef],
+                   index: dict[OptionRef, int]) -> tuple[list[tuple[int, int]], list[str]]:
+    """Precedence between projects, followed through chosen options realised at once."""
+    graph = nx.DiGraph()
+    graph.add_edges_from((r.before, r.after) for r in case.precedes
+                         if r.before in chosen and r.after in chosen)
+    edges: set[tuple[int, int]] = set()
+    notes = []
+    for ref in index:
+        if ref not in graph:
+            continue
+        stack, seen = list(graph.successors(ref)), set()
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node in index:
+                edges.add((index[ref], index[node]))
+            else:
+                stack.extend(graph.successors(node))
+                notes.append(f"{option_label(ref)} precedes {option_label(node)}, which has no "
+                             "phasing data and is realised at once: that order is not enforced")
+    return sorted(edges), notes
