@@ -49,7 +49,17 @@ HEURISTIC_SHARE = 0.15  # of the time limit, for the list schedules
 
 @dataclass
 class Instance:
-    """The data of one phasing problem, in arrays (projects in case order)."""
+    """The data of one phasing problem, in arrays (projects in case order).
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> inst.n, inst.periods, inst.labels[0]
+    (16, 10, 'flood warning app')
+    """
 
     parties: tuple[str, ...]
     weights: np.ndarray
@@ -85,6 +95,19 @@ def _label(case: Case, ref: OptionRef) -> str:
 
 
 def package_choice(case: Case, package: Any) -> tuple[int, ...]:
+    """The option positions of ``package`` (a mapping, or a result that has one).
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> case = mg.load_example("regional")
+    >>> package_choice(case, mg.solve(case))[:4]
+    (1, 1, 1, 1)
+    >>> package_choice(case, None)
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.UsageError: package: pass the package to phase (issue -> option), ...
+    """
     if hasattr(package, "package") and not isinstance(package, Mapping):
         if package.package is None:
             status = getattr(package, "status", "no package")
@@ -97,6 +120,15 @@ def package_choice(case: Case, package: Any) -> tuple[int, ...]:
 
 
 def phasing_settings(case: Case, periods, budget, carry_over, discount) -> Phasing:
+    """The case's phasing data with the call's overrides (a UsageError names a bad one).
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> plan = phasing_settings(mg.load_example("regional"), 4, None, None, 0.05)
+    >>> plan.periods, plan.budget, plan.discount
+    (4, (55, 55, 55, 55), 0.05)
+    """
     base = case.phasing
     if base is None and (periods is None or budget is None):
         raise UsageError(f"phasing: case {case.name!r} has no phasing data; pass periods= and "
@@ -121,6 +153,17 @@ def phasing_settings(case: Case, periods, budget, carry_over, discount) -> Phasi
 
 
 def build_instance(case: Case, choice: tuple[int, ...], plan: Phasing) -> Instance:
+    """The phasing instance of the package ``choice`` under ``plan``.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> inst.durations[:4].tolist(), inst.budget[:2].tolist()
+    ([1, 1, 1, 2], [55.0, 55.0])
+    """
     chosen = {(i.name, i.options[c]) for i, c in zip(case.issues, choice, strict=True)}
     position = {name: k for k, name in enumerate(case.issue_names)}
     utility = case.utility_vector(choice)

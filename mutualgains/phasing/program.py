@@ -27,6 +27,18 @@ class Program:
     by its ``k``-th possible start; ``start``: it is 1 when ``p`` starts there.
     Every linear form is given per project as coefficients ``a_k`` on the
     start indicators ("``p`` starts at its ``k``-th start") and translated.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> from mutualgains.phasing.windows import compute_windows
+    >>> program = Program(inst, compute_windows(inst, False), "started_by", complete=False)
+    >>> program.model.n_variables, program.model.n_rows
+    (137, 163)
     """
 
     def __init__(self, inst: Instance, win: Windows, formulation: str, complete: bool):

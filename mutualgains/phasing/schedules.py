@@ -25,6 +25,18 @@ __all__ = ["greedy_schedule", "schedule_value"]
 
 
 def schedule_value(inst: Instance, starts: list[int | None]) -> float:
+    """The discounted weighted value a schedule realises (``None``: deferred).
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> schedule_value(inst, [None] * inst.n)
+    0.0
+    """
     return float(sum(inst.weighted[p] * inst.delta ** (s + inst.durations[p] - 1)
                      for p, s in enumerate(starts) if s is not None))
 
@@ -68,6 +80,18 @@ def greedy_schedule(inst: Instance, win: Windows, first_gain_by: dict[str, int],
     random per project (a fixed seed), or of the best so far with a few drawn
     anew: at least ``RANDOM_ALPHAS`` draws, and more (up to 50 per project)
     while ``seconds`` last and the best value is below ``enough``.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> from mutualgains.phasing.windows import compute_windows
+    >>> starts = greedy_schedule(inst, compute_windows(inst, False), {}, None, False)
+    >>> starts[:5], round(schedule_value(inst, starts), 1)
+    ([0, 0, 0, 0, 1], 269.0)
     """
     n = inst.n
     if n == 0:

@@ -25,7 +25,19 @@ __all__ = ["Windows", "carried_balance", "compute_windows", "finish_by", "money_
 
 @dataclass
 class Windows:
-    """Start periods (0-based) each project may use, and proofs where it has none."""
+    """Start periods (0-based) each project may use, and proofs where it has none.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> win = compute_windows(inst, complete=False)
+    >>> len(win.starts[0]), win.reasons
+    (10, {})
+    """
 
     starts: list[np.ndarray]  # sorted feasible start periods per project
     reasons: dict[int, str]  # project -> why no start is possible
@@ -47,7 +59,19 @@ def _reach(inst: Instance, p: int) -> np.ndarray:
 
 
 def carried_balance(inst: Instance, spend: np.ndarray) -> np.ndarray:
-    """Money left at the end of each period when all unspent money is carried over."""
+    """Money left at the end of each period when all unspent money is carried over.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> import numpy as np
+    >>> carried_balance(inst, np.zeros(inst.periods))[:3].tolist()  # 80 % carried over
+    [55.0, 99.0, 134.2]
+    """
     out = np.empty(inst.periods)
     carried = 0.0
     for t in range(inst.periods):
@@ -57,10 +81,36 @@ def carried_balance(inst: Instance, spend: np.ndarray) -> np.ndarray:
 
 
 def money_tolerance(inst: Instance) -> float:
+    """The tolerance for comparing amounts of money: 1e-9 of the largest budget.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> money_tolerance(inst)
+    5.5e-08
+    """
     return 1e-9 * max(1.0, float(inst.budget.max(initial=0.0)))
 
 
 def compute_windows(inst: Instance, complete: bool) -> Windows:
+    """Possible start periods per project from the precedence graph and the budget, with
+    proofs in words where a project has none.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> win = compute_windows(inst, complete=False)
+    >>> [len(s) for s in win.starts][:5]
+    [10, 10, 10, 9, 9]
+    """
     T, d = inst.periods, inst.durations
     graph = nx.DiGraph()
     graph.add_nodes_from(range(inst.n))
@@ -161,12 +211,39 @@ def _why(inst: Instance, p: int, alone: np.ndarray, head, head_pred, tail, tail_
 
 
 def finish_by(inst: Instance, win: Windows, p: int, k: int) -> np.ndarray:
-    """Per possible start of ``p``: 1 when starting there finishes by period ``k`` (1-based)."""
+    """Per possible start of ``p``: 1 when starting there finishes by period ``k`` (1-based).
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> finish_by(inst, compute_windows(inst, False), 0, 2)[:4].tolist()
+    [1.0, 1.0, 0.0, 0.0]
+    """
     return (win.starts[p] + inst.durations[p] <= k).astype(float)
 
 
 def requirement_proofs(inst: Instance, win: Windows, first_gain_by: dict[str, int],
                         value_by: tuple[int, float] | None) -> list[str]:
+    """Why ``first_gain_by`` or ``value_by`` cannot be met, in words (empty when nothing is
+    proven impossible).
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> from mutualgains.phasing.instance import build_instance, package_choice, phasing_settings
+    >>> case = mg.load_example("regional")
+    >>> choice = package_choice(case, mg.solve(case).package)
+    >>> inst = build_instance(case, choice, phasing_settings(case, None, None, None, None))
+    >>> win = compute_windows(inst, False)
+    >>> requirement_proofs(inst, win, {"Farmers": 1}, None)
+    []
+    >>> requirement_proofs(inst, win, {}, (1, 1e6))
+    ['the value realised by period 1 is at most ... less than 1e+06']
+    """
     out = []
     instant = inst.instant_vector
     for party, k in first_gain_by.items():

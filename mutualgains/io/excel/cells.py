@@ -26,11 +26,24 @@ BAD = object()
 
 
 def is_blank(value: Any) -> bool:
+    """Whether a cell holds nothing (None or only spaces).
+
+    Examples
+    --------
+    >>> is_blank(None), is_blank('  '), is_blank(0)
+    (True, True, False)
+    """
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def as_number(value: Any) -> Any:
-    """A finite int or float from a number cell or a text cell holding a number, or BAD."""
+    """A finite int or float from a number cell or a text cell holding a number, or BAD.
+
+    Examples
+    --------
+    >>> as_number(3), as_number(' 2.5 '), as_number(True) is BAD, as_number(float('inf')) is BAD
+    (3, 2.5, True, True)
+    """
     if isinstance(value, bool):
         return BAD
     if isinstance(value, numbers.Integral):
@@ -46,7 +59,15 @@ def as_number(value: Any) -> Any:
 
 
 def split_options(text: str) -> list[str] | None:
-    """Option names separated by commas; ``"a, b"`` in double quotes is one name."""
+    """Option names separated by commas; ``"a, b"`` in double quotes is one name.
+
+    Examples
+    --------
+    >>> split_options('small, "large, with park"')
+    ['small', 'large, with park']
+    >>> split_options('"open') is None  # an unclosed quote
+    True
+    """
     out: list[str] = []
     k, n = 0, len(text)
     while True:
@@ -84,7 +105,14 @@ def split_options(text: str) -> list[str] | None:
 
 @dataclass
 class Row:
-    """One data row of a sheet: its Excel row number and raw values by column."""
+    """One data row of a sheet: its Excel row number and raw values by column.
+
+    Examples
+    --------
+    >>> row = Row("scores", 7, {"score": "ten"}, {"score": "D"})
+    >>> row.cell("score"), row.where, row.blank("score")
+    ('scores!D7 (score)', 'scores row 7', False)
+    """
 
     sheet: str
     number: int
@@ -107,7 +135,13 @@ class Row:
 
 
 def join_options(options: Iterable[str]) -> str:
-    """Option names separated by commas, quoting those that need it."""
+    """Option names separated by commas, quoting those that need it.
+
+    Examples
+    --------
+    >>> join_options(['small', 'large, with park'])
+    'small, "large, with park"'
+    """
     out = []
     for option in options:
         if any(c in option for c in ',"') or option != option.strip():

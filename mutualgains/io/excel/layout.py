@@ -63,7 +63,14 @@ PER_PERIOD = re.compile(r"(cost|budget)_([1-9]\d*)")
 
 
 def openpyxl_module():
-    """The openpyxl module, or a UsageError naming the extra that installs it."""
+    """The openpyxl module, or a UsageError naming the extra that installs it.
+
+    Examples
+    --------
+    >>> import pytest; _ = pytest.importorskip("openpyxl")
+    >>> openpyxl_module().__name__
+    'openpyxl'
+    """
     try:
         import openpyxl
     except ImportError:
@@ -73,15 +80,34 @@ def openpyxl_module():
 
 
 def is_ignored(name: str) -> bool:
+    """Whether a sheet is left out when reading (its name starts with ``_``).
+
+    Examples
+    --------
+    >>> is_ignored("_notes"), is_ignored("scores")
+    (True, False)
+    """
     return name.startswith("_")
 
 
 def columns_of(sheet: str) -> str:
-    """The columns of ``sheet`` for messages."""
+    """The columns of ``sheet`` for messages.
+
+    Examples
+    --------
+    >>> columns_of("projects")
+    'issue, option, duration, cost, cost_1, cost_2, ...'
+    """
     return ", ".join(SHEETS[sheet]).replace("cost_<k>", "cost_1, cost_2, ...")
 
 
 def normalise(name: Any) -> str:
-    """A header or sheet name as compared: trimmed, lower case, spaces as underscores."""
+    """A header or sheet name as compared: trimmed, lower case, spaces as underscores.
+
+    Examples
+    --------
+    >>> normalise("  Needs-Options ")
+    'needs_options'
+    """
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 

@@ -42,7 +42,13 @@ _INDEX = re.compile(r"[+-]?\d+")
 
 @dataclass
 class DomainIssue:
-    """An issue of the domain file."""
+    """An issue of the domain file.
+
+    Examples
+    --------
+    >>> DomainIssue(1, "price", "integer", ("1", "2", "3"), lower=1, upper=3).options
+    ('1', '2', '3')
+    """
 
     index: int
     name: str
@@ -58,6 +64,20 @@ def _kind(node: Node) -> str:
 
 
 def read_domain(doc: Document) -> list[DomainIssue]:
+    """The issues of a domain file, in index order (every problem at once, as a CaseError).
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> from mutualgains.io.genius.xml import parse
+    >>> doc = parse(pathlib.Path("d.xml"),
+    ...     b'<negotiation_template><utility_space><objective index="0">'
+    ...     b'<issue index="2" name="food" type="discrete"><item index="1" value="soup"/></issue>'
+    ...     b'<issue index="1" name="minutes" type="integer" lowerbound="5" upperbound="6"/>'
+    ...     b'</objective></utility_space></negotiation_template>')
+    >>> [(i.name, i.options) for i in read_domain(doc)]
+    [('minutes', ('5', '6')), ('food', ('soup',))]
+    """
     problems: list[Problem] = []
     issues: dict[int, DomainIssue] = {}
     names: dict[str, Node] = {}
@@ -120,7 +140,13 @@ def read_domain(doc: Document) -> list[DomainIssue]:
 
 @dataclass
 class Profile:
-    """What one profile contributes: scores, rectangles, reservation value, cap."""
+    """What one profile contributes: scores, rectangles, reservation value, cap.
+
+    Examples
+    --------
+    >>> Profile({"price": [1.0, 0.5]}, batna=0.25, nonlinear=False).batna
+    0.25
+    """
 
     scores: dict[str, list[float]]
     batna: float
@@ -250,6 +276,24 @@ def _objective_indices(*docs: Document) -> set[int]:
 
 def read_linear(doc: Document, domain_doc: Document, domain: list[DomainIssue],
             problems: list[Problem]) -> Profile:
+    """A linear additive profile: weights times value utilities, per issue (problems recorded).
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> from mutualgains.io.genius.xml import parse
+    >>> domain_doc = parse(pathlib.Path("d.xml"), b'<negotiation_template><utility_space>'
+    ...     b'<objective index="0"><issue index="1" name="food" type="discrete">'
+    ...     b'<item index="1" value="soup"/><item index="2" value="salad"/></issue>'
+    ...     b'</objective></utility_space></negotiation_template>')
+    >>> doc = parse(pathlib.Path("ann.xml"), b'<utility_space><objective index="0">'
+    ...     b'<issue index="1" name="food" type="discrete">'
+    ...     b'<item index="1" value="soup" evaluation="4"/>'
+    ...     b'<item index="2" value="salad" evaluation="2"/></issue><weight index="1" value="1"/>'
+    ...     b'</objective></utility_space>')
+    >>> read_linear(doc, domain_doc, read_domain(domain_doc), []).scores
+    {'food': [1.0, 0.5]}
+    """
     before = len(problems)
     nodes = _profile_issues(doc, domain, problems, required=True)
     values: dict[int, list[float]] = {}
@@ -296,6 +340,24 @@ def read_linear(doc: Document, domain_doc: Document, domain: list[DomainIssue],
 
 
 def read_nonlinear(doc: Document, domain: list[DomainIssue], problems: list[Problem]) -> Profile:
+    """A nonlinear profile: hyper-rectangles with utilities, normalised by ``maxutility``.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> from mutualgains.io.genius.xml import parse
+    >>> domain_doc = parse(pathlib.Path("d.xml"), b'<negotiation_template><utility_space>'
+    ...     b'<objective index="0"><issue index="1" name="minutes" type="integer" lowerbound="1" '
+    ...     b'upperbound="3"/></objective></utility_space></negotiation_template>')
+    >>> doc = parse(pathlib.Path("bob.xml"),
+    ...     b'<utility_space type="nonlinear"><utility maxutility="10">'
+    ...     b'<ufun type="PlainUfun" weight="1" aggregation="sum"><hyperRectangle utility="8">'
+    ...     b'<INCLUDES index="1" min="2" max="3"/></hyperRectangle></ufun></utility>'
+    ...     b'</utility_space>')
+    >>> profile = read_nonlinear(doc, read_domain(domain_doc), [])
+    >>> profile.nonlinear, profile.rectangles
+    (True, [(((0, 1, 2),), 0.8)])
+    """
     before = len(problems)
     _profile_issues(doc, domain, problems, required=False)
     batna = _reservation(doc, problems)

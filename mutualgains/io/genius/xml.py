@@ -42,7 +42,14 @@ _FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 @dataclass
 class Node:
-    """An XML element: tag, attributes, children and the line it starts on."""
+    """An XML element: tag, attributes, children and the line it starts on.
+
+    Examples
+    --------
+    >>> root = Node("objective", {"index": "0"}, 1, [Node("issue", {"index": "1"}, 2)])
+    >>> [n.tag for n in root.iter("issue")], root.kids("weight")
+    (['issue'], [])
+    """
 
     tag: str
     attrib: dict[str, str]
@@ -63,7 +70,14 @@ class Node:
 
 @dataclass
 class Document:
-    """A parsed file: its path (as shown in messages) and root element."""
+    """A parsed file: its path (as shown in messages) and root element.
+
+    Examples
+    --------
+    >>> doc = Document("ann.xml", Node("utility_space", {}, 1, [Node("weight", {"index": "2"}, 4)]))
+    >>> doc.at(doc.root.children[0])
+    'ann.xml:4 <weight index="2">'
+    """
 
     path: str
     root: Node
@@ -80,12 +94,31 @@ class _Refused(Exception):
 
 
 def xml_files(folder: Path) -> list[Path]:
-    """The ``.xml`` files directly in ``folder``, sorted by name."""
+    """The ``.xml`` files directly in ``folder``, sorted by name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.xml", "a.XML", "notes.txt"):
+    ...     _ = (folder / name).write_text("<x/>")
+    >>> [p.name for p in xml_files(folder)]
+    ['a.XML', 'b.xml']
+    """
     return sorted((p for p in folder.iterdir() if p.suffix.lower() == ".xml" and p.is_file()),
                   key=lambda p: p.name)
 
 
 def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    """The bytes of ``path``, or None with a problem when it is too large or unreadable.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> problems = []
+    >>> read_bytes(pathlib.Path("/no/such/file.xml"), problems), problems[0].rule
+    (None, 'cannot be read')
+    """
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -99,7 +132,17 @@ def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
 
 
 def unsafe_declaration(path: Path, raw: bytes) -> Problem | None:
-    """A problem when ``raw`` holds a DOCTYPE or ENTITY declaration (any of UTF-8/16/32)."""
+    """A problem when ``raw`` holds a DOCTYPE or ENTITY declaration (any of UTF-8/16/32).
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> raw = b'<?xml version="1.0"?>' + bytes([10]) + b'<!DOCTYPE x [<!ENTITY a "b">]>'
+    >>> unsafe_declaration(pathlib.Path("d.xml"), raw).where
+    'd.xml:2'
+    >>> unsafe_declaration(pathlib.Path("d.xml"), b'<negotiation_template/>') is None
+    True
+    """
     text = raw.replace(b"\x00", b"")
     match = _UNSAFE.search(text)
     if match is None:
@@ -111,7 +154,13 @@ def unsafe_declaration(path: Path, raw: bytes) -> Problem | None:
 
 
 def root_tag(raw: bytes) -> str | None:
-    """The tag of the first element, found by reading past the prolog; None if there is none."""
+    """The tag of the first element, found by reading past the prolog; None if there is none.
+
+    Examples
+    --------
+    >>> root_tag(b'<?xml version="1.0"?><!-- a comment --><utility_space/>'), root_tag(b'no xml')
+    ('utility_space', None)
+    """
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe",
                 b"\xfe\xff"):
         if raw.startswith(bom):
@@ -129,7 +178,20 @@ def root_tag(raw: bytes) -> str | None:
 
 
 def parse(path: Path, raw: bytes) -> Document:
-    """Parse ``raw`` with expat, refusing DTDs; a CaseError naming file and line if malformed."""
+    """Parse ``raw`` with expat, refusing DTDs; a CaseError naming file and line if malformed.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> raw = b'<utility_space>' + bytes([10]) + b'<weight index="1"/></utility_space>'
+    >>> parse(pathlib.Path("p.xml"), raw).root.kids("weight")[0].line
+    2
+    >>> parse(pathlib.Path("p.xml"), b'<utility_space>')
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.CaseError: 1 problem in the case:
+      p.xml:1: is not well-formed XML (got no element found at line 1, column 15)
+    """
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     stack: list[Node] = []
@@ -164,6 +226,17 @@ def parse(path: Path, raw: bytes) -> Document:
 
 
 def attribute(doc: Document, node: Node, name: str, problems: list[Problem]) -> str | None:
+    """The attribute ``name`` of ``node``, or None with a problem naming the element.
+
+    Examples
+    --------
+    >>> doc = Document("p.xml", Node("weight", {"index": "1"}, 3))
+    >>> problems = []
+    >>> attribute(doc, doc.root, "index", problems), attribute(doc, doc.root, "value", problems)
+    ('1', None)
+    >>> print(problems[0])
+    p.xml:3 <weight index="1">: must have a 'value' attribute (got none)
+    """
     value = node.attrib.get(name)
     if value is None:
         problems.append(Problem(doc.at(node), f"must have a {name!r} attribute", "none"))
@@ -171,6 +244,15 @@ def attribute(doc: Document, node: Node, name: str, problems: list[Problem]) -> 
 
 
 def integer_attribute(doc: Document, node: Node, name: str, problems: list[Problem]) -> int | None:
+    """The attribute ``name`` as an integer, or None with a problem.
+
+    Examples
+    --------
+    >>> doc = Document("p.xml", Node("issue", {"index": "x1"}, 3))
+    >>> problems = []
+    >>> integer_attribute(doc, doc.root, "index", problems), problems[0].rule
+    (None, 'index must be an integer')
+    """
     text = attribute(doc, node, name, problems)
     if text is None:
         return None
@@ -181,6 +263,15 @@ def integer_attribute(doc: Document, node: Node, name: str, problems: list[Probl
 
 
 def float_attribute(doc: Document, node: Node, name: str, problems: list[Problem]) -> float | None:
+    """The attribute ``name`` as a finite float, or None with a problem.
+
+    Examples
+    --------
+    >>> doc = Document("p.xml", Node("weight", {"value": "nan"}, 3))
+    >>> problems = []
+    >>> float_attribute(doc, doc.root, "value", problems), problems[0].rule
+    (None, 'value must be a finite number')
+    """
     text = attribute(doc, node, name, problems)
     if text is None:
         return None
