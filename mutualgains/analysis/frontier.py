@@ -260,7 +260,7 @@ def utility_step(case: Case, party: str) -> tuple[float, bool]:
     """
     p = case.party_names.index(party)
     values = [float(v) for v in case.score_matrix[p]]
-    values += [float(bonus[p]) for _, bonus in case._synergy_table]
+    values += [float(bonus[p]) for _, bonus in case.synergy_table]
     if math.isfinite(case.caps[p]):
         values.append(float(case.caps[p]))
     values = [v for v in values if v != 0]

@@ -105,7 +105,7 @@ class PackageProgram:
         blocks = [scores[offs[k]:offs[k + 1]] for k in range(len(self.case.issues))]
         low = float(sum(b.min() for b in blocks))
         high = float(sum(b.max() for b in blocks))
-        for _, bonus in self.case._synergy_table:
+        for _, bonus in self.case.synergy_table:
             low += min(0.0, bonus[p])
             high += max(0.0, bonus[p])
         cap = float(self.case.caps[p])
@@ -149,7 +149,7 @@ class PackageProgram:
             rows.append(([var(e.a), var(e.b)], [1.0, 1.0], "<=", 1.0))
         if case.synergy:
             z = self.model.add_variables(len(case.synergy), lb=0.0, ub=1.0)
-            for s, zs, (_, bonus) in zip(case.synergy, z, case._synergy_table, strict=True):
+            for s, zs, (_, bonus) in zip(case.synergy, z, case.synergy_table, strict=True):
                 conds = [indicator(i, o) for i, o in s.when.items()]
                 if (bonus > 0).any():  # z <= each condition
                     rows += [([zs, *idx], [1.0, *(-c for c in coef)], "<=", 0.0)

@@ -254,7 +254,7 @@ class Case:
         """Utilities as a float array in party order, for option positions ``choice``."""
         offs = self.option_offsets
         u = self.score_matrix[:, [offs[k] + c for k, c in enumerate(choice)]].sum(axis=1)
-        for masks, bonus in self._synergy_table:
+        for masks, bonus in self.synergy_table:
             if all(mask[choice[i]] for i, mask in masks):
                 u = u + bonus
         return np.minimum(u, self.caps)
@@ -272,7 +272,7 @@ class Case:
         """
         choices = np.asarray(choices, dtype=np.int64).reshape(-1, len(self.issues))
         u = self.score_matrix[:, choices + np.asarray(self.option_offsets[:-1])].sum(axis=2).T
-        for masks, bonus in self._synergy_table:
+        for masks, bonus in self.synergy_table:
             holds = np.ones(len(choices), dtype=bool)
             for k, mask in masks:
                 holds &= np.asarray(mask)[choices[:, k]]
@@ -321,7 +321,18 @@ class Case:
         return tuple(deps.condition_masks(self.issues, s.when) for s in self.synergy)
 
     @cached_property
-    def _synergy_table(self) -> list[tuple[list, np.ndarray]]:
+    def synergy_table(self) -> list[tuple[list, np.ndarray]]:
+        """Each synergy as ``(condition masks, bonus per party)``: the masks are
+        ``(issue position, allowed-option mask)`` pairs, the bonus an array in party order.
+
+        Examples
+        --------
+        >>> from mutualgains.model import Case, Issue, Party, Synergy
+        >>> case = Case([Party("A"), Party("B")], [Issue("i", ["x", "y"])], {},
+        ...             synergy=[Synergy({"i": "y"}, {"B": 3})])
+        >>> [(masks, bonus.tolist()) for masks, bonus in case.synergy_table]
+        [([(0, (False, True))], [0.0, 3.0])]
+        """
         index = {p: k for k, p in enumerate(self.party_names)}
         table = []
         for s, masks in zip(self.synergy, self._conditions, strict=True):
