@@ -86,7 +86,8 @@ def is_geniusweb(folder: str | Path) -> bool:
 
 
 def _json_files(folder: Path) -> list[Path]:
-    return sorted((p for p in folder.iterdir() if p.suffix.lower() == ".json"),
+    """The ``.json`` entries of ``folder`` that are not folders (so a FIFO is read, and refused)."""
+    return sorted((p for p in folder.iterdir() if p.suffix.lower() == ".json" and not p.is_dir()),
                   key=lambda p: p.name)
 
 
@@ -147,15 +148,15 @@ def read_geniusweb(source: str | Path | Iterable[str | Path], *,
     docs: list[Document] = []
     problems: list[Problem] = []
     total = 0
-    for path in files:
+    for path in files:  # every size first: nothing is read when they are too large together
         try:
-            size = path.stat().st_size if path.is_file() else 0
+            total += min(path.stat().st_size if path.is_file() else 0, MAX_BYTES + 1)
         except OSError:
-            size = 0
-        total += min(size, MAX_BYTES + 1)
-        if total > MAX_FOLDER_BYTES:
-            raise CaseError([Problem(str(path.parent), f"its .json files hold more than "
-                                     f"{MAX_FOLDER_BYTES} bytes together")])
+            pass
+    if total > MAX_FOLDER_BYTES:
+        raise CaseError([Problem(str(files[0].parent), f"its .json files hold more than "
+                                 f"{MAX_FOLDER_BYTES} bytes together", f"{total} bytes")])
+    for path in files:
         try:
             docs.append(load(path))
         except CaseError as err:
