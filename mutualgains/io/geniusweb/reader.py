@@ -10,6 +10,7 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -149,10 +150,8 @@ def read_geniusweb(source: str | Path | Iterable[str | Path], *,
     problems: list[Problem] = []
     total = 0
     for path in files:  # every size first: nothing is read when they are too large together
-        try:
+        with contextlib.suppress(OSError):  # an unreadable file is reported when it is read
             total += min(path.stat().st_size if path.is_file() else 0, MAX_BYTES + 1)
-        except OSError:
-            pass
     if total > MAX_FOLDER_BYTES:
         raise CaseError([Problem(str(files[0].parent), f"its .json files hold more than "
                                  f"{MAX_FOLDER_BYTES} bytes together", f"{total} bytes")])
