@@ -42,7 +42,13 @@ NODE_LIMIT = 1_000_000
 class Found:
     """A package (option position per issue), its utility (summed in issue order), whether it
     equals the target within the tolerance, and whether it is proven the least one at least
-    the target."""
+    the target.
+
+    Examples
+    --------
+    >>> least_at_least([[0.0, 1.0]], 1.0, 1e-12)
+    Found(choice=(1,), utility=1.0, exact=True, proven=True)
+    """
 
     choice: tuple[int, ...]
     utility: float

@@ -75,7 +75,14 @@ def plain_decimal(value: Decimal) -> str:
 
 @dataclass(frozen=True)
 class DomainIssue:
-    """An issue of the domain: a discrete value set, or a number range (``numbers`` set)."""
+    """An issue of the domain: a discrete value set, or a number range (``numbers`` set).
+
+    Examples
+    --------
+    >>> issue = DomainIssue("size", ("1", "1.5"), (Decimal("1"), Decimal("1.5")))
+    >>> issue.is_number, issue.position(Decimal("1.50")), issue.position("1.5")
+    (True, 1, None)
+    """
 
     name: str
     options: tuple[str, ...]
@@ -109,7 +116,14 @@ class DomainIssue:
 
 @dataclass(frozen=True)
 class Domain:
-    """A domain: its name and issues, in file order."""
+    """A domain: its name and issues, in file order.
+
+    Examples
+    --------
+    >>> domain = Domain("d", (DomainIssue("colour", ("red", "blue")),))
+    >>> domain.issue("colour").position("blue"), domain.issue("size")
+    (1, None)
+    """
 
     name: str
     issues: tuple[DomainIssue, ...]

@@ -82,7 +82,14 @@ class Where:
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed file: its path (as shown in messages) and its data."""
+    """A parsed file: its path (as shown in messages) and its data.
+
+    Examples
+    --------
+    >>> doc = parse_bytes("d.json", b'{"name": "d"}')
+    >>> doc.data, str(doc.top.key("name"))
+    ({'name': 'd'}, 'd.json#name')
+    """
 
     path: str
     data: Any

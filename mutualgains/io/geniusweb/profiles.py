@@ -71,7 +71,15 @@ def profile_type(data: Any) -> str | None:
 @dataclass(frozen=True)
 class Profile:
     """One profile: its name, its domain, each issue's scores (weight x value utility, in the
-    domain's option order) and the BATNA (the utility of the reservation bid, else 0)."""
+    domain's option order) and the BATNA (the utility of the reservation bid, else 0).
+
+    Examples
+    --------
+    >>> from mutualgains.io.geniusweb.domain import DomainIssue
+    >>> domain = Domain("d", (DomainIssue("x", ("a", "b")),))
+    >>> Profile("p", domain, {"x": [0.0, 1.0]}, 1.0, {"x": "b"}).batna
+    1.0
+    """
 
     name: str
     domain: Domain
