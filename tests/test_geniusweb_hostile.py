@@ -7,13 +7,14 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from mutualgains import CaseError, load_case
+from mutualgains import CaseError, UsageError, load_case
 from mutualgains.cli import main
 from mutualgains.io.geniusweb import read_geniusweb
 
@@ -367,21 +368,27 @@ def test_problems_in_several_files_are_reported_together(tmp_path):
 
 
 @pytest.mark.parametrize(("source", "expected"), [
-    (3, "source: must be a folder, a file or a list of files"),
-    ([], "source: must list at least one file"),
-    ([3], "source: must list file paths"),
-    ("no/such/folder", "no/such/folder: no such file or folder"),
+    (3, "read_geniusweb: source must be a folder, a file or a list of files (got 3)"),
+    ([], "read_geniusweb: source must be a folder, a file or a non-empty list of file paths"),
+    ([3], "read_geniusweb: source must be a folder, a file or a non-empty list of file paths"),
 ])
 def test_wrong_sources(source, expected):
-    with pytest.raises(CaseError, match=expected):
+    with pytest.raises(UsageError, match=re.escape(expected)):
         read_geniusweb(source)
+
+
+def test_a_missing_source():
+    with pytest.raises(CaseError, match="no/such/folder: no such file or folder"):
+        read_geniusweb("no/such/folder")
 
 
 def test_wrong_parties(tmp_path):
     folder = folder_with(tmp_path)
-    with pytest.raises(CaseError, match="parties: must be a list of profile names"):
+    with pytest.raises(UsageError, match="parties must be None or a list of names"):
         read_geniusweb(folder, parties="a")
     with pytest.raises(CaseError, match="parties: profile named twice"):
         read_geniusweb(folder, parties=["a", "a"])
     with pytest.raises(CaseError, match="parties: must name at least one profile"):
         read_geniusweb(folder, parties=[])
+    with pytest.raises(CaseError, match=r"parties: unknown profile \(profiles: a, b\)"):
+        read_geniusweb(folder, parties=["c"])

@@ -521,3 +521,37 @@ def test_load_case_reads_what_the_writers_wrote(tmp_path):
     assert load_case(tmp_path / "g").party_names == ("A", "B")
     assert load_case(tmp_path / "w").party_names == ("A", "B")
     assert load_case(tmp_path / "w" / "A.json").party_names == ("A",)
+
+
+# --------------------------------------------- the reservation-bid search
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.integers(-5, 9), min_size=1, max_size=4), min_size=1, max_size=6),
+       st.integers(-30, 40), st.sampled_from([1_000_000, 3]))
+def test_the_least_package_at_least_a_target_against_enumeration(scores, target, limit):
+    from itertools import product
+
+    from mutualgains.io.geniusweb.bids import least_at_least
+
+    packages = list(product(*[range(len(s)) for s in scores]))
+    value = {p: sum(scores[i][k] for i, k in enumerate(p)) for p in packages}
+    above = [p for p in packages if value[p] >= target]
+    found = least_at_least(scores, target, 1e-9, node_limit=limit)
+    if not above:
+        assert found is None
+        return
+    assert found is not None and found.utility == value[found.choice] >= target
+    if found.proven:
+        best = min(value[p] for p in above)
+        assert found.utility == best
+        assert found.choice == min(p for p in above if value[p] == best)  # ties: package order
+        assert found.exact == (best == target)
+
+
+def test_the_search_needs_no_recursion():
+    from mutualgains.io.geniusweb.bids import least_at_least
+
+    scores = [[0.0, 1.0]] * 3000
+    found = least_at_least(scores, 1500.0, 1e-9)
+    assert found.exact and sum(found.choice) == 1500

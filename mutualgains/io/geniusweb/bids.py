@@ -90,41 +90,54 @@ def least_at_least(scores: Sequence[Sequence[float]], target: float, tol: float,
     rest_max = np.concatenate([np.cumsum([a.max() for a in prefix][::-1])[::-1], [0.0]])
     floor = target - tol
     best: list = [math.inf, None]  # utility, choice
+    choice = [0] * split
     nodes = 0
-    complete = True
-    choice: list[int] = []
+    complete, stop = True, False
 
     def leaf(partial: float) -> None:
         k = int(np.searchsorted(table, floor - partial, side="left"))
         while k < len(table) and partial + table[k] < floor:
             k += 1
         if k < len(table) and partial + table[k] < best[0]:
-            tail = np.unravel_index(int(order[k]), shape) if shape else ()
+            tail = np.unravel_index(int(order[k]), shape)
             best[0], best[1] = partial + table[k], (*choice, *(int(t) for t in tail))
 
-    def search(depth: int, partial: float) -> bool:
-        """False to stop (node limit reached, or an exact package found)."""
-        nonlocal nodes, complete
+    def enter(depth: int, partial: float) -> bool:
+        """Whether to search below this node (False: pruned, a leaf, or stopping)."""
+        nonlocal nodes, complete, stop
         nodes += 1
         if nodes > node_limit:
-            complete = False
+            complete, stop = False, True
             return False
         if partial + rest_max[depth] + table[-1] < floor:
-            return True
+            return False
         if max(partial + rest_min[depth] + table[0], floor) >= best[0]:
-            return True
+            return False
         if depth == split:
             leaf(partial)
-            return best[0] > target + tol
-        for k, score in enumerate(prefix[depth]):
-            choice.append(k)
-            going = search(depth + 1, partial + float(score))
-            choice.pop()
-            if not going:
-                return False
+            stop = best[0] <= target + tol  # an exact package: nothing better is needed
+            return False
         return True
 
-    search(0, 0.0)
+    # depth-first over the first issues, options in order, without recursion
+    partials = [0.0] * (split + 1)
+    position = [0] * (split + 1)
+    depth = 0 if enter(0, 0.0) else -1
+    while depth >= 0 and not stop:
+        if position[depth] == len(prefix[depth]):
+            depth -= 1
+            if depth >= 0:
+                position[depth] += 1
+            continue
+        k = position[depth]
+        choice[depth] = k
+        below = partials[depth] + float(prefix[depth][k])
+        if enter(depth + 1, below):
+            depth += 1
+            partials[depth], position[depth] = below, 0
+        else:
+            position[depth] += 1
+
     if best[1] is None:
         return None
     picked = tuple(best[1])

@@ -11,16 +11,17 @@ False
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from mutualgains.errors import CaseError, Problem
+from mutualgains.errors import CaseError, Problem, UsageError
 from mutualgains.io.geniusweb.domain import Domain, read_domain
 from mutualgains.io.geniusweb.jsontext import MAX_BYTES, Document, load
 from mutualgains.io.geniusweb.profiles import Profile, profile_type, read_profile
 from mutualgains.model import Case, Issue, Party
-from mutualgains.util import show
+from mutualgains.params import Instance, Maybe, Names, validated
 
 __all__ = ["MAX_FOLDER_BYTES", "MAX_SCORES", "SOURCE", "file_kind", "is_geniusweb",
            "read_geniusweb"]
@@ -92,6 +93,9 @@ def _json_files(folder: Path) -> list[Path]:
                   key=lambda p: p.name)
 
 
+@validated(source=Instance((str, os.PathLike, list, tuple),
+                           label="a folder, a file or a list of files"),
+           parties=Maybe(Names()))
 def read_geniusweb(source: str | Path | Iterable[str | Path], *,
                    parties: Iterable[str] | None = None) -> Case:
     """Read a GeniusWeb domain and its profiles as a :class:`~mutualgains.model.case.Case`.
@@ -184,7 +188,7 @@ def read_geniusweb(source: str | Path | Iterable[str | Path], *,
 
 
 def _files(source: str | Path | Iterable[str | Path]) -> list[Path]:
-    if isinstance(source, str | Path):
+    if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.is_dir():
             try:
@@ -194,16 +198,10 @@ def _files(source: str | Path | Iterable[str | Path]) -> list[Path]:
         if not path.exists():
             raise CaseError([Problem(str(path), "no such file or folder")])
         return [path]
-    if not isinstance(source, Iterable):
-        raise CaseError([Problem("source", "must be a folder, a file or a list of files",
-                                 show(source))])
-    files = []
-    for item in source:
-        if not isinstance(item, str | Path):
-            raise CaseError([Problem("source", "must list file paths", show(item))])
-        files.append(Path(item))
-    if not files:
-        raise CaseError([Problem("source", "must list at least one file", "none")])
+    files = [Path(item) for item in source if isinstance(item, str | os.PathLike)]
+    if len(files) != len(source) or not files:  # type: ignore[arg-type]
+        raise UsageError("read_geniusweb: source must be a folder, a file or a non-empty list "
+                         "of file paths")
     return files
 
 
@@ -240,17 +238,13 @@ def _choose(profiles: dict[str, Document], parties: Iterable[str] | None,
             problems: list[Problem]) -> list[str]:
     if parties is None:
         return sorted(profiles, key=lambda s: Path(profiles[s].path).name)
-    if isinstance(parties, str) or not isinstance(parties, Iterable):
-        problems.append(Problem("parties", "must be a list of profile names (file stems)",
-                                show(parties)))
-        return []
     chosen: list[str] = []
     for name in parties:
         if name not in profiles:
             problems.append(Problem("parties", f"unknown profile (profiles: "
-                                    f"{', '.join(sorted(profiles))})", show(name)))
+                                    f"{', '.join(sorted(profiles))})", repr(name)[:60]))
         elif name in chosen:
-            problems.append(Problem("parties", "profile named twice", show(name)))
+            problems.append(Problem("parties", "profile named twice", repr(name)[:60]))
         else:
             chosen.append(name)
     if not chosen and not problems:
