@@ -41,6 +41,7 @@ _DOMAIN = re.compile(rb'\s*\{\s*"(?:issuesValues"|name"\s*:\s*"(?:[^"\\]|\\.)*"\
                      rb'"issuesValues")')
 
 
+@validated(path=Instance((str, os.PathLike), label="a path"))
 def file_kind(path: str | Path) -> str | None:
     """``"profile"`` or ``"domain"`` when ``path`` looks like a GeniusWeb file, else None.
 
@@ -71,6 +72,7 @@ def file_kind(path: str | Path) -> str | None:
     return None
 
 
+@validated(folder=Instance((str, os.PathLike), label="a path"))
 def is_geniusweb(folder: str | Path) -> bool:
     """Whether ``folder`` holds a GeniusWeb profile or domain file (by its first key).
 
