@@ -555,3 +555,9 @@ def test_the_search_needs_no_recursion():
     scores = [[0.0, 1.0]] * 3000
     found = least_at_least(scores, 1500.0, 1e-9)
     assert found.exact and sum(found.choice) == 1500
+
+
+@pytest.mark.parametrize("writer", [write_genius, write_geniusweb])
+def test_a_case_without_issues_is_refused_even_lossy(tmp_path, writer):
+    with pytest.raises(CaseError, match="issues: .* needs at least one issue"):
+        writer(Case([Party("A")], [], {}), tmp_path, lossy=True)

@@ -198,12 +198,19 @@ def common_losses(case: Case, target: str) -> list[Loss]:
     """What no negotiation format here can express: everything but parties, issues, scores,
     BATNAs, synergies and caps.
 
+    Raises
+    ------
+    CaseError
+        When the case has no issue (whatever ``lossy`` says).
+
     Examples
     --------
     >>> from mutualgains.io.examples import load_example
     >>> [loss.key for loss in common_losses(load_example("regional"), "GeniusWeb")]
     ['precedes', 'phasing']
     """
+    if not case.issues:  # nothing can be dropped to make it fit
+        raise CaseError([Problem("issues", f"{target} needs at least one issue", "none")])
     out = []
     rule = case.decision_rule
     if not rule.is_unanimity:
@@ -300,7 +307,7 @@ def settle(losses: Sequence[Loss], *, target: str, lossy: bool) -> tuple[str, ..
     lines = tuple(str(loss) for loss in losses)
     warnings.warn(f"{target} cannot express these parts of the case; lossy=True dropped or "
                   "changed them:\n" + "\n".join(f"  {line}" for line in lines),
-                  LossyConversionWarning, stacklevel=3)
+                  LossyConversionWarning, stacklevel=4)  # the caller of the writer
     return lines
 
 
