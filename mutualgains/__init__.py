@@ -45,6 +45,9 @@ _HOMES: dict[str, str] = {
     "SolverError": "mutualgains.errors",
     "UsageError": "mutualgains.errors",
     "load_case": "mutualgains.io.casefile",
+    "Export": "mutualgains.io.export",
+    "LossyConversionWarning": "mutualgains.io.export",
+    "UtilityMap": "mutualgains.io.export",
     "save_case": "mutualgains.io.casefile",
     "load_example": "mutualgains.io.examples",
     "case_from_excel": "mutualgains.io.excel",
@@ -53,6 +56,10 @@ _HOMES: dict[str, str] = {
     "case_from_frames": "mutualgains.io.frames",
     "case_to_frames": "mutualgains.io.frames",
     "read_genius": "mutualgains.io.genius",
+    "write_genius": "mutualgains.io.genius.writer",
+    "read_geniusweb": "mutualgains.io.geniusweb",
+    "write_geniusweb": "mutualgains.io.geniusweb",
+    "to_negmas": "mutualgains.io.negmas",
     "read_scorable": "mutualgains.io.scorable",
     "read_scorable_deal": "mutualgains.io.scorable",
     "Case": "mutualgains.model",
@@ -99,8 +106,12 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from mutualgains.io.casefile import load_case, save_case
     from mutualgains.io.examples import load_example
     from mutualgains.io.excel import case_from_excel, case_to_excel, copy_template
+    from mutualgains.io.export import Export, LossyConversionWarning, UtilityMap
     from mutualgains.io.frames import case_from_frames, case_to_frames
     from mutualgains.io.genius import read_genius
+    from mutualgains.io.genius.writer import write_genius
+    from mutualgains.io.geniusweb import read_geniusweb, write_geniusweb
+    from mutualgains.io.negmas import to_negmas
     from mutualgains.io.scorable import read_scorable, read_scorable_deal
     from mutualgains.model import (
         Case,

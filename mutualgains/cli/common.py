@@ -24,8 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CASE_HELP", "add_case", "add_json", "add_method", "add_solver", "emit", "load",
            "parse_package"]
 
-CASE_HELP = ("a .yaml/.yml/.json case file, an Excel workbook, a scorable-game or GENIUS "
-             "domain folder, or a built-in example name (harbour, regional)")
+CASE_HELP = ("a .yaml/.yml/.json case file, an Excel workbook, a scorable-game, GENIUS or "
+             "GeniusWeb domain folder, a GeniusWeb profile .json, or a built-in example name "
+             "(harbour, regional)")
 
 
 def add_case(parser: argparse.ArgumentParser) -> None:

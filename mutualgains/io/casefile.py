@@ -96,18 +96,20 @@ def read_text(path: Path) -> Any:
         except ValueError as err:
             raise CaseError([Problem(str(path), "malformed JSON", str(err))]) from None
     raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml, .json or "
-                             ".xlsx, or a scorable-game or GENIUS folder)",
+                             ".xlsx, or a scorable-game, GENIUS or GeniusWeb folder)",
                              path.suffix or "no suffix")])
 
 
 def load_case(path: str | Path) -> Case:
-    """Read a case from a YAML or JSON file, or from a scorable-game folder.
+    """Read a case from a YAML, JSON or Excel file, or from a scorable-game, GENIUS or
+    GeniusWeb folder.
 
     Parameters
     ----------
     path : str or Path
-        A ``.yaml``/``.yml``/``.json`` case file, or a folder holding a scorable
-        game (``config.txt`` and ``scores_files/``) or a GENIUS domain (XML).
+        A ``.yaml``/``.yml``/``.json`` case file, a GeniusWeb profile ``.json`` (which
+        embeds its domain), or a folder holding a scorable game (``config.txt`` and
+        ``scores_files/``), a GENIUS domain (XML) or a GeniusWeb domain (JSON).
 
     Raises
     ------
@@ -128,19 +130,29 @@ def load_case(path: str | Path) -> Case:
         raise CaseError([Problem(str(path), "no such file or folder")])
     if path.is_dir():
         from mutualgains.io.genius import is_genius, read_genius
+        from mutualgains.io.geniusweb import is_geniusweb, read_geniusweb
         from mutualgains.io.scorable import is_scorable, read_scorable
 
         if is_scorable(path):
             return read_scorable(path)
         if is_genius(path):
             return read_genius(path)
+        if is_geniusweb(path):
+            return read_geniusweb(path)
         raise CaseError([Problem(str(path), "folder is not a known case format (a scorable "
                                  "game needs config.txt and scores_files/; a GENIUS domain a "
-                                 "negotiation_template file and utility_space profiles)")])
+                                 "negotiation_template file and utility_space profiles; a "
+                                 "GeniusWeb domain .json files with a LinearAdditiveUtilitySpace "
+                                 "profile)")])
     if path.suffix.lower() == ".xlsx":
         from mutualgains.io.excel import case_from_excel
 
         return case_from_excel(path)
+    if path.suffix.lower() == ".json":
+        from mutualgains.io.geniusweb import file_kind, read_geniusweb
+
+        if file_kind(path) is not None:  # a GeniusWeb profile (or a domain: refused, named)
+            return read_geniusweb(path)
     try:
         data = read_text(path)
     except (OSError, UnicodeDecodeError) as err:
