@@ -98,7 +98,7 @@ def fit_size(count: int, *, each: float, base: float = 1.0, low: float = 3.0,
 
 
 def wrap(text: str, width: int = 18) -> str:
-    """``text`` broken at spaces into lines of at most ``width`` characters (longer words stay whole).
+    """``text`` broken at spaces into lines of ``width`` characters (long words stay whole).
 
     Examples
     --------

@@ -83,6 +83,14 @@ def _columns(graph: nx.MultiDiGraph, nodes: list[Hashable]) -> dict[Hashable, in
     return {n: depth[condensed.graph["mapping"][n]] for n in nodes}
 
 
+def _barycentre(node: Hashable, column: int, place: dict[Hashable, float],
+                columns: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]],
+                rank: dict[Hashable, int]) -> tuple[float, int]:
+    """The average row of ``node``'s neighbours in other columns (its own row without any)."""
+    near = [place[m] for m in neighbours[node] if columns[m] != column]
+    return (sum(near) / len(near) if near else place[node], rank[node])
+
+
 def _order(columns: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]],
            rank: dict[Hashable, int]) -> dict[Hashable, list[Hashable]]:
     """The boxes of each column, top to bottom: case order, then barycentre sweeps."""
@@ -94,10 +102,8 @@ def _order(columns: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable
         place = {n: i - (len(layers[c]) - 1) / 2 for c in layers for i, n in
                  enumerate(layers[c])}
         for c in keys:
-            def centre(node: Hashable, c: int = c) -> tuple[float, int]:
-                near = [place[m] for m in neighbours[node] if columns[m] != c]
-                return (sum(near) / len(near) if near else place[node], rank[node])
-            layers[c].sort(key=centre)
+            layers[c].sort(key=lambda node, c=c, place=place: _barycentre(
+                node, c, place, columns, neighbours, rank))
             place.update({n: i - (len(layers[c]) - 1) / 2 for i, n in enumerate(layers[c])})
     return layers
 

@@ -127,7 +127,9 @@ def _draw_packages(ax: Axes, points: np.ndarray, count: int, *, passes: bool) ->
     if len(points) > DENSE:
         ax.hexbin(points[:, 0], points[:, 1], gridsize=70, mincnt=1, bins="log",
                   cmap="Blues" if passes else "Greys", alpha=0.8 if passes else 0.5,
-                  linewidths=0, zorder=2 if passes else 1, label=label)
+                  linewidths=0, zorder=2 if passes else 1, label="_nolegend_")
+        ax.scatter([], [], marker="h", color="tab:blue" if passes else "0.6",
+                   label=label + ", density")  # the legend entry
         return
     ax.scatter(points[:, 0], points[:, 1], s=12 if passes else 7, linewidths=0,
                color="tab:blue" if passes else "0.8", alpha=0.55 if passes else 1.0,
