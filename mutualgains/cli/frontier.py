@@ -35,7 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                      "(default: all)")
     p.add_argument("--max-points", type=int, default=10_000, help="stop after this many points")
     p.add_argument("--no-ties", action="store_true", help="do not check points for ties")
-    p.add_argument("--progress", action="store_true", help="show a progress bar on stderr (on a terminal)")
+    p.add_argument("--progress", action="store_true",
+                   help="show a progress bar on stderr (on a terminal)")
     add_solver(p, gap=False)
     add_method(p)
     add_json(p)
