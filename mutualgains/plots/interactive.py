@@ -127,7 +127,7 @@ def utility_space_figure(case: Case, parties: Sequence[str] | None = None, *,
     """The utility space of two parties, to explore by hovering.
 
     Grey: packages that do not pass (hover: how many packages share the
-    point); blue: packages that pass (hover: how many, and one of them with
+    point and their utilities); blue: packages that pass (hover: how many, and one of them with
     every party's score and gain); the frontier (hover: its package); the
     bargaining solutions. Packages are enumerated only up to ``max_packages``.
 
@@ -164,13 +164,13 @@ def utility_space_figure(case: Case, parties: Sequence[str] | None = None, *,
         fail, ok, choices = found
         if fail:
             xy = np.array(list(fail), dtype=float)
-            fig.add_trace(go.Scattergl(
-                x=xy[:, 0], y=xy[:, 1], mode="markers", hoverinfo="text",
+            fig.add_trace(go.Scattergl(  # a template, not a label per point: keeps it small
+                x=xy[:, 0], y=xy[:, 1], mode="markers", customdata=list(fail.values()),
                 marker={"size": 5, "color": "lightgray"},
                 name=f"does not pass ({sum(fail.values()):,} packages)",
-                hovertext=[f"does not pass: {c:,} package{'s' * (c != 1)}<br>"
-                           f"{html.escape(names[0])} {_number(x)}, "
-                           f"{html.escape(names[1])} {_number(y)}" for (x, y), c in fail.items()]))
+                hovertemplate=(f"does not pass: %{{customdata:,}} package(s)<br>"
+                               f"{html.escape(names[0])} %{{x:.6g}}, "
+                               f"{html.escape(names[1])} %{{y:.6g}}<extra></extra>")))
         if ok:
             xy = np.array(list(ok), dtype=float)
             fig.add_trace(go.Scattergl(
