@@ -123,17 +123,18 @@ def _free_width(ax: Axes) -> float:
     constrained layout squeeze the Axes: the figure's width less the y tick
     labels and label on the left and a legend outside on the right.
     """
-    figure_width = float(ax.figure.get_size_inches()[0])
-    if len(ax.figure.axes) > 1 or ax.figure.get_layout_engine() is None:
+    figure: Any = ax.figure
+    figure_width = float(figure.get_size_inches()[0])
+    if len(figure.axes) > 1 or figure.get_layout_engine() is None:
         return figure_width * ax.get_position().width
     ticks = [t.get_text() for t in ax.get_yticklabels()] or ["0000"]
     left = max(_text_inches(ticks, 10), _text_inches(["0000"], 10)) + 0.45
     right = 0.25
     legend = ax.get_legend()
     if legend is not None and legend.get_bbox_to_anchor().x0 >= ax.bbox.x1:
-        right += _text_inches([t.get_text() for t in legend.get_texts()],
-                              legend.get_texts()[0].get_fontsize() if legend.get_texts()
-                              else 8) + 0.5
+        texts = legend.get_texts()
+        size = float(texts[0].get_fontsize()) if texts else 8.0
+        right += _text_inches([t.get_text() for t in texts], size) + 0.5
     return max(1.5, figure_width - left - right)
 
 
@@ -204,12 +205,12 @@ def legend_outside(ax: Axes, handles: Sequence[Any] | None = None,
         raise UsageError(f"side: must be 'right' or 'bottom', got {side!r}")
     kwargs: dict[str, Any] = {"fontsize": fontsize, "frameon": False, "borderaxespad": 0.0,
                               "title": title, **place}
-    if labels is None:
-        labels = [h.get_label() for h in handles]
-    legend = ax.legend(handles, [wrap(str(t), _LEGEND_WRAP) for t in labels], **kwargs)
+    names = [str(h.get_label()) for h in handles] if labels is None else list(labels)
+    legend = ax.legend(handles, [wrap(t, _LEGEND_WRAP) for t in names], **kwargs)
     for handle in legend.legend_handles:  # one marker size in the legend, whatever the plot's
-        if hasattr(handle, "set_sizes"):
-            handle.set_sizes([40.0])
+        resize = getattr(handle, "set_sizes", None)
+        if resize is not None:
+            resize([40.0])
     return legend
 
 

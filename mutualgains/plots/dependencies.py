@@ -18,8 +18,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mutualgains.plots.axes import (
     axes_or_new,
@@ -36,7 +35,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from mutualgains.model import Case
 
-__all__ = ["EDGE_STYLES", "dependency_chart", "layered_layout"]
+__all__ = ["EDGE_STYLES", "Node", "dependency_chart", "layered_layout"]
+
+Node: TypeAlias = tuple[str, str]
+"""An option of the dependency graph: ``(issue, option)``."""
 
 EDGE_STYLES: dict[str, dict[str, Any]] = {
     "requires": {"color": "black", "style": "solid", "rad": 0.15, "arrow": "-|>",
@@ -57,7 +59,7 @@ _WRAP = 20  # characters per line in a box
 _LISTED = 12  # unrelated options named under the chart before "and N more"
 
 
-def _directed(graph: nx.MultiDiGraph, nodes: list[Hashable]) -> nx.DiGraph:
+def _directed(graph: nx.MultiDiGraph, nodes: list[Node]) -> nx.DiGraph:
     import networkx as nx
 
     directed = nx.DiGraph()
@@ -67,7 +69,7 @@ def _directed(graph: nx.MultiDiGraph, nodes: list[Hashable]) -> nx.DiGraph:
     return directed
 
 
-def _columns(graph: nx.MultiDiGraph, nodes: list[Hashable]) -> dict[Hashable, int]:
+def _columns(graph: nx.MultiDiGraph, nodes: list[Node]) -> dict[Node, int]:
     """Longest-path layering of the directed relations (cycles collapsed into one layer).
 
     An option's column is one more than the deepest of its prerequisites, so a
@@ -83,18 +85,18 @@ def _columns(graph: nx.MultiDiGraph, nodes: list[Hashable]) -> dict[Hashable, in
     return {n: depth[condensed.graph["mapping"][n]] for n in nodes}
 
 
-def _barycentre(node: Hashable, column: int, place: dict[Hashable, float],
-                columns: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]],
-                rank: dict[Hashable, int]) -> tuple[float, int]:
+def _barycentre(node: Node, column: int, place: dict[Node, float],
+                columns: dict[Node, int], neighbours: dict[Node, set[Node]],
+                rank: dict[Node, int]) -> tuple[float, int]:
     """The average row of ``node``'s neighbours in other columns (its own row without any)."""
     near = [place[m] for m in neighbours[node] if columns[m] != column]
     return (sum(near) / len(near) if near else place[node], rank[node])
 
 
-def _order(columns: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]],
-           rank: dict[Hashable, int]) -> dict[Hashable, list[Hashable]]:
+def _order(columns: dict[Node, int], neighbours: dict[Node, set[Node]],
+           rank: dict[Node, int]) -> dict[int, list[Node]]:
     """The boxes of each column, top to bottom: case order, then barycentre sweeps."""
-    layers: dict[int, list[Hashable]] = {}
+    layers: dict[int, list[Node]] = {}
     for node in sorted(columns, key=lambda n: rank[n]):
         layers.setdefault(columns[node], []).append(node)
     for sweep in range(4):  # left to right, right to left, twice
@@ -102,13 +104,14 @@ def _order(columns: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable
         place = {n: i - (len(layers[c]) - 1) / 2 for c in layers for i, n in
                  enumerate(layers[c])}
         for c in keys:
-            layers[c].sort(key=lambda node, c=c, place=place: _barycentre(
-                node, c, place, columns, neighbours, rank))
+            def key(node: Node, c: int = c, place: dict[Node, float] = place) -> tuple[float, int]:
+                return _barycentre(node, c, place, columns, neighbours, rank)
+            layers[c].sort(key=key)
             place.update({n: i - (len(layers[c]) - 1) / 2 for i, n in enumerate(layers[c])})
     return layers
 
 
-def layered_layout(graph: nx.MultiDiGraph) -> dict[Hashable, tuple[int, float]]:
+def layered_layout(graph: nx.MultiDiGraph) -> dict[Node, tuple[int, float]]:
     """Positions ``(column, row)`` of the options that some relation involves.
 
     Columns: longest-path layers of the directed relations (``requires`` from
@@ -138,7 +141,7 @@ def layered_layout(graph: nx.MultiDiGraph) -> dict[Hashable, tuple[int, float]]:
         flipped.add_edge(*((v, u) if kind == "requires" else (u, v)), key=kind)
     nodes = [n for n in graph.nodes if graph.degree(n) > 0]
     columns = _columns(flipped, nodes)
-    neighbours: dict[Hashable, set[Hashable]] = {n: set() for n in nodes}
+    neighbours: dict[Node, set[Node]] = {n: set() for n in nodes}
     for u, v in graph.edges():
         if u != v:
             neighbours[u].add(v)
@@ -148,9 +151,9 @@ def layered_layout(graph: nx.MultiDiGraph) -> dict[Hashable, tuple[int, float]]:
             for i, n in enumerate(layers[c])}
 
 
-def _edges(graph: nx.MultiDiGraph) -> dict[str, list[tuple[Hashable, Hashable]]]:
+def _edges(graph: nx.MultiDiGraph) -> dict[str, list[tuple[Node, Node]]]:
     """Each kind's edges, symmetric kinds once per pair, requires from needed to needing."""
-    out: dict[str, list[tuple[Hashable, Hashable]]] = {}
+    out: dict[str, list[tuple[Node, Node]]] = {}
     for kind, style in EDGE_STYLES.items():
         edges = [(u, v) for u, v, key in graph.edges(keys=True) if key == kind and u != v]
         if not style["directed"]:

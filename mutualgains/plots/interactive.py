@@ -90,7 +90,9 @@ def _case_hover(case: Case, title: str, choice: Sequence[int]) -> str:
     return hover_text(title, scores, gains, case.package_from_indices(list(choice)))
 
 
-def _distinct_packages(case: Case, cols: list[int], max_packages: int):
+def _distinct_packages(case: Case, cols: list[int], max_packages: int) -> tuple[
+        dict[tuple[float, float], int], dict[tuple[float, float], list[int]],
+        dict[tuple[float, float], list[int]]] | None:
     """Distinct utility pairs: failing pairs with counts, passing pairs with one package each."""
     from mutualgains.analysis.agenda import package_blocks
 
