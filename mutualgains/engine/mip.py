@@ -30,6 +30,7 @@ import time
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pulp
@@ -190,7 +191,7 @@ def _attach_start(engine, variables: list, start: np.ndarray) -> None:
         engine.optionsDict["warmStart"] = True
 
 
-def _route_log(engine) -> str | None:
+def _route_log(engine: Any) -> str | None:
     """Send ``engine``'s log to :data:`solver_log`; return a log file to forward after the solve.
 
     HiGHS: its console output is switched off and its logging callback forwards
@@ -200,7 +201,7 @@ def _route_log(engine) -> str | None:
     if isinstance(engine, pulp.HiGHS):
         run = engine.callSolver
 
-        def call_with_log(lp) -> None:
+        def call_with_log(lp: Any) -> None:
             lp.solverModel.setOptionValue("log_to_console", False)
             lp.solverModel.cbLogging.subscribe(
                 lambda event: solver_log.info("%s", str(event.message).rstrip("\n")))
