@@ -1,16 +1,42 @@
-"""Write the example notebooks (run: python notebooks/make_notebooks.py).
+"""Write the example notebooks, executed, with their pictures.
 
-The notebooks are kept as generated here so they stay reviewable as code; CI
-executes them top to bottom (pytest --nbmake) and their last cells assert the
-key results.
+Run ``python notebooks/make_notebooks.py`` to write every notebook from the cells
+below and execute it (nbclient, a ``python3`` kernel, in this folder), so the stored
+notebooks hold their outputs: tables, text, one picture per plotting cell, and the
+interactive figures. ``--no-execute`` writes the cells only. A notebook whose
+execution fails is not written.
+
+The cells are kept here so they stay reviewable as code; the test run executes the
+stored notebooks again (``pytest --nbmake``, with ``MPLBACKEND=Agg`` set from
+outside) and their last cells assert the key results; ``tests/test_notebooks.py``
+checks that the stored notebooks match these cells and hold their pictures.
+The backend is never chosen in a notebook: run by a person or by this script,
+the notebooks draw inline.
 """
 
+from __future__ import annotations
+
+import argparse
+import os
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
+NEEDS_SHARED = ("02_genius_domains", "03_scorable_game")
+"""Notebooks that read the shared test cases (``../shared/cases`` beside the repository)."""
+
+FIND_SHARED = """
+from pathlib import Path
+
+SHARED = next((p for p in (Path("../../shared/cases"), Path("../shared/cases")) if p.is_dir()),
+              None)
+if SHARED is None:
+    raise SystemExit("This notebook needs the shared test cases: a folder shared/cases beside "
+                     "the repository (see the first cell). They are absent here, so it stops.")
+"""
 
 
 def notebook(cells):
@@ -28,8 +54,6 @@ SIX_STEPS = [
     "nature organisation, a developer and the province decide on 17 issues, most of them "
     "projects (out/in).",
     """
-import matplotlib
-matplotlib.use("Agg")
 import mutualgains as mg
 from mutualgains import plots
 
@@ -82,6 +106,20 @@ print(fix)
     """
 ax = plots.utility_space(case, ["Municipality", "Water Board"])
 """,
+    "md:The same space to explore: hover a point for a package there and every party's gain "
+    "(plotly, `pip install \"mutualgains[interactive]\"`; the figure is stored as plotly JSON, "
+    "which JupyterLab, Notebook 7 and VS Code render).",
+    """
+import plotly.io as pio
+
+pio.renderers.default = "plotly_mimetype"  # JSON only: no copy of plotly.js in the notebook
+plots.utility_space_figure(case, ["Municipality", "Water Board"])
+""",
+    "md:The frontier of three parties, point by point (hover: the package and the gains).",
+    """
+three = mg.pareto_frontier(case, ["Farmers", "Nature Organisation", "Developer"])
+plots.frontier_figure(three, ["Farmers", "Nature Organisation"])
+""",
     """
 better = mg.improve(case, proposal)
 better.to_frame()
@@ -99,6 +137,8 @@ plan.schedule[["project", "start", "finish", "cost"]]
 """,
     """
 ax = plots.gantt_chart(plan)
+""",
+    """
 ax = plots.spend_chart(plan)
 """,
     "md:## Checks",
@@ -116,19 +156,17 @@ assert first["start"] == 1 and first["cost"] <= plan.schedule["cost"].median()
 
 GENIUS = [
     "md:# GENIUS and ANAC domains\n\nExact optima and frontiers on the negotiation "
-    "research community's test domains (`../shared/cases/genius`).",
+    "research community's test domains.\n\n**Needs the shared test cases**: a folder "
+    "`shared/cases` beside the repository (`../shared/cases/genius`). Without it the next cell "
+    "stops the notebook with a message.",
+    FIND_SHARED,
     """
-from pathlib import Path
 import numpy as np
-import matplotlib
-matplotlib.use("Agg")
 import mutualgains as mg
 from mutualgains import plots
+from mutualgains.plots.axes import legend_outside
 
-GENIUS = Path("../../shared/cases/genius")
-if not GENIUS.is_dir():
-    GENIUS = Path("../shared/cases/genius")
-assert GENIUS.is_dir(), "the shared test cases are needed"
+GENIUS = SHARED / "genius"
 """,
     """
 travel = mg.read_genius(GENIUS / "ANAC2010-Travel")
@@ -151,7 +189,7 @@ frontier, len(shipped)
     """
 ax = plots.utility_space(ten, max_packages=0)
 ax.scatter(shipped[:, 0], shipped[:, 1], marker="x", color="black", label="GENIUS pareto.xml")
-ax.legend(fontsize=8);
+legend_outside(ax);
 """,
     "md:## Checks",
     """
@@ -163,17 +201,15 @@ assert np.allclose(frontier.utilities(), shipped[np.argsort(-shipped[:, 0])], at
 
 SCORABLE = [
     "md:# A Harborco-style scorable game\n\nSix parties, five issues; a deal passes when five "
-    "accept, both SportCo and the Department of Tourism among them.",
+    "accept, both SportCo and the Department of Tourism among them.\n\n**Needs the shared test "
+    "cases**: a folder `shared/cases` beside the repository (`../shared/cases/scorable`). "
+    "Without it the next cell stops the notebook with a message.",
+    FIND_SHARED,
     """
-from pathlib import Path
-import matplotlib
-matplotlib.use("Agg")
 import mutualgains as mg
 from mutualgains import plots
 
-BASE = Path("../../shared/cases/scorable/base")
-if not BASE.is_dir():
-    BASE = Path("../shared/cases/scorable/base")
+BASE = SHARED / "scorable" / "base"
 case = mg.read_scorable(BASE)
 deal = mg.read_scorable_deal(BASE)
 case
@@ -204,11 +240,48 @@ assert case.accepts(fix.smallest)["Department of Tourism"]
 ]
 
 
-def main() -> None:
-    for name, cells in (("01_six_steps", SIX_STEPS), ("02_genius_domains", GENIUS),
-                        ("03_scorable_game", SCORABLE)):
-        nbformat.write(notebook(cells), HERE / f"{name}.ipynb")
+NOTEBOOKS = {"01_six_steps": SIX_STEPS, "02_genius_domains": GENIUS,
+             "03_scorable_game": SCORABLE}
+"""Each notebook's cells, by file name."""
+
+
+def execute(nb: nbformat.NotebookNode, timeout: int = 900) -> None:
+    """Run ``nb`` in a ``python3`` kernel in this folder, drawing inline (outputs kept in it)."""
+    from nbclient import NotebookClient
+
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline pictures
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(HERE)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-execute", action="store_true", help="write the cells only")
+    parser.add_argument("names", nargs="*", help=f"notebooks to write (default: all of "
+                                                 f"{', '.join(NOTEBOOKS)})")
+    args = parser.parse_args(argv)
+    failed = 0
+    for name in args.names or NOTEBOOKS:
+        nb = notebook(NOTEBOOKS[name])
+        if not args.no_execute:
+            try:
+                execute(nb)
+            except Exception as err:  # a failing cell: report it, keep the stored notebook
+                print(f"{name}: not written, a cell failed: {type(err).__name__}: "
+                      f"{str(err).strip().splitlines()[-1]}", file=sys.stderr)
+                failed += 1
+                continue
+        nbformat.write(nb, HERE / f"{name}.ipynb")
+        print(f"wrote {name}.ipynb" + ("" if args.no_execute else " (executed)"))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

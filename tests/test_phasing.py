@@ -467,7 +467,7 @@ def test_plots_render_and_draw_what_they_should(regional_plan, tmp_path):
     assert len(ax.containers[0]) == plan.periods
     heights = [bar.get_height() for bar in ax.containers[0]]
     assert heights == pytest.approx(list(plan.spend["spend"]))
-    lines = ax.right_ax.get_lines()
+    lines = ax.figure.axes[1].get_lines()  # the value panel under the spending
     assert [ln.get_label() for ln in lines] == [*plan.parties, "weighted total"]
     assert list(lines[0].get_ydata()) == pytest.approx(list(plan.cumulative[plan.parties[0]]))
     ax.figure.savefig(tmp_path / "spend.svg")

@@ -24,6 +24,7 @@ import pandas as pd
 from mutualgains.analysis.solve import solve_with
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.progress import ProgressArg, check_progress, track
 from mutualgains.results import SolveResult
 from mutualgains.status import Status
 
@@ -121,6 +122,7 @@ def alternatives(
     solver: str = "highs",
     time_limit: float | None = None,
     gap: float = 0.0,
+    progress: ProgressArg = False,
 ) -> Alternatives:
     """The ``k`` best packages that pass, each differing from all earlier ones.
 
@@ -136,6 +138,9 @@ def alternatives(
         issues (1: simply distinct; more: a diverse set).
     solver, time_limit, gap
         As in :func:`mutualgains.solve`; ``time_limit`` is per package.
+    progress : bool or callable, default False
+        Report each package found: ``progress(found, k)``, or ``True`` for a
+        bar; see :mod:`mutualgains.progress`.
 
     Examples
     --------
@@ -158,19 +163,22 @@ def alternatives(
     def cut(program) -> None:
         program.model.add_rows(program.no_good(c, min_difference) for c in chosen)
 
-    for _ in range(k):
-        result = solve_with(case, objective, setup=cut, solver=solver, time_limit=time_limit,
-                            gap=gap)
-        if result.status is Status.NO_AGREEMENT:
-            status = "exhausted"
-            break
-        if result.package is None:
-            status = result.status.value
-            break
-        found.append(result)
-        chosen.append(case.package_indices(result.package))
-        if result.status is not Status.OPTIMAL:
-            status = result.status.value
-            break
+    check_progress(progress)
+    with track(progress, "alternatives", total=k, unit="package") as tracker:
+        for _ in range(k):
+            result = solve_with(case, objective, setup=cut, solver=solver,
+                                time_limit=time_limit, gap=gap)
+            if result.status is Status.NO_AGREEMENT:
+                status = "exhausted"
+                break
+            if result.package is None:
+                status = result.status.value
+                break
+            found.append(result)
+            chosen.append(case.package_indices(result.package))
+            tracker.advance()
+            if result.status is not Status.OPTIMAL:
+                status = result.status.value
+                break
     return Alternatives(results=tuple(found), objective=objective, k=k,
                         min_difference=min_difference, status=status, case_name=case.name)

@@ -40,6 +40,7 @@ import pandas as pd
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError
 from mutualgains.model import Case
+from mutualgains.progress import ProgressArg, Tracker, check_progress, track
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -219,7 +220,7 @@ class _Acceptance:
 
 
 def explain(case: Case, package: Mapping[str, str] | Sequence[str] | None = None, *,
-            solver: str = "highs") -> Explanation:
+            solver: str = "highs", progress: ProgressArg = False) -> Explanation:
     """Explain why no package passes (or confirm one does), and judge ``package`` if given.
 
     Parameters
@@ -228,6 +229,11 @@ def explain(case: Case, package: Mapping[str, str] | Sequence[str] | None = None
     package : mapping or sequence, optional
         A proposal to judge: who rejects it and by how much.
     solver : str, default "highs"
+    progress : bool or callable, default False
+        Report each step (the decision rule, the blocking set's test per party,
+        the largest coalitions, each party's best package): ``progress(done,
+        total)`` with ``total = 3 + 2 * parties``, or ``True`` for a bar; see
+        :mod:`mutualgains.progress`.
 
     Returns
     -------
@@ -248,6 +254,13 @@ Union, Neighbour Towns.
     The package does not pass.
     """
     case.require_no_contributions("explain")
+    check_progress(progress)
+    with track(progress, "explain", total=3 + 2 * len(case.parties), unit="step") as tracker:
+        return _explain(case, package, solver, tracker)
+
+
+def _explain(case: Case, package: Mapping[str, str] | Sequence[str] | None, solver: str,
+             tracker: Tracker) -> Explanation:
     names = list(case.party_names)
     n = len(names)
     veto = [names.index(p) for p in case.veto_parties]
@@ -262,21 +275,27 @@ Union, Neighbour Towns.
         raise SolverError(f"explain: solver {outcome.solver!r} ended with status "
                           f"{outcome.status.value!r} on the decision rule's program")
     agreement = outcome.status == Status.OPTIMAL
+    tracker.advance()
 
     # a minimal blocking set: deletion filter over the acceptance rows
     blocking: list[int] = []
-    if checker.feasible(range(n)) is False:
-        if checker.feasible([]) is False:
-            note = "The dependencies between options rule out every package."
-        else:
-            keep = list(range(n))
-            for p in range(n):
-                trial = [q for q in keep if q != p]
-                if checker.feasible(trial) is False:
-                    keep = trial
-            blocking = keep
+    everyone = checker.feasible(range(n))
+    tracker.advance()
+    if everyone is False and checker.feasible([]) is False:
+        note = "The dependencies between options rule out every package."
+    elif everyone is False:
+        keep = list(range(n))
+        for p in range(n):
+            trial = [q for q in keep if q != p]
+            if checker.feasible(trial) is False:
+                keep = trial
+            tracker.advance()
+        blocking = keep
+    if tracker.done < 2 + n:
+        tracker.advance(2 + n - tracker.done)  # no deletion filter to run
 
     largest, coalitions = _largest_coalitions(case, checker, solver)
+    tracker.advance()
 
     moves: dict[str, float | None] = {}
     best: dict[str, float | None] = {}
@@ -287,6 +306,7 @@ Union, Neighbour Towns.
             moves[name] = 0.0
         else:
             moves[name] = None if value is None else max(0.0, float(checker.thr[p] - value))
+        tracker.advance()
 
     chosen = scores = None
     shortfalls: dict[str, float] = {}

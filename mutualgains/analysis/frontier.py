@@ -48,9 +48,8 @@ Examples
 from __future__ import annotations
 
 import math
-import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import reduce
@@ -70,6 +69,7 @@ from mutualgains.engine.separable import (
 )
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.progress import ProgressArg, check_progress, track
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -419,7 +419,7 @@ def pareto_frontier(
     *,
     ties: bool = True,
     max_points: int = 10_000,
-    progress: bool | Callable[[int, int], None] = False,
+    progress: ProgressArg = False,
     solver: str = "highs",
     time_limit: float | None = None,
     gap: float = 0.0,
@@ -440,8 +440,9 @@ def pareto_frontier(
     max_points : int, default 10_000
         Stop after this many points (status ``limit``).
     progress : bool or callable, default False
-        ``True`` prints a progress line on stderr; a callable receives
-        ``(points found, open search boxes)`` after every solve.
+        ``True`` shows a bar on stderr; a callable is called as
+        ``progress(points found, None)`` after every solve (the number of points
+        is not known in advance). See :mod:`mutualgains.progress`.
     solver, time_limit, gap, msg
         As in :func:`mutualgains.solve`; ``time_limit`` is for the whole call.
     method : {"auto", "mip"}, default "auto"
@@ -484,7 +485,7 @@ def pareto_frontier(
     started = time.perf_counter()
     index = [case.party_names.index(p) for p in names]
     steps = {p: utility_step(case, case.party_names[p]) for p in index}
-    report = _reporter(progress)
+    check_progress(progress)
     options = {"solver": solver, "gap": gap, "msg": msg}
     table = None
     if method == "auto" and is_separable(case):
@@ -500,12 +501,17 @@ def pareto_frontier(
                               mip=options)
     else:
         search = _Search(case, index, time_limit=time_limit, started=started, **options)
-    if len(index) == 2:
-        found, status = _two_parties(search, index, steps, max_points, report)
-    elif isinstance(search, _TableSearch):
-        found, status = _table_points(search.table, index, steps, max_points)
-    else:
-        found, status = _many_parties(search, index, steps, max_points, report)
+    with track(progress, "frontier", unit="point") as tracker:
+        def report(points: int, boxes: int) -> None:
+            tracker.update(points)
+
+        if len(index) == 2:
+            found, status = _two_parties(search, index, steps, max_points, report)
+        elif isinstance(search, _TableSearch):
+            found, status = _table_points(search.table, index, steps, max_points)
+            report(len(found), 0)
+        else:
+            found, status = _many_parties(search, index, steps, max_points, report)
     search.uncut()
     if status == "complete" and not found:
         status = "no_agreement"
@@ -539,17 +545,6 @@ def pareto_frontier(
         issue_names=case.issue_names, method="mip" if table is None else "separable")
 
 
-
-
-def _reporter(progress: bool | Callable[[int, int], None]) -> Callable[[int, int], None]:
-    if callable(progress):
-        return progress
-    if progress:
-        def show(points: int, boxes: int) -> None:
-            sys.stderr.write(f"\rfrontier: {points} points, {boxes} boxes open ")
-            sys.stderr.flush()
-        return show
-    return lambda points, boxes: None
 
 
 def _keep(step: tuple[float, bool], value: float) -> float:

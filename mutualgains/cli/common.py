@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +22,15 @@ from mutualgains.errors import UsageError
 if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.model import Case
 
-__all__ = ["CASE_HELP", "add_case", "add_json", "add_method", "add_solver", "emit", "load",
-           "parse_package"]
+__all__ = ["CASE_HELP", "STDIN", "add_case", "add_json", "add_method", "add_solver", "emit",
+           "load", "parse_package", "read_case_text"]
 
 CASE_HELP = ("a .yaml/.yml/.json case file, an Excel workbook, a scorable-game, GENIUS or "
-             "GeniusWeb domain folder, a GeniusWeb profile .json, or a built-in example name "
-             "(harbour, regional)")
+             "GeniusWeb domain folder, a GeniusWeb profile .json, a built-in example name "
+             "(harbour, regional), or - to read a YAML or JSON case from standard input")
+
+STDIN = "-"
+"""The CASE that reads the case from standard input."""
 
 
 def add_case(parser: argparse.ArgumentParser) -> None:
@@ -81,7 +85,7 @@ def add_solver(parser: argparse.ArgumentParser, *, gap: bool = True) -> None:
 
 
 def load(name: str) -> Case:
-    """The case that CASE names: a file or folder, else a built-in example.
+    """The case that CASE names: ``-`` (standard input), a file or folder, else an example.
 
     A path that exists always wins over an example of the same name.
 
@@ -93,9 +97,47 @@ def load(name: str) -> Case:
     from mutualgains.io.casefile import load_case
     from mutualgains.io.examples import EXAMPLES, load_example
 
+    if name == STDIN:
+        return read_case_text(sys.stdin.read())
     if name in EXAMPLES and not Path(name).exists():
         return load_example(name)
     return load_case(name)
+
+
+def read_case_text(text: str, where: str = "<stdin>") -> Case:
+    """A case from the text of a YAML or JSON case file (JSON when it starts with ``{``).
+
+    Read exactly as a case file is (the same parser, duplicate keys refused);
+    problems are placed at ``where`` (line and column included).
+
+    Examples
+    --------
+    >>> read_case_text('{"parties": {"A": 1}, "issues": {"i": ["x", "y"]}, '
+    ...                '"scores": {"A": {"i": [0, 2]}}}').n_packages
+    2
+    >>> read_case_text("parties: {A: 1}\\nissues: {i: [x]\\n")
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.CaseError: 1 problem in the case:
+      <stdin>:3:1: malformed YAML (got expected ',' or '}', but got '<stream end>')
+    """
+    import dataclasses
+    import tempfile
+
+    from mutualgains.errors import CaseError, Problem
+    from mutualgains.io.casefile import load_case
+
+    if not text.strip():
+        raise CaseError([Problem(where, "is empty")])
+    suffix = ".json" if text.lstrip().startswith("{") else ".yaml"
+    with tempfile.TemporaryDirectory(prefix="mutualgains-") as folder:
+        path = Path(folder) / f"stdin{suffix}"
+        path.write_text(text, encoding="utf-8")
+        try:
+            return load_case(path)
+        except CaseError as err:  # name the input, not the temporary file
+            raise CaseError([dataclasses.replace(p, where=p.where.replace(str(path), where))
+                             for p in err.problems]) from None
 
 
 def parse_package(text: str) -> dict[str, str]:

@@ -14,7 +14,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import sys
 
 from mutualgains.cli.common import add_case, add_json, add_method, add_solver, emit, load
 
@@ -36,7 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                      "(default: all)")
     p.add_argument("--max-points", type=int, default=10_000, help="stop after this many points")
     p.add_argument("--no-ties", action="store_true", help="do not check points for ties")
-    p.add_argument("--progress", action="store_true", help="show progress on stderr")
+    p.add_argument("--progress", action="store_true",
+                   help="show a progress bar on stderr (on a terminal)")
     add_solver(p, gap=False)
     add_method(p)
     add_json(p)
@@ -63,8 +63,6 @@ def run(args: argparse.Namespace) -> int:
     frontier = pareto_frontier(case, parties, ties=not args.no_ties, max_points=args.max_points,
                                progress=args.progress, solver=args.solver,
                                time_limit=args.time_limit, method=args.method)
-    if args.progress:
-        print(file=sys.stderr)
     columns = [f"score {p}" for p in frontier.parties]
     frame = frontier.to_frame()
     text = f"{frontier!r}\n" + (f"note: {frontier.message}\n" if frontier.message else "")

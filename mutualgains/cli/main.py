@@ -6,8 +6,13 @@ computes the exact Pareto frontier, ``alternatives CASE -k N`` the N best packag
 ``explain CASE [--package ...]`` why no deal exists and what would unlock one,
 ``phase CASE [--package ...]`` a schedule of the package's projects under a budget,
 ``convert IN OUT --to FORMAT`` the case as YAML, JSON, Excel, GENIUS or GeniusWeb;
-``mutualgains demo`` runs the built-in example. CASE is a case file or folder, or the
-name of a built-in example. Every command takes ``--json``.
+``mutualgains demo`` runs the built-in example. CASE is a case file or folder, the
+name of a built-in example, or ``-`` for a YAML or JSON case on standard input. Every
+command takes ``--json`` (its output is described by a JSON Schema in
+``mutualgains/data/schemas/``); ``mutualgains --version`` prints the version.
+
+``--help`` stays quick: the parser is built from the command modules alone, which
+import nothing heavy (numpy, pandas, PuLP, networkx load when a command runs).
 
 Exit status: 0 when a package was found, 1 when none was (no agreement, time
 limit, solver error), 2 for bad input (one line per problem on stderr).
@@ -40,10 +45,13 @@ COMMANDS: tuple[str, ...] = ("solve", "frontier", "alternatives", "improve", "ex
 
 
 def _parser() -> argparse.ArgumentParser:
+    from mutualgains import __version__
+
     parser = argparse.ArgumentParser(
         prog="mutualgains",
         description="Find multi-party agreements in which every party gains.",
     )
+    parser.add_argument("--version", action="version", version=f"mutualgains {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"mutualgains.cli.{name}").add_parser(sub)
@@ -57,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     --------
     >>> main(["solve", "missing.yaml"])
     2
+    >>> main(["--version"])
+    Traceback (most recent call last):
+    ...
+    SystemExit: 0
     """
     args = _parser().parse_args(argv)
     try:

@@ -99,9 +99,8 @@ def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
 
     for path, draw in ((args.gantt, gantt_chart), (args.spend_chart, spend_chart)):
         if path:
-            ax = draw(result)
-            ax.figure.tight_layout()
-            ax.figure.savefig(path, dpi=120)
+            ax = draw(result)  # laid out by the plot (constrained layout)
+            ax.figure.savefig(path, dpi=120, bbox_inches="tight")
             plt.close(ax.figure)
 
 

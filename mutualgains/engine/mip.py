@@ -30,6 +30,7 @@ import time
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pulp
@@ -38,9 +39,14 @@ from mutualgains.errors import SolverError, UsageError
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 
-__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "available_solvers"]
+__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "available_solvers", "solver_log"]
 
 log = logging.getLogger(__name__)
+solver_log = logging.getLogger(f"{__name__}.solver")
+"""The solver's own log with ``msg=True`` (HiGHS and CBC), one record per line at INFO.
+
+Shown with, e.g., ``logging.basicConfig(level="INFO")``; never printed on stdout.
+"""
 
 _SENSES = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
 
@@ -185,6 +191,49 @@ def _attach_start(engine, variables: list, start: np.ndarray) -> None:
         engine.optionsDict["warmStart"] = True
 
 
+def _route_log(engine: Any) -> str | None:
+    """Send ``engine``'s log to :data:`solver_log`; return a log file to forward after the solve.
+
+    HiGHS: its console output is switched off and its logging callback forwards
+    each line. CBC (a subprocess): PuLP writes its output to a file instead of
+    stdout (``logPath``), forwarded by :func:`_forward_log_file`.
+    """
+    if isinstance(engine, pulp.HiGHS):
+        run = engine.callSolver
+
+        def call_with_log(lp: Any) -> None:
+            lp.solverModel.setOptionValue("log_to_console", False)
+            lp.solverModel.cbLogging.subscribe(
+                lambda event: solver_log.info("%s", str(event.message).rstrip("\n")))
+            run(lp)
+
+        engine.callSolver = call_with_log
+        return None
+    if isinstance(engine, pulp.COIN_CMD | pulp.PULP_CBC_CMD):
+        import tempfile
+
+        handle, path = tempfile.mkstemp(prefix="mutualgains-cbc-", suffix=".log")
+        os.close(handle)
+        engine.msg = False
+        engine.optionsDict["logPath"] = path
+        return path
+    return None
+
+
+def _forward_log_file(path: str) -> None:
+    """Log every line of the solver's log file at INFO and remove the file."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                if line.strip():
+                    solver_log.info("%s", line.rstrip("\n"))
+    except OSError:  # pragma: no cover - the solver did not write it
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
 class MipModel:
     """A mixed-integer program over indexed variables, solved through PuLP.
 
@@ -318,7 +367,11 @@ class MipModel:
         gap : float
             Relative MIP gap at which to stop; 0 (the default) proves optimality.
         msg : bool
-            Show the solver log.
+            Send the solver's log to the logger ``mutualgains.engine.mip.solver``
+            (:data:`solver_log`, level INFO) instead of discarding it; nothing is
+            printed on stdout. HiGHS hands its lines over through its logging
+            callback, CBC through a log file read after the solve; other
+            solvers print as PuLP lets them.
         relax : bool
             Solve the linear relaxation (binaries between 0 and 1) instead.
         """
@@ -329,11 +382,15 @@ class MipModel:
         if self._start is not None:
             _attach_start(engine, self._vars, self._start)
             self._start = None
+        log_file = _route_log(engine) if msg else None
         t = time.perf_counter()
         try:
             self._prob.solve(engine)
         except Exception as err:  # PuLP lets solver-side failures escape as any exception
             raise SolverError(f"solver {solver!r} failed: {type(err).__name__}: {err}") from None
+        finally:
+            if log_file is not None:
+                _forward_log_file(log_file)
         seconds = time.perf_counter() - t
         return self._outcome(engine, seconds, gap, time_limit)
 

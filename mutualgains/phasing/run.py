@@ -13,6 +13,7 @@ import numpy as np
 from mutualgains.engine.mip import MipOutcome, check_limits
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.progress import ProgressArg, Tracker, check_progress, track
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -88,6 +89,7 @@ def phase(
     time_limit: float | None = None,
     gap: float = 0.0,
     msg: bool = False,
+    progress: ProgressArg = False,
 ) -> PhaseResult:
     """Schedule the projects of ``package`` over periods under a budget.
 
@@ -122,6 +124,10 @@ def phase(
         Relative MIP gap at which the solver may stop; 0 proves optimality.
     msg : bool, default False
         Show solver logs.
+    progress : bool or callable, default False
+        Report each solver stage (the linear relaxation, the schedule, and
+        with ``earliest`` the earliest-start stage): ``progress(done, total)``,
+        or ``True`` for a bar; see :mod:`mutualgains.progress`.
 
     Returns
     -------
@@ -158,6 +164,7 @@ def phase(
         if not isinstance(flag, bool):
             raise UsageError(f"{name}: must be true or false, got {flag!r}")
     check_limits(time_limit, gap)
+    check_progress(progress)
     choice = package_choice(case, package)
     plan = phasing_settings(case, periods, budget, carry_over, discount)
     gains_by = _first_gain_map(case, first_gain_by, plan.periods)
@@ -165,7 +172,8 @@ def phase(
     inst = build_instance(case, choice, plan)
     options = {"first_gain_by": gains_by or None, "value_by": by_value, "earliest": earliest,
                "complete": complete, "formulation": formulation}
-    run = _PhaseRun(case, inst, options, solver)
+    run = _PhaseRun(case, inst, options, solver,
+                    track(progress, "phase", total=2 + int(earliest), unit="stage"))
     win = compute_windows(inst, complete)
     if complete and win.reasons:
         grouped: dict[str, list[str]] = {}  # one chain can stop several projects
@@ -313,8 +321,10 @@ def _earliest_stage(run: _PhaseRun, program: Program, starts: list[int | None], 
 class _PhaseRun:
     """Bookkeeping of one call: solver time, notes, and building the result."""
 
-    def __init__(self, case: Case, inst: Instance, options: dict, solver: str):
+    def __init__(self, case: Case, inst: Instance, options: dict, solver: str,
+                 tracker: Tracker):
         self.case, self.inst, self.options = case, inst, options
+        self.tracker = tracker
         self.solver_name = solver
         self.seconds = 0.0
         self.notes: list[str] = list(inst.notes)
@@ -325,12 +335,16 @@ class _PhaseRun:
                                   msg=msg, relax=relax)
         self.seconds += out.seconds
         self.solver = out.solver
+        self.tracker.advance()
         return out
 
     def result(self, status: Status, starts: list[int | None] | None, win: Windows, *,
                value: float | None = None, bound: float | None = None,
                gap: float | None = None, message: str = "") -> PhaseResult:
         inst = self.inst
+        if self.tracker.total is not None and self.tracker.done < self.tracker.total:
+            self.tracker.update(self.tracker.total)  # the stages this case did not need
+        self.tracker.close()
         projects = []
         for p in range(inst.n):
             s = None if starts is None else starts[p]

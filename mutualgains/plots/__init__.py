@@ -1,12 +1,28 @@
 """Plots (``pip install "mutualgains[plot]"``): every function takes ``ax=None`` and returns
-the Axes; matplotlib is imported only when a plot is drawn."""
+the Axes; matplotlib is imported only when a plot is drawn.
 
-from mutualgains.plots.charts import (
-    dependency_chart,
-    gains_chart,
-    gantt_chart,
-    spend_chart,
-    utility_space,
-)
+One module per picture: :mod:`~mutualgains.plots.space` (the utility space of two
+parties), :mod:`~mutualgains.plots.gains` (each party's gain under each solution),
+:mod:`~mutualgains.plots.dependencies` (the relations between options),
+:mod:`~mutualgains.plots.phasing` (a phasing plan's schedule and spending), and
+:mod:`~mutualgains.plots.interactive` (hover to see a point's package and gains; plotly).
+What they share (the lazy pyplot import, ``ax=None``, sizes, legends outside the
+data, captions, coinciding markers) is in :mod:`~mutualgains.plots.axes`.
 
-__all__ = ["dependency_chart", "gains_chart", "gantt_chart", "spend_chart", "utility_space"]
+Examples
+--------
+>>> from mutualgains import plots
+>>> from mutualgains.io.examples import load_example
+>>> ax = plots.gains_chart(load_example("harbour"))
+>>> ax.get_ylabel()
+'gain over BATNA'
+"""
+
+from mutualgains.plots.dependencies import dependency_chart
+from mutualgains.plots.gains import gains_chart
+from mutualgains.plots.interactive import frontier_figure, utility_space_figure
+from mutualgains.plots.phasing import gantt_chart, spend_chart, value_chart
+from mutualgains.plots.space import utility_space
+
+__all__ = ["dependency_chart", "frontier_figure", "gains_chart", "gantt_chart", "spend_chart",
+           "utility_space", "utility_space_figure", "value_chart"]
