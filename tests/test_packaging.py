@@ -140,14 +140,17 @@ OUTPUTS = [
     ("phase", ["phase", "regional", "--periods", "3", "--complete"], None),  # infeasible
     ("phase", ["phase", "-"], STUCK),  # no package to phase
     ("demo", ["demo"], None),
+    ("convert", ["convert", "harbour", "{tmp}/harbour.yaml"], None),
+    ("convert", ["convert", "regional", "{tmp}/regional", "--to", "genius", "--lossy"], None),
 ]
 
 
 @pytest.mark.parametrize(("schema", "args", "stdin"), OUTPUTS,
                          ids=[" ".join(a) for _, a, _ in OUTPUTS])
-def test_json_output_follows_its_schema(schema, args, stdin, monkeypatch, capsys):
+def test_json_output_follows_its_schema(schema, args, stdin, monkeypatch, capsys, tmp_path):
     import io
 
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     main([*args, "--json"])
