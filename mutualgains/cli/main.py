@@ -34,7 +34,7 @@ from mutualgains.errors import CaseError, MutualGainsError
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: tuple[str, ...] = ("solve", "frontier", "alternatives", "improve", "explain", "phase",
-                             "demo")
+                             "demo", "mcp")
 """The command modules of :mod:`mutualgains.cli`, in the order ``--help`` lists them."""
 
 
