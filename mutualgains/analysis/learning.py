@@ -34,8 +34,9 @@ The estimate
 The next question
     The package whose acceptance hyperplane ``U(x) = b`` passes closest to the
     centre along the BATNA axis: the smallest ``|U_centre(x) - b_centre|`` over
-    every package that respects the dependencies and has not been asked about
-    (an integer program, asked packages cut off by no-good rows). Its
+    every package that respects the dependencies and differs from every package
+    asked about on the learned issues (an integer program; asked packages cut
+    off by no-good rows over those issues' options). Its
     ``answer_range`` says how far ``U(x) - b`` can go either way over the
     consistent set (both signs: either answer is possible).
 
@@ -544,10 +545,12 @@ def learn_priorities(
         constraints=_constraints(space, rows, internal_margin, reactions),
         next_question=None, next_distance=None, answer_range=None, **common)
     asked = {c for _, choices in raw for c in choices}
-    question = _next_question(learned, asked, solver)
+    issues = space.learned if model == "weights" else list(range(len(case.issues)))
+    question = _next_question(learned, asked, issues, solver)
     tick()
     if question is None:
-        return replace(learned, message="every package has been asked about")
+        return replace(learned, message="every package has been asked about (on the learned "
+                                        "issues)")
     choice, distance = question
     a, c = space.utility(choice)
     a[-1] -= 1.0
@@ -629,14 +632,12 @@ def _constraints(space: ParameterSpace, rows: list[ReactionRow], margin: float,
     return tuple(out)
 
 
-def _next_question(learned: LearnedPriorities, asked: set[tuple[int, ...]],
+def _next_question(learned: LearnedPriorities, asked: set[tuple[int, ...]], issues: list[int],
                    solver: str) -> tuple[tuple[int, ...], float] | None:
-    """The package (not asked about) with the smallest ``|U_centre - b_centre|``."""
+    """The package with the smallest ``|U_centre - b_centre|`` that differs from every asked
+    one on the learned ``issues`` (on the others its reaction would teach nothing new)."""
     estimated = learned.estimated_case()
-    case = learned.case
-    p = case.party_names.index(learned.party)
-    if len(asked) >= case.n_packages:
-        return None
+    p = estimated.party_names.index(learned.party)
     program = PackageProgram(estimated, acceptance=False)
     model = program.model
     (e,) = model.add_variables(1, lb=0.0)
@@ -644,7 +645,9 @@ def _next_question(learned: LearnedPriorities, asked: set[tuple[int, ...]],
     b = float(estimated.party(learned.party).batna)
     model.add_rows([([e, *idx], [1.0, *(-c for c in coef)], ">=", -b),
                     ([e, *idx], [1.0, *coef], ">=", b)])
-    model.add_rows(program.no_good(c) for c in sorted(asked))
+    offs = estimated.option_offsets
+    model.add_rows(([program.x[offs[k] + c[k]] for k in issues], [1.0] * len(issues), "<=",
+                    float(len(issues) - 1)) for c in sorted(asked))
     model.set_objective([e], [-1.0])
     out = model.solve(solver=solver)
     if out.status != Status.OPTIMAL:
@@ -652,4 +655,3 @@ def _next_question(learned: LearnedPriorities, asked: set[tuple[int, ...]],
     choice = program.choice(out.values)
     u = float(estimated.utility_vector(choice)[p])
     return choice, abs(u - b)
-
