@@ -177,7 +177,8 @@ class DealReview:
         return pd.DataFrame(rows, columns=columns)
 
     def solutions_frame(self) -> pd.DataFrame:
-        """One row per objective: the solution's value, the deal's, and their ratio.
+        """One row per objective: the solution's value, the deal's, and their ratio (when both
+        are non-negative).
 
         Examples
         --------
@@ -189,8 +190,8 @@ class DealReview:
         rows = []
         for objective, result in self.solutions.items():
             best, deal = result.objective_value, self.deal_values.get(objective)
-            ratio = (deal / best if best and deal is not None and best > 0 and
-                     math.isfinite(best) else None)
+            ratio = (deal / best if best is not None and deal is not None and best > 0
+                     and deal >= 0 and math.isfinite(best) else None)
             rows.append([objective, result.status.value, None if best is None else tidy(best),
                          deal, None if ratio is None else float(ratio)])
         return pd.DataFrame(rows, columns=["objective", "status", "best", "deal", "ratio"],
