@@ -35,8 +35,15 @@ _HOMES: dict[str, str] = {
     "amend": "mutualgains.analysis.improve",
     "check_amendment": "mutualgains.analysis.improve",
     "improve": "mutualgains.analysis.improve",
+    "LearnedPriorities": "mutualgains.analysis.learning",
+    "learn_priorities": "mutualgains.analysis.learning",
     "concessions": "mutualgains.analysis.logrolling",
     "trades": "mutualgains.analysis.logrolling",
+    "Offers": "mutualgains.analysis.offers",
+    "equivalent_offers": "mutualgains.analysis.offers",
+    "mediator_offers": "mutualgains.analysis.offers",
+    "DealReview": "mutualgains.analysis.review",
+    "review_deal": "mutualgains.analysis.review",
     "OBJECTIVES": "mutualgains.analysis.solve",
     "solve": "mutualgains.analysis.solve",
     "CaseError": "mutualgains.errors",
@@ -100,7 +107,10 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from mutualgains.analysis.explain import Explanation, explain
     from mutualgains.analysis.frontier import Frontier, pareto_frontier
     from mutualgains.analysis.improve import amend, check_amendment, improve
+    from mutualgains.analysis.learning import LearnedPriorities, learn_priorities
     from mutualgains.analysis.logrolling import concessions, trades
+    from mutualgains.analysis.offers import Offers, equivalent_offers, mediator_offers
+    from mutualgains.analysis.review import DealReview, review_deal
     from mutualgains.analysis.solve import OBJECTIVES, solve
     from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
     from mutualgains.io.casefile import load_case, save_case

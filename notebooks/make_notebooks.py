@@ -239,9 +239,148 @@ assert case.accepts(fix.smallest)["Department of Tourism"]
 """,
 ]
 
+AT_THE_TABLE = [
+    "md:# At the table: equivalent offers, reactions and learned priorities\n\nA mediator on "
+    "the `regional` example. Its model of the Farmers' priorities (the case's scores) is "
+    "wrong: the Farmers care far more about the peat meadows and the retention area, and "
+    "less about solar roofs and land consolidation. The mediator does not know this; it sees "
+    "only the Farmers' reactions, learns their priorities from them and solves again.",
+    """
+import itertools
+import numpy as np
+import mutualgains as mg
+from mutualgains.plots.review import review_chart
+
+case = mg.load_example("regional")
+case
+""",
+    "md:The Farmers' true table (hidden from the mediator, used only to answer): the same "
+    "option ratings per issue, other weights.",
+    """
+farmers = case.party_names.index("Farmers")
+offsets = case.option_offsets
+spans = {i.name: float(np.ptp(case.score_matrix[farmers, offsets[k]:offsets[k + 1]]))
+         for k, i in enumerate(case.issues)}
+scale = sum(spans.values())
+true_spans = {**spans, "solar on farm roofs": 2, "peat meadow rewetting": 18,
+              "water retention area": 12, "land consolidation": 6}
+true_weights = {i: s / sum(true_spans.values()) for i, s in true_spans.items()}
+table = {}
+for k, issue in enumerate(case.issues):
+    v = case.score_matrix[farmers, offsets[k]:offsets[k + 1]]
+    rating = (v - v.min()) / np.ptp(v) if np.ptp(v) else 0 * v
+    table[issue.name] = [round(float(v.min() + scale * true_weights[issue.name] * r), 6)
+                         for r in rating]
+data = case.to_dict()
+truth = mg.Case.from_dict({**data, "scores": {**data["scores"], "Farmers": table}})
+
+def answer(package):
+    "The Farmers' true utility of a package."
+    return truth.utilities(package)["Farmers"]
+""",
+    "md:## The mediator's package, and the Farmers' answer",
+    """
+plan = mg.solve(case)
+{"model says": plan.scores["Farmers"], "the Farmers feel": round(answer(plan.package), 2),
+ "BATNA": case.party("Farmers").batna}
+""",
+    "md:## Equivalent offers\n\nThe Water Board puts three offers on the table that are "
+    "equally good for it (within 1 point) and as different as possible for the Farmers; "
+    "the Farmers rank them.",
+    """
+offers = mg.equivalent_offers(case, "Water Board", 3, tolerance=1, among=["Farmers"])
+offers.to_frame()[["offer", "utility Water Board", "gain Farmers"]].assign(
+    felt=[round(answer(p), 2) for p in offers.packages])
+""",
+    """
+ranking = sorted((dict(p) for p in offers.packages), key=answer, reverse=True)
+""",
+    "md:From the mediator's seat: three packages of about the best joint gain (within 15), "
+    "each party's gain within 10 across them, differing in as many issues as possible.",
+    """
+seat = mg.mediator_offers(case, 3, tolerance=15, band=10, at="best")
+seat.to_frame().iloc[:, :8]
+""",
+    """
+felt = sorted((dict(p) for p in seat.packages), key=answer, reverse=True)
+preferred = [(a, b) for a, b in itertools.pairwise(felt) if answer(a) > answer(b)]
+""",
+    "md:## What the reactions say\n\nIssue weights over the case's option ratings; the "
+    "Farmers' BATNA is known (15).",
+    """
+reactions = {"rejected": [dict(plan.package)], "ranking": ranking, "preferred": preferred}
+learned = mg.learn_priorities(case, "Farmers", batna=15, **reactions)
+learned
+""",
+    "md:The next question: the package whose answer the estimate is least sure of. Ask "
+    "twelve, one at a time.",
+    """
+accepted, rejected = [], list(reactions["rejected"])
+for _ in range(12):
+    question = dict(learned.next_question)
+    (accepted if answer(question) >= 15 else rejected).append(question)
+    learned = mg.learn_priorities(case, "Farmers", batna=15, accepted=accepted,
+                                  rejected=rejected, ranking=ranking, preferred=preferred)
+learned
+""",
+    "md:The learned weights against the mediator's model and the (hidden) truth:",
+    """
+def weights_frame(learned):
+    frame = learned.to_frame().set_index("parameter").drop("batna")
+    frame["model"] = [spans[name[7:-1]] / scale for name in frame.index]
+    frame["truth"] = [true_weights[name[7:-1]] for name in frame.index]
+    return frame.sort_values("estimate", ascending=False).astype(float).round(3)
+
+weights_frame(learned)
+""",
+    "md:## The re-solved package\n\nSolve the case with the learned table and propose the "
+    "package; a rejection is one more reaction. Propose until the Farmers accept.",
+    """
+proposals = []
+for _ in range(10):
+    estimated = learned.estimated_case()
+    better = mg.solve(estimated)
+    proposals.append((dict(better.package), round(answer(better.package), 2)))
+    if answer(better.package) >= 15:
+        break
+    rejected.append(dict(better.package))
+    learned = mg.learn_priorities(case, "Farmers", batna=15, accepted=accepted,
+                                  rejected=rejected, ranking=ranking, preferred=preferred)
+[felt for _, felt in proposals]
+""",
+    """
+changed = {i: (plan.package[i], better.package[i]) for i in case.issue_names
+           if plan.package[i] != better.package[i]}
+changed
+""",
+    "md:The re-solved package reviewed in the learned model: gains, Pareto improvements, "
+    "the bargaining solutions.",
+    """
+review = mg.review_deal(estimated, better.package)
+review.to_frame()
+""",
+    """
+ax = review_chart(review)
+""",
+    "md:## Checks",
+    """
+assert not truth.accepts(plan.package)["Farmers"]
+assert learned.consistent
+values = {f"weight[{i}]": w for i, w in true_weights.items() if spans[i]} | {"batna": 15}
+assert all(row.holds(values, 1e-6) for row in learned.constraints)
+frame = weights_frame(learned)
+top = {"weight[peat meadow rewetting]", "weight[water retention area]"}
+assert set(frame.index[:2]) == top == set(frame.sort_values("truth").index[-2:])
+assert frame.loc["weight[solar on farm roofs]", "estimate"] < frame.loc[
+    "weight[solar on farm roofs]", "model"]
+assert truth.passes(better.package) and better.status is mg.Status.OPTIMAL
+assert len(proposals) > 1 and review.pareto_optimal
+""",
+]
+
 
 NOTEBOOKS = {"01_six_steps": SIX_STEPS, "02_genius_domains": GENIUS,
-             "03_scorable_game": SCORABLE}
+             "03_scorable_game": SCORABLE, "04_at_the_table": AT_THE_TABLE}
 """Each notebook's cells, by file name."""
 
 

@@ -40,7 +40,7 @@ from mutualgains.errors import CaseError, MutualGainsError
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: tuple[str, ...] = ("solve", "frontier", "alternatives", "improve", "explain", "phase",
-                             "convert", "demo")
+                             "convert", "mcp", "demo")
 """The command modules of :mod:`mutualgains.cli`, in the order ``--help`` lists them."""
 
 

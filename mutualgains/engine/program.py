@@ -42,6 +42,9 @@ class PackageProgram:
     transfers : bool, default False
         Let the program choose side payments (the case's ``transfers`` rules,
         or every pair without a cap when the case has none).
+    model : MipModel, optional
+        Add the program's variables and rows to this model instead of a new one
+        (several packages in one program, e.g. :mod:`mutualgains.analysis.offers`).
 
     Money (see :mod:`mutualgains.model.money`): the total budget row when the case
     has one; contributions ``c[p, j]`` from parties with a budget that cover
@@ -58,9 +61,10 @@ class PackageProgram:
         Variable index of each option, in flat option order.
     """
 
-    def __init__(self, case: Case, *, acceptance: bool = True, transfers: bool = False):
+    def __init__(self, case: Case, *, acceptance: bool = True, transfers: bool = False,
+                 model: MipModel | None = None):
         self.case = case
-        self.model = model = MipModel("package")
+        self.model = model = MipModel("package") if model is None else model
         offsets = case.option_offsets
         self.x = x = model.add_variables(offsets[-1], binary=True)
         model.add_rows(
