@@ -249,7 +249,7 @@ AT_THE_TABLE = [
 import itertools
 import numpy as np
 import mutualgains as mg
-from mutualgains.plots.review import review_chart
+from mutualgains import plots
 
 case = mg.load_example("regional")
 case
@@ -360,7 +360,7 @@ review = mg.review_deal(estimated, better.package)
 review.to_frame()
 """,
     """
-ax = review_chart(review)
+ax = plots.review_chart(review)
 """,
     "md:## Checks",
     """

@@ -93,7 +93,7 @@ class ParameterSpace:
             lo = [lo_s] * len(self.names)
             hi = [hi_s] * len(self.names)
             low_u, high_u = lo_s * len(issues), hi_s * len(issues)
-        bonuses = [float(b[p]) for _, b in case._synergy_table]
+        bonuses = [float(b[p]) for _, b in case.synergy_table]
         low_u += self._internal(sum(min(0.0, b) for b in bonuses), shift=False)
         high_u += self._internal(sum(max(0.0, b) for b in bonuses), shift=False)
         if batna is None:

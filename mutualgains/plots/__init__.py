@@ -4,7 +4,8 @@ the Axes; matplotlib is imported only when a plot is drawn.
 One module per picture: :mod:`~mutualgains.plots.space` (the utility space of two
 parties), :mod:`~mutualgains.plots.gains` (each party's gain under each solution),
 :mod:`~mutualgains.plots.dependencies` (the relations between options),
-:mod:`~mutualgains.plots.phasing` (a phasing plan's schedule and spending), and
+:mod:`~mutualgains.plots.phasing` (a phasing plan's schedule and spending),
+:mod:`~mutualgains.plots.review` (a deal under review against what it could give), and
 :mod:`~mutualgains.plots.interactive` (hover to see a point's package and gains; plotly).
 What they share (the lazy pyplot import, ``ax=None``, sizes, legends outside the
 data, captions, coinciding markers) is in :mod:`~mutualgains.plots.axes`.
@@ -22,7 +23,8 @@ from mutualgains.plots.dependencies import dependency_chart
 from mutualgains.plots.gains import gains_chart
 from mutualgains.plots.interactive import frontier_figure, utility_space_figure
 from mutualgains.plots.phasing import gantt_chart, spend_chart, value_chart
+from mutualgains.plots.review import review_chart
 from mutualgains.plots.space import utility_space
 
-__all__ = ["dependency_chart", "frontier_figure", "gains_chart", "gantt_chart", "spend_chart",
-           "utility_space", "utility_space_figure", "value_chart"]
+__all__ = ["dependency_chart", "frontier_figure", "gains_chart", "gantt_chart", "review_chart",
+           "spend_chart", "utility_space", "utility_space_figure", "value_chart"]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mutualgains.plots.charts import SOLUTIONS, _axes
+from mutualgains.plots.axes import MARKERS, axes_or_new
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -63,7 +63,7 @@ def review_chart(review: DealReview, *, ax: Axes | None = None) -> Axes:
     """
     parties = list(review.gains)
     n = len(parties)
-    ax = _axes(ax, (8.0, 1.4 + 0.6 * n))
+    ax = axes_or_new(ax, (8.0, 1.4 + 0.6 * n))
     rows = np.arange(n)
     gains = np.array([float(review.gains[p]) for p in parties])
     left = np.array([float(review.left_on_table.get(p) or 0.0) for p in parties])
@@ -85,7 +85,7 @@ def review_chart(review: DealReview, *, ax: Axes | None = None) -> Axes:
         if result.package is None:
             continue
         ax.scatter([float(result.gains[p]) for p in parties], rows + dy,
-                   marker=SOLUTIONS.get(objective, "o"), s=45, edgecolor="black",
+                   marker=MARKERS.get(objective, "o"), s=45, edgecolor="black",
                    color=_COLOURS.get(objective, "0.5"), linewidths=0.6, zorder=4,
                    label=objective)
     ax.axvline(0.0, color="0.3", linestyle="--", linewidth=1)
