@@ -31,7 +31,8 @@ def test_utility_space_draws_every_package_and_the_frontier(tmp_path):
 def test_utility_space_needs_two_parties():
     from mutualgains import UsageError
 
-    with pytest.raises(UsageError, match="need two parties"):
+    with pytest.raises(UsageError, match=r"^utility_space: parties must be None or a list of "
+                                         r"names \(at least 2\)"):
         utility_space(load_example("harbour"), ["Port"])
 
 

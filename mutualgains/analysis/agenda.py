@@ -33,7 +33,9 @@ import pandas as pd
 from mutualgains.analysis.solve import solve
 from mutualgains.errors import CaseError, UsageError
 from mutualgains.model import Case, Issue
+from mutualgains.model.arguments import CASE
 from mutualgains.model.relations import DependencyWarning, Requires, option_label
+from mutualgains.params import SOLVER, AnyOf, Instance, Integer, Maybe, Names, Text, validated
 
 __all__ = ["AgendaValue", "agenda_value", "count_passing", "package_blocks"]
 
@@ -115,6 +117,7 @@ class AgendaValue:
                 f"packages {self.packages_without} -> {self.packages_with}>")
 
 
+@validated(case=CASE, limit=Integer(low=0))
 def count_passing(case: Case, *, limit: int = 200_000) -> int | None:
     """How many packages pass the decision rule (``None`` beyond ``limit`` packages).
 
@@ -212,6 +215,10 @@ def _replace_requires(case: Case, requires) -> Case | None:
             return None
 
 
+@validated(case=CASE, item=Maybe(AnyOf((Text(), Instance(Mapping, label="{issue: option}"),
+                                          Names(min_length=2)))),
+           status_quo=Maybe(Instance(Mapping, label="a mapping of issue -> option")),
+           count_limit=Integer(low=0), solver=SOLVER)
 def agenda_value(case: Case, item: str | Mapping[str, str] | tuple[str, str] | None = None, *,
                  status_quo: Mapping[str, str] | None = None, count_limit: int = 200_000,
                  solver: str = "highs") -> AgendaValue | pd.DataFrame:

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mutualgains.analysis.solve import solve_with
+from mutualgains.analysis.solve import OBJECTIVES, solve_with
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE
+from mutualgains.params import GAP, SOLVER, TIME_LIMIT, Choice, Integer, validated
 from mutualgains.results import SolveResult
 from mutualgains.status import Status
 
@@ -112,6 +114,8 @@ class Alternatives:
         return f"<div><p><b>{repr(self)[1:-1]}</b></p>{self.to_frame().to_html()}</div>"
 
 
+@validated(case=CASE, k=Integer(low=1), objective=Choice(OBJECTIVES),
+           min_difference=Integer(low=1), solver=SOLVER, time_limit=TIME_LIMIT, gap=GAP)
 def alternatives(
     case: Case,
     k: int,
@@ -145,12 +149,9 @@ def alternatives(
     >>> [r.objective_value for r in diverse]
     [114, 92, 75]
     """
-    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise UsageError(f"k: must be a positive integer, got {k!r}")
-    if (not isinstance(min_difference, int) or isinstance(min_difference, bool)
-            or not 1 <= min_difference <= max(1, len(case.issues))):
-        raise UsageError(f"min_difference: must be an integer from 1 to the number of issues "
-                         f"({len(case.issues)}), got {min_difference!r}")
+    if min_difference > max(1, len(case.issues)):
+        raise UsageError(f"alternatives: min_difference must be at most the number of issues "
+                         f"({len(case.issues)}) (got {min_difference!r})")
     found: list[SolveResult] = []
     chosen: list[tuple[int, ...]] = []
     status = "complete"

@@ -31,7 +31,9 @@ import pandas as pd
 
 from mutualgains.engine.mip import MipModel
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE, PACKAGE
 from mutualgains.model.money import Transfers
+from mutualgains.params import SOLVER, validated
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -118,6 +120,7 @@ class Compensation:
         return "<Compensation impossible>"
 
 
+@validated(case=CASE, package=PACKAGE, solver=SOLVER)
 def compensate(case: Case, package: Mapping[str, str] | Sequence[str], *,
                solver: str = "highs") -> Compensation:
     """The least total side payment that makes ``package`` acceptable to every party.

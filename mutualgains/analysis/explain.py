@@ -40,6 +40,8 @@ import pandas as pd
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import SOLVER, Maybe, validated
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -218,6 +220,7 @@ class _Acceptance:
         return False if out.status == Status.INFEASIBLE else None
 
 
+@validated(case=CASE, package=Maybe(PACKAGE), solver=SOLVER)
 def explain(case: Case, package: Mapping[str, str] | Sequence[str] | None = None, *,
             solver: str = "highs") -> Explanation:
     """Explain why no package passes (or confirm one does), and judge ``package`` if given.

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mutualgains.engine.mip import check_limits, check_solver
+from mutualgains.engine.mip import check_solver
 from mutualgains.engine.program import PackageProgram
 from mutualgains.engine.separable import (
     CandidateTable,
@@ -70,6 +70,20 @@ from mutualgains.engine.separable import (
 )
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE
+from mutualgains.params import (
+    GAP,
+    METHOD,
+    SOLVER,
+    TIME_LIMIT,
+    AnyOf,
+    Flag,
+    Function,
+    Integer,
+    Maybe,
+    Names,
+    validated,
+)
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -413,6 +427,9 @@ class _TableSearch:
         return self.mip.tied(choice, u)
 
 
+@validated(case=CASE, parties=Maybe(Names(min_length=2)), ties=Flag(), max_points=Integer(low=1),
+           progress=AnyOf((Flag(), Function())), solver=SOLVER, time_limit=TIME_LIMIT, gap=GAP,
+           msg=Flag(), method=METHOD)
 def pareto_frontier(
     case: Case,
     parties: Sequence[str] | None = None,
@@ -466,8 +483,6 @@ def pareto_frontier(
     >>> frontier.status, len(frontier) > 5
     ('complete', True)
     """
-    if not isinstance(case, Case):
-        raise UsageError(f"case: must be a Case, got {type(case).__name__}")
     case.require_no_contributions("pareto_frontier")
     names = list(case.party_names if parties is None else parties)
     unknown = [p for p in names if p not in case.party_names]
@@ -476,11 +491,6 @@ def pareto_frontier(
                          f"(parties: {', '.join(case.party_names)})")
     if len(set(names)) != len(names) or len(names) < 2:
         raise UsageError(f"parties: need at least two different parties, got {names}")
-    if not (isinstance(max_points, int) and max_points >= 1):
-        raise UsageError(f"max_points: must be a positive integer, got {max_points!r}")
-    if method not in ("auto", "mip"):
-        raise UsageError(f"method: must be 'auto' or 'mip', got {method!r}")
-    check_limits(time_limit, gap)
     started = time.perf_counter()
     index = [case.party_names.index(p) for p in names]
     steps = {p: utility_step(case, case.party_names[p]) for p in index}

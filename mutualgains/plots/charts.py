@@ -38,15 +38,52 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mutualgains.analysis.solve import OBJECTIVES
+from mutualgains.model.arguments import CASE
+from mutualgains.params import (
+    AnyOf,
+    Choice,
+    Constraint,
+    Flag,
+    Instance,
+    Integer,
+    ListOf,
+    Maybe,
+    Names,
+    Real,
+    Text,
+    validated,
+)
+from mutualgains.phasing.result import PhaseResult
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-
-    from mutualgains.phasing import PhaseResult
 
 __all__ = ["dependency_chart", "gains_chart", "gantt_chart", "spend_chart", "utility_space"]
 
 SOLUTIONS = {"joint": "s", "nash": "*", "ks": "D", "egalitarian": "^"}
 """Bargaining solutions marked by :func:`utility_space`, with their markers."""
+
+
+class _AxesOrNone(Constraint):
+    """``ax=``: None or a matplotlib Axes (matplotlib is imported only to check one)."""
+
+    def accepts(self, value: Any) -> bool:
+        if value is None:
+            return True
+        try:
+            from matplotlib.axes import Axes
+        except ImportError:  # pragma: no cover - depends on the environment
+            return False
+        return isinstance(value, Axes)
+
+    def describe(self) -> str:
+        return "None or a matplotlib Axes"
+
+
+_AX = _AxesOrNone()
+_SOLUTIONS = ListOf(Choice(OBJECTIVES))
+_RESULT = Instance(PhaseResult)
 
 
 def _pyplot():
@@ -64,6 +101,8 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return ax
 
 
+@validated(result=_RESULT, ax=_AX, deferred=Flag(),
+           color=AnyOf((Text(), ListOf(Real(low=0, high=1), min_length=3))))
 def gantt_chart(result: PhaseResult, *, ax: Axes | None = None, deferred: bool = True,
                 color: str = "tab:blue") -> Axes:
     """A Gantt chart of a phasing schedule: one bar per scheduled project.
@@ -129,6 +168,7 @@ def gantt_chart(result: PhaseResult, *, ax: Axes | None = None, deferred: bool =
     return ax
 
 
+@validated(result=_RESULT, ax=_AX, parties=Maybe(Names()), weighted=Flag())
 def spend_chart(result: PhaseResult, *, ax: Axes | None = None,
                 parties: list[str] | None = None, weighted: bool = False) -> Axes:
     """Spend per period against the budget, with the cumulative value per party.
@@ -211,6 +251,8 @@ def spend_chart(result: PhaseResult, *, ax: Axes | None = None,
     return ax
 
 
+@validated(case=CASE, parties=Maybe(Names(min_length=2)), ax=_AX, solutions=_SOLUTIONS,
+           max_packages=Integer(low=0))
 def utility_space(case: Any, parties: Any = None, *, ax: Axes | None = None,
                   solutions: Any = tuple(SOLUTIONS), max_packages: int = 200_000) -> Axes:
     """Two parties' utilities over every package, the frontier and the bargaining solutions.
@@ -273,6 +315,7 @@ def utility_space(case: Any, parties: Any = None, *, ax: Axes | None = None,
     return ax
 
 
+@validated(case=CASE, ax=_AX, solutions=_SOLUTIONS)
 def gains_chart(case: Any, *, ax: Axes | None = None, solutions: Any = tuple(SOLUTIONS)) -> Axes:
     """Each party's gain (utility minus BATNA) under several bargaining solutions.
 
@@ -317,6 +360,7 @@ _EDGE_STYLES = {  # arcs bend differently per kind so relations between the same
 }
 
 
+@validated(case=CASE, ax=_AX)
 def dependency_chart(case: Any, *, ax: Axes | None = None) -> Axes:
     """Options as nodes, one column per issue; relations as styled edges.
 
