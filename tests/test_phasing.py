@@ -359,9 +359,11 @@ def test_result_object(regional_plan):
 
 def test_bad_input_is_named(regional):
     case, package = regional
-    with pytest.raises(UsageError, match="^phase: periods must be None or a whole number of "):
+    with pytest.raises(UsageError, match="^phase: periods must be None or a whole number "
+                                         "of at least 1"):
         phase(case, package, periods=0, budget=5)
-    with pytest.raises(UsageError, match="^phase: carry_over must be None or a number of at le"):
+    with pytest.raises(UsageError, match="^phase: carry_over must be None or a number "
+                                         "of at least 0 and at most 1"):
         phase(case, package, carry_over=2)
     with pytest.raises(UsageError, match="^first_gain_by: unknown party 'Mayor'"):
         phase(case, package, first_gain_by={"Mayor": 2})
