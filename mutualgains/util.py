@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import reprlib
+import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 from mutualgains.errors import Problem
 
-__all__ = ["number", "readonly", "show", "tidy"]
+__all__ = ["caller_stacklevel", "number", "readonly", "show", "tidy"]
 
 
 def show(value: Any) -> str:
@@ -63,6 +65,39 @@ def _digits(x: int) -> int:
         return len(str(x))
     digits = int(x.bit_length() * math.log10(2)) + 1  # within one of the truth
     return digits if x >= 10 ** (digits - 1) else digits - 1
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn` that names the first caller outside
+    mutualgains (the user's line), however deep inside the package the warning is raised.
+
+    Call it from the function that warns: ``warnings.warn(text, Kind,
+    stacklevel=caller_stacklevel())``.
+
+    Examples
+    --------
+    >>> caller_stacklevel()  # called from outside the package: the line itself
+    1
+    """
+    frame = sys._getframe(1)  # the function that warns: stacklevel 1
+    level = 1
+    while frame is not None and _in_package(frame):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _in_package(frame: Any) -> bool:
+    """A frame of the package's code, including code it generates (dataclass ``__init__``)."""
+    filename = frame.f_code.co_filename
+    if filename.startswith(_PACKAGE_DIR):
+        return True
+    module = frame.f_globals.get("__name__", "")
+    return filename == "<string>" and (module == "mutualgains" or
+                                       module.startswith("mutualgains."))
 
 
 _SHORT = _ShortRepr()
