@@ -107,10 +107,9 @@ class AgendaValue:
                 "deal_without": self.deal_without}
 
     def _repr_html_(self) -> str:
-        import html
+        from mutualgains.display import block_html, frame_html
 
-        return (f"<div><p><b>{html.escape(repr(self)[1:-1])}</b></p>"
-                f"{self.to_frame().to_html(index=False)}</div>")
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame(), index=False))
 
     def __repr__(self) -> str:
         return (f"<AgendaValue {self.item}: joint {self.joint_without} -> {self.joint_with}, "

@@ -111,7 +111,9 @@ class Alternatives:
                 f"({self.status}): {values}{more}>")
 
     def _repr_html_(self) -> str:
-        return f"<div><p><b>{repr(self)[1:-1]}</b></p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame()))
 
 
 @validated(case=CASE, k=Integer(low=1), objective=Choice(OBJECTIVES),

@@ -110,9 +110,9 @@ class Compensation:
         return f"no side payments make this package acceptable to all: {self.reason}"
 
     def _repr_html_(self) -> str:
-        import html
+        from mutualgains.display import block_html, frame_html
 
-        return f"<div><p><b>{html.escape(str(self))}</b></p>{self.to_frame().to_html()}</div>"
+        return block_html(str(self), frame_html(self.to_frame()))
 
     def __repr__(self) -> str:
         if self.feasible:

@@ -172,8 +172,9 @@ class Explanation:
                 f"largest={self.largest}>")
 
     def _repr_html_(self) -> str:
-        text = "<br>".join(str(self).splitlines())
-        return f"<div><p>{text}</p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(str(self), frame_html(self.to_frame()), bold=False)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data.

@@ -247,11 +247,10 @@ class Frontier:
                 f"{self.status}, {self.method}, {self.solves} solves, {self.seconds:.2f} s>")
 
     def _repr_html_(self) -> str:
-        from mutualgains.display import html_table
+        from mutualgains.display import block_html, html_table
 
         rows = [[*(p.scores[q] for q in self.parties), p.tied] for p in self.points]
-        return (f"<div><p><b>{repr(self)[1:-1]}</b></p>"
-                + html_table([*self.parties, "tied"], rows) + "</div>")
+        return block_html(repr(self)[1:-1], html_table([*self.parties, "tied"], rows))
 
 
 # ------------------------------------------------------------------ the step

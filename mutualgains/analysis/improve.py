@@ -137,7 +137,9 @@ class Improvement:
                 f"{format(sum(self.left_on_table.values()), '.6g')} left on the table>")
 
     def _repr_html_(self) -> str:
-        return f"<div><p><b>{repr(self)[1:-1]}</b></p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame()))
 
 
 def _no_worse(case: Case, program: PackageProgram, floor: np.ndarray,
@@ -298,7 +300,9 @@ class Amendment:
                 f"{len(self.changed) if self.smallest is not None else '-'} issue(s)>")
 
     def _repr_html_(self) -> str:
-        return f"<div><p><b>{repr(self)[1:-1]}</b></p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame()))
 
 
 @validated(case=CASE, package=PACKAGE, party=Text(), keep_others=Flag(), solver=SOLVER,
