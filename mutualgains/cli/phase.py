@@ -117,12 +117,18 @@ def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
 
     from mutualgains.plots import gantt_chart, spend_chart
 
-    for path, draw in ((args.gantt, gantt_chart), (args.spend_chart, spend_chart)):
+    for option, path, draw in (("--gantt", args.gantt, gantt_chart),
+                               ("--spend-chart", args.spend_chart, spend_chart)):
         if path:
             ax = draw(result)
             ax.figure.tight_layout()
-            ax.figure.savefig(path, dpi=120)
-            plt.close(ax.figure)
+            try:
+                ax.figure.savefig(path, dpi=120)
+            except OSError as err:
+                raise UsageError(f"{option}: cannot write {path} ({err.strerror or err})") \
+                    from None
+            finally:
+                plt.close(ax.figure)
 
 
 def run(args: argparse.Namespace) -> int:
