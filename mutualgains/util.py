@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import copyreg
 import math
 import numbers
 import os
@@ -131,6 +132,17 @@ def readonly(mapping: Mapping) -> Mapping:
     (1, 'mappingproxy')
     """
     return MappingProxyType(dict(mapping))
+
+
+def _readonly_from(data: dict) -> Mapping:
+    """Unpickle a read-only view (see the registration below)."""
+    return MappingProxyType(data)
+
+
+# Cases and results hold read-only views (mappingproxy), which pickle cannot copy by
+# itself: copied as their plain data, cases and results cross process boundaries
+# (multiprocessing pools send them to workers and back).
+copyreg.pickle(MappingProxyType, lambda view: (_readonly_from, (dict(view),)))
 
 
 def number(value: Any, where: str, problems: list[Problem], *, low: float | None = None,
