@@ -95,9 +95,21 @@ def test_a_bad_package_reports_each_problem_on_its_line(capsys):
     assert all(line.startswith("error: package.") for line in lines)
 
 
-def test_an_unwritable_output_is_named_by_its_option(capsys):
+def test_an_unwritable_output_is_named_by_its_option_before_any_work(capsys):
     line = one_error(capsys, "phase", "regional", "--gantt", "/proc/gantt.png")
-    assert line.startswith("error: --gantt: cannot write /proc/gantt.png")
+    assert line.startswith("error: argument --gantt: '/proc/gantt.png': cannot be written")
+
+
+def test_an_output_that_fails_at_the_end_is_named_by_its_option(capsys, monkeypatch, tmp_path):
+    import matplotlib.figure
+
+    def full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", full)
+    path = tmp_path / "gantt.png"
+    line = one_error(capsys, "phase", "regional", "--gantt", str(path))
+    assert line == f"error: --gantt: cannot write {path} (No space left on device)"
 
 
 def test_an_output_folder_that_is_a_file(capsys, tmp_path):

@@ -84,7 +84,8 @@ def names(min_length: int = 1) -> Callable[[str], list[str]]:
 
 
 def output_file(text: str) -> str:
-    """An argparse ``type=`` for a file to write: its folder must exist and be writable.
+    """An argparse ``type=`` for a file to write: its folder must exist, and a file must be
+    creatable there (tried: a new file is removed again; an existing one is left as it is).
 
     Checked before any work, so that a long solve does not end in a failed write.
 
@@ -103,9 +104,17 @@ def output_file(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
     if not folder.is_dir():
         raise argparse.ArgumentTypeError(f"{text!r}: no such folder {str(folder)!r}")
-    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists()
-                                                    and not os.access(path, os.W_OK)):
-        raise argparse.ArgumentTypeError(f"{text!r}: permission denied (cannot write there)")
+    if path.exists() and not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular file")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"{text!r}: cannot be written "
+                                         f"({err.strerror or err})") from None
+    if not existed:
+        path.unlink(missing_ok=True)
     return text
 
 

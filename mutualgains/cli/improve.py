@@ -56,11 +56,12 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    proposal = parse_package(args.package)  # a malformed --package fails before any work
     from mutualgains.analysis.improve import improve
     from mutualgains.display import text_table
 
     case = load(args.case)
-    result = improve(case, parse_package(args.package), rule=args.rule, solver=args.solver,
+    result = improve(case, proposal, rule=args.rule, solver=args.solver,
                      time_limit=args.time_limit)
     frame = result.to_frame()
     text = f"{result!r}\n" + (f"note: {result.message}\n" if result.message else "")

@@ -148,13 +148,22 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    # the options' text first: a malformed one fails before any work
+    package = parse_package(args.package) if args.package else None
+    budget = None if args.budget is None else _numbers(args.budget, "--budget")
+    value_by = None
+    if args.value_by:
+        parts = args.value_by.split(",")
+        try:
+            value_by = (int(parts[0]), float(parts[1]))
+        except (ValueError, IndexError):
+            raise UsageError(f"--value-by: expected PERIOD,VALUE, got {args.value_by!r}") \
+                from None
     from mutualgains.analysis.solve import solve
     from mutualgains.phasing import phase
 
     case = load(args.case)
-    if args.package:
-        package = parse_package(args.package)
-    else:
+    if package is None:
         found = solve(case, args.objective, solver=args.solver)
         if found.package is None:
             text = f"{found.status.value}: no package to phase ({found.message})"
@@ -164,16 +173,7 @@ def run(args: argparse.Namespace) -> int:
                 print(text)
             return 1
         package = found.package
-    value_by = None
-    if args.value_by:
-        parts = args.value_by.split(",")
-        try:
-            value_by = (int(parts[0]), float(parts[1]))
-        except (ValueError, IndexError):
-            raise UsageError(f"--value-by: expected PERIOD,VALUE, got {args.value_by!r}") \
-                from None
-    result = phase(case, package, periods=args.periods,
-                   budget=None if args.budget is None else _numbers(args.budget, "--budget"),
+    result = phase(case, package, periods=args.periods, budget=budget,
                    carry_over=args.carry_over, discount=args.discount,
                    first_gain_by=args.first_gain_by, value_by=value_by, earliest=args.earliest,
                    complete=args.complete, formulation=args.formulation, solver=args.solver,
