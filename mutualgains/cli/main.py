@@ -23,7 +23,9 @@ Run as a program (``argv`` None), the command runs in a worker thread while the
 main thread waits for it and for Ctrl-C: the solver runs in C and holds its
 thread, so that is the only way to stop at once (``os._exit(130)`` after flushing).
 Called with ``argv`` (from Python), the command runs in the caller's thread and
-Ctrl-C is the caller's ``KeyboardInterrupt``.
+Ctrl-C is the caller's ``KeyboardInterrupt``. A command that must own the main
+thread (a server that installs signal handlers) says so with
+``set_defaults(main_thread=True)``.
 
 A new command is a module here with ``add_parser(subparsers)`` (which calls
 ``set_defaults(run=run)``) and ``run(args) -> int``, listed in :data:`COMMANDS`;
@@ -132,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_in_worker(args: argparse.Namespace) -> int:
     """Run the command in a worker thread; the main thread waits, ready for Ctrl-C."""
+    if getattr(args, "main_thread", False):
+        return _report(lambda: args.run(args), args.debug)
     outcome: list[int] = []
     worker = threading.Thread(
         target=lambda: outcome.append(_report(lambda: args.run(args), args.debug)),
