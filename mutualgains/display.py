@@ -1,5 +1,9 @@
 """Plain-text and HTML renderings of cases and results (for terminals and notebooks).
 
+Names come from files other people send: every piece of text that reaches HTML
+is escaped here (:func:`html_table`, :func:`frame_html`, :func:`block_html`), and
+every ``_repr_html_`` of the package is built from these functions only.
+
 Examples
 --------
 >>> from mutualgains import solve
@@ -16,10 +20,13 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from mutualgains.model import Case
     from mutualgains.results import SolveResult
 
-__all__ = ["case_html", "format_number", "html_table", "result_html", "result_text", "text_table"]
+__all__ = ["block_html", "case_html", "format_number", "frame_html", "html_table", "result_html",
+           "result_text", "text_table"]
 
 
 def format_number(value: object) -> str:
@@ -114,6 +121,37 @@ def html_table(header: list[str], rows: list[list[object]]) -> str:
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def frame_html(frame: pd.DataFrame, *, index: bool = True) -> str:
+    """A DataFrame as an HTML table (:func:`html_table`): every label and cell escaped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame_html(pd.DataFrame({"<i>party</i>": ["<b>A</b>"]}), index=False)
+    '<table><thead><tr><th>&lt;i&gt;party&lt;/i&gt;</th></tr></thead><tbody><tr><td>&lt;b&gt;A&lt;/b&gt;</td></tr></tbody></table>'
+    """
+    header = [str(c) for c in frame.columns]
+    rows = frame.values.tolist()
+    if index:
+        header = [str(frame.index.name or ""), *header]
+        rows = [[label, *row] for label, row in zip(frame.index, rows, strict=True)]
+    return html_table(header, rows)
+
+
+def block_html(text: str, *tables: str, bold: bool = True) -> str:
+    """``text`` (escaped; one line break per line) above ready-made HTML tables, in a div.
+
+    Examples
+    --------
+    >>> block_html("Frontier <b>", "<table></table>")
+    '<div><p><b>Frontier &lt;b&gt;</b></p><table></table></div>'
+    """
+    body = "<br>".join(html.escape(line) for line in text.splitlines())
+    if bold:
+        body = f"<b>{body}</b>"
+    return f"<div><p>{body}</p>{''.join(tables)}</div>"
 
 
 def result_html(result: SolveResult) -> str:

@@ -7,8 +7,14 @@ it accepts and what it got, before any work is done. Checks that need the case
 (a party name that must exist) stay in the function body.
 
 Constraints: :class:`Choice`, :class:`Real`, :class:`Integer`, :class:`Flag`,
-:class:`Instance`, :class:`Names`, :class:`Text`, :class:`Function`, and
-:class:`Maybe` (the constraint or ``None``).
+:class:`Instance`, :class:`Names`, :class:`ListOf`, :class:`Text`,
+:class:`FilePath`, :class:`Function`, :class:`Maybe` (the constraint or ``None``)
+and :class:`AnyOf`. The arguments that many functions share are declared once
+here (:data:`SOLVER`, :data:`TIME_LIMIT`, :data:`GAP`, :data:`METHOD`); those
+that need the model (a case, a package) in :mod:`mutualgains.model.arguments`.
+
+Every decorated function carries its constraints as ``__wrapped_constraints__``
+(tests/test_api_arguments.py feeds each public function the values they refuse).
 
 Examples
 --------
@@ -34,6 +40,7 @@ import functools
 import inspect
 import math
 import numbers
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -41,8 +48,9 @@ from typing import Any, TypeVar
 from mutualgains.errors import UsageError
 from mutualgains.util import show
 
-__all__ = ["Choice", "Constraint", "Flag", "Function", "Instance", "Integer", "Maybe", "Names",
-           "Real", "Text", "validated"]
+__all__ = ["GAP", "METHOD", "PROGRESS", "SOLVER", "TIME_LIMIT", "AnyOf", "Choice", "Constraint",
+           "FilePath", "Flag", "Function", "Instance", "Integer", "ListOf", "Maybe", "Names",
+           "Progress", "Real", "Text", "validated"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -223,6 +231,52 @@ class Names(Constraint):
 
 
 @dataclass(frozen=True)
+class ListOf(Constraint):
+    """A list (or tuple...) of at least ``min_length`` items that ``inner`` accepts; a
+    string or a mapping is refused.
+
+    Examples
+    --------
+    >>> c = ListOf(Real(low=0), min_length=1)
+    >>> c.accepts([1, 2.5]), c.accepts([]), c.accepts([-1]), c.describe()
+    (True, False, False, 'a list (at least 1) of a number of at least 0')
+    """
+
+    inner: Constraint
+    min_length: int = 0
+
+    def accepts(self, value: Any) -> bool:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            return False
+        items = list(value)
+        return len(items) >= self.min_length and all(self.inner.accepts(v) for v in items)
+
+    def describe(self) -> str:
+        least = f" (at least {self.min_length})" if self.min_length else ""
+        return f"a list{least} of {self.inner.describe()}"
+
+
+@dataclass(frozen=True)
+class FilePath(Constraint):
+    """A path: a non-empty string or an :class:`os.PathLike` (such as :class:`pathlib.Path`).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> FilePath().accepts("case.yaml"), FilePath().accepts(Path("x")), FilePath().accepts("")
+    (True, True, False)
+    """
+
+    def accepts(self, value: Any) -> bool:
+        if isinstance(value, os.PathLike):
+            return True
+        return isinstance(value, str) and bool(value.strip()) and "\0" not in value
+
+    def describe(self) -> str:
+        return "a path (a non-empty str or a pathlib.Path)"
+
+
+@dataclass(frozen=True)
 class Function(Constraint):
     """Something callable.
 
@@ -276,6 +330,41 @@ class AnyOf(Constraint):
 
     def describe(self) -> str:
         return ", or ".join(c.describe() for c in self.options)
+
+
+SOLVER = Text()
+"""``solver=``: a solver name (whether it exists here is checked when it is created)."""
+
+TIME_LIMIT = Maybe(Real(low=0, strict=True))
+"""``time_limit=``: None (no limit) or seconds above 0."""
+
+GAP = Real(low=0, high=1)
+"""``gap=``: the relative MIP gap at which a solve may stop, from 0 (exact) to 1."""
+
+METHOD = Choice(("auto", "mip"))
+"""``method=``: ``auto`` decides the exact path from the case, ``mip`` always solves MIPs."""
+
+
+@dataclass(frozen=True)
+class Progress(Constraint):
+    """``progress=``: ``True`` (a bar), ``False``/``None`` (quiet) or a callable
+    ``progress(done, total)`` (see :mod:`mutualgains.progress`).
+
+    Examples
+    --------
+    >>> Progress().accepts(print), Progress().accepts(None), Progress().accepts("yes")
+    (True, True, False)
+    """
+
+    def accepts(self, value: Any) -> bool:
+        return value is None or isinstance(value, bool) or callable(value)
+
+    def describe(self) -> str:
+        return "True, False, None or a callable progress(done, total)"
+
+
+PROGRESS = Progress()
+"""``progress=``: the one convention of every long call."""
 
 
 def validated(**constraints: Constraint) -> Callable[[F], F]:

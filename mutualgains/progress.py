@@ -47,6 +47,8 @@ from types import TracebackType
 from typing import Any, TypeAlias
 
 from mutualgains.errors import UsageError
+from mutualgains.params import PROGRESS
+from mutualgains.util import show
 
 __all__ = ["ProgressArg", "ProgressCallback", "Tracker", "check_progress", "track"]
 
@@ -58,7 +60,9 @@ ProgressArg: TypeAlias = "bool | ProgressCallback | None"
 
 
 def check_progress(progress: Any, where: str = "progress") -> None:
-    """Raise :class:`~mutualgains.errors.UsageError` unless ``progress`` is a flag or callable.
+    """Raise :class:`~mutualgains.errors.UsageError` unless ``progress`` is a flag or callable
+    (what :data:`mutualgains.params.PROGRESS` accepts; decorated entry points check it
+    themselves).
 
     Examples
     --------
@@ -67,13 +71,11 @@ def check_progress(progress: Any, where: str = "progress") -> None:
     >>> check_progress("yes")
     Traceback (most recent call last):
     ...
-    mutualgains.errors.UsageError: progress: must be True, False, None or a callable \
+    mutualgains.errors.UsageError: progress must be True, False, None or a callable \
 progress(done, total) (got 'yes')
     """
-    if progress is None or isinstance(progress, bool) or callable(progress):
-        return
-    raise UsageError(f"{where}: must be True, False, None or a callable progress(done, total) "
-                     f"(got {progress!r})")
+    if not PROGRESS.accepts(progress):
+        raise UsageError(f"{where} must be {PROGRESS.describe()} (got {show(progress)})")
 
 
 class _Line:

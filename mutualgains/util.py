@@ -12,16 +12,19 @@ Examples
 
 from __future__ import annotations
 
+import copyreg
 import math
 import numbers
+import os
 import reprlib
+import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 from mutualgains.errors import Problem
 
-__all__ = ["number", "readonly", "show", "tidy"]
+__all__ = ["caller_stacklevel", "number", "readonly", "show", "tidy"]
 
 
 def show(value: Any) -> str:
@@ -65,6 +68,39 @@ def _digits(x: int) -> int:
     return digits if x >= 10 ** (digits - 1) else digits - 1
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn` that names the first caller outside
+    mutualgains (the user's line), however deep inside the package the warning is raised.
+
+    Call it from the function that warns: ``warnings.warn(text, Kind,
+    stacklevel=caller_stacklevel())``.
+
+    Examples
+    --------
+    >>> caller_stacklevel()  # called from outside the package: the line itself
+    1
+    """
+    frame = sys._getframe(1)  # the function that warns: stacklevel 1
+    level = 1
+    while frame is not None and _in_package(frame):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _in_package(frame: Any) -> bool:
+    """A frame of the package's code, including code it generates (dataclass ``__init__``)."""
+    filename = frame.f_code.co_filename
+    if filename.startswith(_PACKAGE_DIR):
+        return True
+    module = frame.f_globals.get("__name__", "")
+    return filename == "<string>" and (module == "mutualgains" or
+                                       module.startswith("mutualgains."))
+
+
 _SHORT = _ShortRepr()
 _SHORT.maxlevel = 3
 _SHORT.maxstring = 120  # then cut to 60 with a trailing ...
@@ -96,6 +132,17 @@ def readonly(mapping: Mapping) -> Mapping:
     (1, 'mappingproxy')
     """
     return MappingProxyType(dict(mapping))
+
+
+def _readonly_from(data: dict) -> Mapping:
+    """Unpickle a read-only view (see the registration below)."""
+    return MappingProxyType(data)
+
+
+# Cases and results hold read-only views (mappingproxy), which pickle cannot copy by
+# itself: copied as their plain data, cases and results cross process boundaries
+# (multiprocessing pools send them to workers and back).
+copyreg.pickle(MappingProxyType, lambda view: (_readonly_from, (dict(view),)))
 
 
 def number(value: Any, where: str, problems: list[Problem], *, low: float | None = None,

@@ -143,16 +143,33 @@ def _nondominated(u: np.ndarray) -> np.ndarray:
     return np.array(keep)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (CASES / "genius").iterdir()
-                                        if p.is_dir()) if CASES.is_dir() else [])
+BRUTE_FORCE_LIMIT = 1_000_000
+
+
+def _brute_forceable_domains() -> list[str]:
+    """The GENIUS domains of at most 10^6 packages, decided when the tests are collected.
+
+    The others cannot be enumerated by the oracle and are left out here (8 today: the
+    four ANAC2014 domains, checked against their published frontiers above, and
+    ANAC2016-energy_grid, Genius-AMPOvsCity and the two Genius-S-1 domains).
+    """
+    if not CASES.is_dir():
+        return []
+    return sorted(p.name for p in (CASES / "genius").iterdir()
+                  if p.is_dir() and read_genius(p).n_packages <= BRUTE_FORCE_LIMIT)
+
+
+@pytest.mark.parametrize("name", _brute_forceable_domains())
 def test_two_party_frontiers_of_genius_domains_equal_brute_force(name):
-    """Includes domains whose utilities lie on no grid (steps of 10 * TOLERANCE)."""
+    """The frontier spanned by the first two parties, the others accepting as the decision
+    rule requires (every party, in GENIUS domains). Includes domains whose utilities lie on
+    no grid (steps of 10 * TOLERANCE), and domains of three to nine parties."""
     case = read_genius(CASES / "genius" / name)
-    if len(case.parties) != 2 or case.n_packages > 1_000_000:
-        pytest.skip("not a two-party domain within brute force")
+    spanning = list(case.party_names[:2])
     oracle = BruteForce(case)
-    expected = _nondominated(oracle.utilities[oracle.passes]) if oracle.passes.any() else []
-    ours = pareto_frontier(case, ties=False).utilities()
+    passing = oracle.utilities[oracle.passes][:, :2]
+    expected = _nondominated(passing) if len(passing) else []
+    ours = pareto_frontier(case, parties=spanning, ties=False).utilities()
     assert len(ours) == len(expected)
     if len(ours):
         np.testing.assert_allclose(ours, expected, atol=1e-6)

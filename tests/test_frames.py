@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from mutualgains import Case, CaseError, DecisionRule, Issue, Party, Problem
+from mutualgains import Case, CaseError, DecisionRule, Issue, Party, Problem, UsageError
 from mutualgains.io.examples import load_example
 from mutualgains.io.frames import case_from_frames, case_to_frames
 
@@ -231,9 +231,8 @@ def test_missing_columns():
 
 def test_not_a_data_frame():
     _, parties = frames()
-    problems = problems_of({"party": []}, parties)
-    assert wheres(problems) == ["scores"]
-    assert problems[0].rule == "must be a pandas DataFrame"
+    with pytest.raises(UsageError, match="^case_from_frames: scores must be a DataFrame"):
+        case_from_frames({"party": []}, parties)
 
 
 def test_unknown_party_in_scores():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mutualgains import CaseError
+from mutualgains import CaseError, UsageError
 from mutualgains.io.genius import is_genius, read_genius
 from mutualgains.io.genius.xml import parse as _parse
 
@@ -408,7 +408,8 @@ def test_unknown_party(tmp_path):
     message = _problems(folder, parties=["a", "zed"])
     assert "parties: unknown profile (profiles: a) (got 'zed')" in message
     assert "named twice" in _problems(folder, parties=["a", "a"])
-    assert "list of profile names" in _problems(folder, parties="a")
+    with pytest.raises(UsageError, match="^read_genius: parties must be None or a list of names"):
+        read_genius(folder, parties="a")
 
 
 @pytest.mark.parametrize("profile, expected", [

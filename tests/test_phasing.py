@@ -359,17 +359,19 @@ def test_result_object(regional_plan):
 
 def test_bad_input_is_named(regional):
     case, package = regional
-    with pytest.raises(UsageError, match="^periods: must be a positive integer"):
+    with pytest.raises(UsageError, match="^phase: periods must be None or a whole number "
+                                         "of at least 1"):
         phase(case, package, periods=0, budget=5)
-    with pytest.raises(UsageError, match="^carry_over: must be at most 1"):
+    with pytest.raises(UsageError, match="^phase: carry_over must be None or a number "
+                                         "of at least 0 and at most 1"):
         phase(case, package, carry_over=2)
     with pytest.raises(UsageError, match="^first_gain_by: unknown party 'Mayor'"):
         phase(case, package, first_gain_by={"Mayor": 2})
     with pytest.raises(UsageError, match="^first_gain_by: must be a period between 1 and 10"):
         phase(case, package, first_gain_by=11)
-    with pytest.raises(UsageError, match="^value_by: must be"):
+    with pytest.raises(UsageError, match="^phase: value_by must be"):
         phase(case, package, value_by=3)
-    with pytest.raises(UsageError, match="^formulation: unknown"):
+    with pytest.raises(UsageError, match="^phase: formulation must be one of"):
         phase(case, package, formulation="bigm")
     with pytest.raises(CaseError, match="package.cycle path"):
         phase(case, {**package, "cycle path": "maybe"})

@@ -163,7 +163,8 @@ def test_anac_10_issues_fills_the_plot(tmp_path):
 
 
 def test_utility_space_needs_two_parties():
-    with pytest.raises(UsageError, match="need two different parties"):
+    with pytest.raises(UsageError, match=r"^utility_space: parties must be None or a list of "
+                                         r"names \(at least 2\)"):
         utility_space(load_example("harbour"), ["Port"])
     with pytest.raises(UsageError, match="need two different parties"):
         utility_space(load_example("harbour"), ["Port", "Port"])

@@ -99,7 +99,7 @@ def test_true_without_tqdm_prints_a_counter_on_a_terminal(monkeypatch):
 
 
 def test_bad_progress_is_a_usage_error():
-    with pytest.raises(mg.UsageError, match="progress: must be True, False, None or a callable"):
+    with pytest.raises(mg.UsageError, match="progress must be True, False, None or a callable"):
         mg.alternatives(load_example("harbour"), 2, progress="yes")
     with pytest.raises(mg.UsageError, match="progress"):
         check_progress(3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -18,6 +19,7 @@ from mutualgains import (
     solve,
 )
 from mutualgains.cli import main
+from mutualgains.engine.mip import MipModel, MipOutcome
 from mutualgains.testing import BruteForce
 
 
@@ -34,12 +36,12 @@ def big_case(seed: int = 3, parties: int = 8, issues: int = 60, options: int = 8
 
 
 def test_unknown_objective():
-    with pytest.raises(UsageError, match="objective: unknown objective 'best'"):
+    with pytest.raises(UsageError, match="^solve: objective must be one of 'joint',"):
         solve(load_example("harbour"), "best")
 
 
 def test_not_a_case():
-    with pytest.raises(UsageError, match="case: must be a Case"):
+    with pytest.raises(UsageError, match="^solve: case must be a Case"):
         solve({"parties": {}})
 
 
@@ -70,26 +72,73 @@ def test_deterministic():
         assert all(solve(case, objective).package == first.package for _ in range(3))
 
 
-def test_time_limit_reports_status_and_gap():
+def stop_early(monkeypatch, *, incumbent: bool, gap: float = 0.1) -> list[dict]:
+    """Make every MIP solve stop as a solver stops at a time limit or a gap, on any machine.
+
+    The real solver runs (without a time limit); its optimum comes back unproven, as
+    status ``feasible`` with a bound ``gap`` above it, or (``incumbent=False``) no
+    solution at all, status ``time_limit``. Returns the options each solve was given.
+    """
+    real = MipModel.solve
+    calls: list[dict] = []
+
+    def solve_then_stop(self, **options):
+        calls.append(options)
+        out = real(self, **{**options, "time_limit": None})
+        if not incumbent:
+            return MipOutcome(Status.TIME_LIMIT, None, None, None, None, out.seconds, out.solver)
+        bound = out.objective + gap * max(abs(out.objective), 1e-9)
+        return dataclasses.replace(out, status=Status.FEASIBLE, bound=bound, gap=gap)
+
+    monkeypatch.setattr(MipModel, "solve", solve_then_stop)
+    return calls
+
+
+def test_time_limit_with_an_incumbent_reports_feasible_and_the_gap(monkeypatch):
     case = big_case()
-    result = solve(case, "joint", time_limit=0.05)
+    calls = stop_early(monkeypatch, incumbent=True, gap=0.05)
+    result = solve(case, "joint", time_limit=5, method="mip")
+    assert calls and all(0 < c["time_limit"] <= 5 for c in calls)
+    assert result.status is Status.FEASIBLE and result.gap == pytest.approx(0.05)
+    assert result.package is not None and case.passes(result.package)
+    assert result.objective_value == pytest.approx(sum(result.gains.values()))
+
+
+def test_time_limit_without_an_incumbent_reports_time_limit(monkeypatch):
+    stop_early(monkeypatch, incumbent=False)
+    result = solve(big_case(), "joint", time_limit=5, method="mip")
+    assert result.status is Status.TIME_LIMIT
+    assert result.package is None and result.gap is None
+    assert "time limit" in result.message
+
+
+def test_time_limit_on_a_real_solve_gives_one_of_its_statuses():
+    """The real solver at a short limit: which status depends on the machine's speed."""
+    case = big_case()
+    result = solve(case, "joint", time_limit=0.05, method="mip")
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT)
-    if result.status is Status.FEASIBLE:
-        assert result.gap is None or result.gap > 0
+    assert (result.package is None) == (result.status is Status.TIME_LIMIT)
+    if result.package is not None:
         assert case.passes(result.package)
-    if result.status is Status.TIME_LIMIT:
-        assert result.package is None and "time limit" in result.message
 
 
-def test_gap_option_is_reported():
+def test_gap_option_is_passed_and_the_gap_reported(monkeypatch):
     case = big_case(seed=5)
-    result = solve(case, "joint", gap=0.2)
-    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
-    if result.status is Status.FEASIBLE:
-        assert 0 < result.gap <= 0.2
-    exact = solve(case, "joint")
+    exact = solve(case, "joint", method="mip")
     assert exact.status is Status.OPTIMAL and exact.gap == 0
+    calls = stop_early(monkeypatch, incumbent=True, gap=0.15)
+    result = solve(case, "joint", gap=0.2, method="mip")
+    assert calls and all(c["gap"] == 0.2 for c in calls)
+    assert result.status is Status.FEASIBLE and 0 < result.gap <= 0.2
     assert exact.objective_value >= result.objective_value - 1e-9
+
+
+def test_gap_option_on_a_real_solve():
+    case = big_case(seed=5)
+    result = solve(case, "joint", gap=0.2, method="mip")
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert (result.status is Status.OPTIMAL) == (result.gap == 0)
+    assert result.gap <= 0.2
 
 
 def test_weights_change_the_joint_objective():

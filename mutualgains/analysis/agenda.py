@@ -33,7 +33,9 @@ import pandas as pd
 from mutualgains.analysis.solve import solve
 from mutualgains.errors import CaseError, UsageError
 from mutualgains.model import Case, Issue
+from mutualgains.model.arguments import CASE
 from mutualgains.model.relations import DependencyWarning, Requires, option_label
+from mutualgains.params import SOLVER, AnyOf, Instance, Integer, Maybe, Names, Text, validated
 
 __all__ = ["AgendaValue", "agenda_value", "count_passing", "package_blocks"]
 
@@ -105,16 +107,16 @@ class AgendaValue:
                 "deal_without": self.deal_without}
 
     def _repr_html_(self) -> str:
-        import html
+        from mutualgains.display import block_html, frame_html
 
-        return (f"<div><p><b>{html.escape(repr(self)[1:-1])}</b></p>"
-                f"{self.to_frame().to_html(index=False)}</div>")
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame(), index=False))
 
     def __repr__(self) -> str:
         return (f"<AgendaValue {self.item}: joint {self.joint_without} -> {self.joint_with}, "
                 f"packages {self.packages_without} -> {self.packages_with}>")
 
 
+@validated(case=CASE, limit=Integer(low=0))
 def count_passing(case: Case, *, limit: int = 200_000) -> int | None:
     """How many packages pass the decision rule (``None`` beyond ``limit`` packages).
 
@@ -212,6 +214,10 @@ def _replace_requires(case: Case, requires) -> Case | None:
             return None
 
 
+@validated(case=CASE, item=Maybe(AnyOf((Text(), Instance(Mapping, label="{issue: option}"),
+                                          Names(min_length=2)))),
+           status_quo=Maybe(Instance(Mapping, label="a mapping of issue -> option")),
+           count_limit=Integer(low=0), solver=SOLVER)
 def agenda_value(case: Case, item: str | Mapping[str, str] | tuple[str, str] | None = None, *,
                  status_quo: Mapping[str, str] | None = None, count_limit: int = 200_000,
                  solver: str = "highs") -> AgendaValue | pd.DataFrame:

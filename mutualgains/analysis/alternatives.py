@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mutualgains.analysis.solve import solve_with
+from mutualgains.analysis.solve import OBJECTIVES, solve_with
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.progress import ProgressArg, check_progress, track
+from mutualgains.model.arguments import CASE
+from mutualgains.params import GAP, PROGRESS, SOLVER, TIME_LIMIT, Choice, Integer, validated
+from mutualgains.progress import ProgressArg, track
 from mutualgains.results import SolveResult
 from mutualgains.status import Status
 
@@ -110,9 +112,14 @@ class Alternatives:
                 f"({self.status}): {values}{more}>")
 
     def _repr_html_(self) -> str:
-        return f"<div><p><b>{repr(self)[1:-1]}</b></p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame()))
 
 
+@validated(case=CASE, k=Integer(low=1), objective=Choice(OBJECTIVES),
+           min_difference=Integer(low=1), solver=SOLVER, time_limit=TIME_LIMIT, gap=GAP,
+           progress=PROGRESS)
 def alternatives(
     case: Case,
     k: int,
@@ -150,12 +157,9 @@ def alternatives(
     >>> [r.objective_value for r in diverse]
     [114, 92, 75]
     """
-    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise UsageError(f"k: must be a positive integer, got {k!r}")
-    if (not isinstance(min_difference, int) or isinstance(min_difference, bool)
-            or not 1 <= min_difference <= max(1, len(case.issues))):
-        raise UsageError(f"min_difference: must be an integer from 1 to the number of issues "
-                         f"({len(case.issues)}), got {min_difference!r}")
+    if min_difference > max(1, len(case.issues)):
+        raise UsageError(f"alternatives: min_difference must be at most the number of issues "
+                         f"({len(case.issues)}) (got {min_difference!r})")
     found: list[SolveResult] = []
     chosen: list[tuple[int, ...]] = []
     status = "complete"
@@ -163,7 +167,6 @@ def alternatives(
     def cut(program) -> None:
         program.model.add_rows(program.no_good(c, min_difference) for c in chosen)
 
-    check_progress(progress)
     with track(progress, "alternatives", total=k, unit="package") as tracker:
         for _ in range(k):
             result = solve_with(case, objective, setup=cut, solver=solver,

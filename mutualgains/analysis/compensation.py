@@ -31,7 +31,9 @@ import pandas as pd
 
 from mutualgains.engine.mip import MipModel
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE, PACKAGE
 from mutualgains.model.money import Transfers
+from mutualgains.params import SOLVER, validated
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -108,9 +110,9 @@ class Compensation:
         return f"no side payments make this package acceptable to all: {self.reason}"
 
     def _repr_html_(self) -> str:
-        import html
+        from mutualgains.display import block_html, frame_html
 
-        return f"<div><p><b>{html.escape(str(self))}</b></p>{self.to_frame().to_html()}</div>"
+        return block_html(str(self), frame_html(self.to_frame()))
 
     def __repr__(self) -> str:
         if self.feasible:
@@ -118,6 +120,7 @@ class Compensation:
         return "<Compensation impossible>"
 
 
+@validated(case=CASE, package=PACKAGE, solver=SOLVER)
 def compensate(case: Case, package: Mapping[str, str] | Sequence[str], *,
                solver: str = "highs") -> Compensation:
     """The least total side payment that makes ``package`` acceptable to every party.

@@ -40,7 +40,9 @@ import pandas as pd
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError
 from mutualgains.model import Case
-from mutualgains.progress import ProgressArg, Tracker, check_progress, track
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import PROGRESS, SOLVER, Maybe, validated
+from mutualgains.progress import ProgressArg, Tracker, track
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -171,8 +173,9 @@ class Explanation:
                 f"largest={self.largest}>")
 
     def _repr_html_(self) -> str:
-        text = "<br>".join(str(self).splitlines())
-        return f"<div><p>{text}</p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(str(self), frame_html(self.to_frame()), bold=False)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data.
@@ -219,6 +222,7 @@ class _Acceptance:
         return False if out.status == Status.INFEASIBLE else None
 
 
+@validated(case=CASE, package=Maybe(PACKAGE), solver=SOLVER, progress=PROGRESS)
 def explain(case: Case, package: Mapping[str, str] | Sequence[str] | None = None, *,
             solver: str = "highs", progress: ProgressArg = False) -> Explanation:
     """Explain why no package passes (or confirm one does), and judge ``package`` if given.
@@ -254,7 +258,6 @@ Union, Neighbour Towns.
     The package does not pass.
     """
     case.require_no_contributions("explain")
-    check_progress(progress)
     with track(progress, "explain", total=3 + 2 * len(case.parties), unit="step") as tracker:
         return _explain(case, package, solver, tracker)
 

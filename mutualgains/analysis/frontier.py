@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mutualgains.engine.mip import check_limits, check_solver
+from mutualgains.engine.mip import check_solver
 from mutualgains.engine.program import PackageProgram
 from mutualgains.engine.separable import (
     CandidateTable,
@@ -69,7 +69,20 @@ from mutualgains.engine.separable import (
 )
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.progress import ProgressArg, check_progress, track
+from mutualgains.model.arguments import CASE
+from mutualgains.params import (
+    GAP,
+    METHOD,
+    PROGRESS,
+    SOLVER,
+    TIME_LIMIT,
+    Flag,
+    Integer,
+    Maybe,
+    Names,
+    validated,
+)
+from mutualgains.progress import ProgressArg, track
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -233,11 +246,10 @@ class Frontier:
                 f"{self.status}, {self.method}, {self.solves} solves, {self.seconds:.2f} s>")
 
     def _repr_html_(self) -> str:
-        from mutualgains.display import html_table
+        from mutualgains.display import block_html, html_table
 
         rows = [[*(p.scores[q] for q in self.parties), p.tied] for p in self.points]
-        return (f"<div><p><b>{repr(self)[1:-1]}</b></p>"
-                + html_table([*self.parties, "tied"], rows) + "</div>")
+        return block_html(repr(self)[1:-1], html_table([*self.parties, "tied"], rows))
 
 
 # ------------------------------------------------------------------ the step
@@ -413,6 +425,9 @@ class _TableSearch:
         return self.mip.tied(choice, u)
 
 
+@validated(case=CASE, parties=Maybe(Names(min_length=2)), ties=Flag(), max_points=Integer(low=1),
+           progress=PROGRESS, solver=SOLVER, time_limit=TIME_LIMIT, gap=GAP,
+           msg=Flag(), method=METHOD)
 def pareto_frontier(
     case: Case,
     parties: Sequence[str] | None = None,
@@ -467,8 +482,6 @@ def pareto_frontier(
     >>> frontier.status, len(frontier) > 5
     ('complete', True)
     """
-    if not isinstance(case, Case):
-        raise UsageError(f"case: must be a Case, got {type(case).__name__}")
     case.require_no_contributions("pareto_frontier")
     names = list(case.party_names if parties is None else parties)
     unknown = [p for p in names if p not in case.party_names]
@@ -477,15 +490,9 @@ def pareto_frontier(
                          f"(parties: {', '.join(case.party_names)})")
     if len(set(names)) != len(names) or len(names) < 2:
         raise UsageError(f"parties: need at least two different parties, got {names}")
-    if not (isinstance(max_points, int) and max_points >= 1):
-        raise UsageError(f"max_points: must be a positive integer, got {max_points!r}")
-    if method not in ("auto", "mip"):
-        raise UsageError(f"method: must be 'auto' or 'mip', got {method!r}")
-    check_limits(time_limit, gap)
     started = time.perf_counter()
     index = [case.party_names.index(p) for p in names]
     steps = {p: utility_step(case, case.party_names[p]) for p in index}
-    check_progress(progress)
     options = {"solver": solver, "gap": gap, "msg": msg}
     table = None
     if method == "auto" and is_separable(case):

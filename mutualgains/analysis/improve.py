@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 
 from mutualgains.analysis.solve import solve_with
-from mutualgains.engine.mip import check_limits
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import GAP, SOLVER, TIME_LIMIT, Choice, Flag, Text, validated
 from mutualgains.results import SolveResult
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
@@ -136,7 +137,9 @@ class Improvement:
                 f"{format(sum(self.left_on_table.values()), '.6g')} left on the table>")
 
     def _repr_html_(self) -> str:
-        return f"<div><p><b>{repr(self)[1:-1]}</b></p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame()))
 
 
 def _no_worse(case: Case, program: PackageProgram, floor: np.ndarray,
@@ -145,6 +148,8 @@ def _no_worse(case: Case, program: PackageProgram, floor: np.ndarray,
                            for p in parties)
 
 
+@validated(case=CASE, package=PACKAGE, rule=Choice(RULES), solver=SOLVER,
+           time_limit=TIME_LIMIT, gap=GAP)
 def improve(
     case: Case,
     package: Mapping[str, str] | Sequence[str],
@@ -183,10 +188,7 @@ def improve(
     >>> improve(case, solve(case).package).pareto_optimal
     True
     """
-    if rule not in RULES:
-        raise UsageError(f"rule: unknown rule {rule!r} (known: {', '.join(RULES)})")
     case.require_no_contributions("improve")
-    check_limits(time_limit, gap)
     choice = case.package_indices(package)
     original = case.package_from_indices(choice)
     before = case.utility_vector(choice)
@@ -298,9 +300,13 @@ class Amendment:
                 f"{len(self.changed) if self.smallest is not None else '-'} issue(s)>")
 
     def _repr_html_(self) -> str:
-        return f"<div><p><b>{repr(self)[1:-1]}</b></p>{self.to_frame().to_html()}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html(repr(self)[1:-1], frame_html(self.to_frame()))
 
 
+@validated(case=CASE, package=PACKAGE, party=Text(), keep_others=Flag(), solver=SOLVER,
+           time_limit=TIME_LIMIT, gap=GAP)
 def amend(
     case: Case,
     package: Mapping[str, str] | Sequence[str],
@@ -343,7 +349,6 @@ def amend(
         raise UsageError(f"party: unknown party {party!r} (parties: "
                          f"{', '.join(case.party_names)})")
     case.require_no_contributions("amend")
-    check_limits(time_limit, gap)
     choice = case.package_indices(package)
     original = case.package_from_indices(choice)
     before = case.utility_vector(choice)
@@ -424,6 +429,7 @@ def _scores(case: Case, choice: tuple[int, ...]) -> dict[str, Any]:
 # ---------------------------------------------------------- check_amendment
 
 
+@validated(case=CASE, package=PACKAGE, amended=PACKAGE)
 def check_amendment(case: Case, package: Mapping[str, str] | Sequence[str],
                     amended: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:
     """Compare a proposal and an amended proposal party by party.

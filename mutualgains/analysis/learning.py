@@ -61,7 +61,7 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -82,7 +82,18 @@ from mutualgains.engine.mip import check_solver
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import CaseError, Problem, UsageError
 from mutualgains.model import Case
-from mutualgains.params import AnyOf, Choice, Function, Instance, Maybe, Real, Text, validated
+from mutualgains.params import (
+    PROGRESS,
+    SOLVER,
+    AnyOf,
+    Choice,
+    Instance,
+    Maybe,
+    Real,
+    Text,
+    validated,
+)
+from mutualgains.progress import ProgressArg, Tracker, track
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import readonly, tidy
@@ -391,7 +402,7 @@ _PACKAGES = Instance((list, tuple), label="a list of packages")
            ratings=Maybe(Instance(Mapping, label="a mapping issue -> ratings")),
            bounds=Maybe(Instance((list, tuple), label="a pair (low, high)")),
            batna=Maybe(AnyOf((Real(), Instance((list, tuple), label="a pair (low, high)")))),
-           margin=Real(low=0), solver=Text(), progress=Maybe(Function()))
+           margin=Real(low=0), solver=SOLVER, progress=PROGRESS)
 def learn_priorities(
     case: Case,
     party: str,
@@ -406,7 +417,7 @@ def learn_priorities(
     batna: float | Sequence[float] | None = None,
     margin: float = 0.0,
     solver: str = "highs",
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressArg = False,
 ) -> LearnedPriorities:
     """The score tables consistent with a party's reactions, a central estimate, the next
     question to ask.
@@ -436,8 +447,9 @@ def learn_priorities(
         How much strict reactions must hold by, in the party's units (0: the
         closure of the strict inequalities).
     solver : str, default "highs"
-    progress : callable, optional
-        Called as ``progress(done, total)`` after each linear or integer program.
+    progress : bool or callable, default False
+        ``True`` for a progress bar, or ``progress(done, total)`` called after each linear
+        or integer program (see :mod:`mutualgains.progress`).
 
     Returns
     -------
@@ -486,13 +498,16 @@ def learn_priorities(
     rows = reaction_rows(space, raw)
     internal_margin = space._internal(margin, shift=False)
     total = 1 + len(rows) + 1 + 2 * space.n + 3
-    done = [0]
+    with track(progress, "learning", total=total, unit="program") as tracker:
+        return _learn(case, party, model, space, rows, raw, reactions, internal_margin, solver,
+                      tracker)
 
-    def tick() -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
 
+def _learn(case: Case, party: str, model: str, space: ParameterSpace, rows: list, raw: list,
+           reactions: list, internal_margin: float, solver: str,
+           tracker: Tracker) -> LearnedPriorities:
+    """The consistent set, its centre and ranges, and the next question (one tick per program)."""
+    tick = tracker.advance
     lp = ReactionLP(space, rows, solver)
     ok, best = is_consistent(lp, internal_margin)
     tick()
@@ -510,7 +525,7 @@ def learn_priorities(
             next_question=None, next_distance=None, answer_range=None,
             message=f"these reactions cannot all hold: {', '.join(labels)} (without any one "
                     "of them the others can)", **common)
-    total -= len(rows)
+    tracker.update(tracker.done, total=(tracker.total or 0) - len(rows))
     found = lp.centre(internal_margin)
     tick()
     centre, radius = found

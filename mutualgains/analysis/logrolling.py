@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import validated
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
 
@@ -59,6 +61,7 @@ def _alternatives(case: Case, choice: tuple[int, ...]) -> list[np.ndarray]:
     return out
 
 
+@validated(case=CASE, package=PACKAGE)
 def concessions(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:
     """Per issue and party: the chosen option against the party's own best on that issue.
 
@@ -104,6 +107,7 @@ def concessions(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.Da
     return pd.DataFrame(rows, columns=_CONCESSION_COLUMNS)
 
 
+@validated(case=CASE, package=PACKAGE)
 def trades(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:
     """The mutually beneficial trades in ``package``: one row per pair of concessions.
 

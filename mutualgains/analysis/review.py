@@ -56,7 +56,16 @@ from mutualgains.analysis.solve import OBJECTIVES, solve
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import UsageError
 from mutualgains.model import Case, DecisionRule
-from mutualgains.params import Choice, Function, Instance, Integer, Maybe, Names, Text, validated
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import (
+    PROGRESS,
+    SOLVER,
+    Choice,
+    Integer,
+    Names,
+    validated,
+)
+from mutualgains.progress import ProgressArg, track
 from mutualgains.results import SolveResult
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
@@ -311,8 +320,8 @@ def _dominating(case: Case, utilities: np.ndarray) -> Case:
     return replace(case, parties=parties, decision_rule=DecisionRule(), margin=0)
 
 
-@validated(case=Instance(Case), rule=Choice(RULES), objectives=Names(),
-           max_points=Integer(low=1), solver=Text(), progress=Maybe(Function()))
+@validated(case=CASE, package=PACKAGE, rule=Choice(RULES), objectives=Names(),
+           max_points=Integer(low=1), solver=SOLVER, progress=PROGRESS)
 def review_deal(
     case: Case,
     package: Mapping[str, str] | Sequence[str],
@@ -321,7 +330,7 @@ def review_deal(
     objectives: Sequence[str] = OBJECTIVES,
     max_points: int = 200,
     solver: str = "highs",
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressArg = False,
 ) -> DealReview:
     """Review a proposed or agreed package (see the module notes for every part).
 
@@ -338,8 +347,9 @@ def review_deal(
         The most Pareto-optimal improvements to list (``improvements_status``
         ``limit`` when there are more).
     solver : str, default "highs"
-    progress : callable, optional
-        Called as ``progress(done, total)`` after each part.
+    progress : bool or callable, default False
+        ``True`` for a progress bar, or ``progress(done, total)`` called after each part
+        (see :mod:`mutualgains.progress`).
 
     Returns
     -------
@@ -372,16 +382,17 @@ def review_deal(
     if case.violations(deal):
         raise UsageError("package: breaks the case's dependencies: "
                          + "; ".join(case.violations(deal)))
+    total = 3 + len(case.parties) + len(objectives) + 1
+    with track(progress, "review", total=total, unit="part") as tracker:
+        return _review(case, choice, deal, rule, objectives, max_points, solver, tracker.advance,
+                       started)
+
+
+def _review(case: Case, choice: tuple[int, ...], deal: dict[str, str], rule: str,
+            objectives: Sequence[str], max_points: int, solver: str,
+            tick: Callable[[], None], started: float) -> DealReview:
+    """The parts of the review, one ``tick`` after each."""
     names = case.party_names
-    n = len(names)
-    total = 3 + n + len(objectives) + 1
-    done = [0]
-
-    def tick() -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
-
     u = case.utility_vector(choice)
     gains = u - case.batnas
     notes: list[str] = []

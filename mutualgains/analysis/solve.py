@@ -64,6 +64,8 @@ from mutualgains.engine.program import PackageProgram
 from mutualgains.engine.separable import CandidateTable, candidate_table, is_separable
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE
+from mutualgains.params import GAP, METHOD, SOLVER, TIME_LIMIT, Choice, Flag, validated
 from mutualgains.results import SolveResult
 from mutualgains.status import Status, outcome_status
 from mutualgains.tolerance import TOLERANCE
@@ -80,6 +82,8 @@ _MAX_NASH_ROUNDS = 500
 _TABLE_SECONDS = 0.05
 
 
+@validated(case=CASE, objective=Choice(OBJECTIVES), solver=SOLVER, time_limit=TIME_LIMIT, gap=GAP,
+           msg=Flag(), transfers=Flag(), method=METHOD)
 def solve(
     case: Case,
     objective: str = "joint",
@@ -143,8 +147,6 @@ def solve(
     >>> all(result.accepted[p] for p in ("Port", "City"))
     True
     """
-    if method not in ("auto", "mip"):
-        raise UsageError(f"method: must be 'auto' or 'mip', got {method!r}")
     if (method == "auto" and isinstance(case, Case) and objective in _OBJECTIVES
             and not transfers and not case.has_contributions and is_separable(case)):
         check_limits(time_limit, gap)

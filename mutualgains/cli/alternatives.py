@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-from mutualgains.cli.common import add_case, add_json, add_solver, emit, load
+from mutualgains.cli.common import COUNT, add_case, add_json, add_solver, emit, load
 from mutualgains.cli.solve import add_objective
 
 __all__ = ["add_parser", "run"]
@@ -32,8 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """
     p = sub.add_parser("alternatives", help="the k best acceptable packages")
     add_case(p)
-    p.add_argument("-k", type=int, default=5, help="how many packages (default 5)")
-    p.add_argument("--min-difference", type=int, default=1,
+    p.add_argument("-k", type=COUNT, default=5, help="how many packages (default 5)")
+    p.add_argument("--min-difference", type=COUNT, default=1,
                    help="each package differs from all earlier ones in this many issues")
     add_objective(p)
     add_solver(p)

@@ -1,5 +1,10 @@
 """What every command shares: reading CASE (a file, a folder or a built-in example), parsing
-``--package``, the solver options, and printing text or JSON.
+``--package``, checked option values, output files, the solver options, and printing text
+or JSON.
+
+Option values are checked when the command line is parsed, with the constraints of
+:mod:`mutualgains.params` (the same words as the Python API): a bad one is one line,
+``error: argument --time-limit: must be a number above 0 (got '-1')``, before any work.
 
 Examples
 --------
@@ -13,17 +18,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mutualgains.errors import UsageError
+from mutualgains.errors import CaseError, Problem, UsageError
+from mutualgains.params import GAP, TIME_LIMIT, Constraint, Integer, Names, Real
 
 if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.model import Case
 
-__all__ = ["CASE_HELP", "STDIN", "add_case", "add_json", "add_method", "add_solver", "emit",
-           "load", "parse_package", "read_case_text"]
+__all__ = ["CASE_HELP", "STDIN", "add_case", "add_json", "add_method", "add_solver", "checked",
+           "emit", "load", "names", "output_file", "parse_package", "plot_file",
+           "read_case_text"]
 
 CASE_HELP = ("a .yaml/.yml/.json case file, an Excel workbook, a scorable-game, GENIUS or "
              "GeniusWeb domain folder, a GeniusWeb profile .json, a built-in example name "
@@ -31,6 +40,112 @@ CASE_HELP = ("a .yaml/.yml/.json case file, an Excel workbook, a scorable-game, 
 
 STDIN = "-"
 """The CASE that reads the case from standard input."""
+
+
+def checked(constraint: Constraint, convert: Callable[[str], Any] = float) -> Callable[[str], Any]:
+    """An argparse ``type=``: ``convert`` the text, then check it with ``constraint``.
+
+    Examples
+    --------
+    >>> seconds = checked(Real(low=0, strict=True))
+    >>> seconds("2.5")
+    2.5
+    >>> seconds("-1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a number above 0 (got '-1')
+    """
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except (ValueError, OverflowError):
+            value = None
+        if value is None or not constraint.accepts(value):
+            raise argparse.ArgumentTypeError(f"must be {constraint.describe()} (got {text!r})")
+        return value
+
+    return parse
+
+
+def names(min_length: int = 1) -> Callable[[str], list[str]]:
+    """An argparse ``type=`` for comma-separated names (at least ``min_length``).
+
+    Examples
+    --------
+    >>> names(2)("Port, City")
+    ['Port', 'City']
+    """
+    constraint = Names(min_length=min_length)
+
+    def parse(text: str) -> list[str]:
+        items = [p.strip() for p in text.split(",")]
+        if not constraint.accepts(items):
+            least = f"at least {min_length} " if min_length > 1 else ""
+            raise argparse.ArgumentTypeError(f"must be {least}comma-separated non-empty names "
+                                             f"(got {text!r})")
+        return items
+
+    return parse
+
+
+def output_file(text: str) -> str:
+    """An argparse ``type=`` for a file to write: its folder must exist, and a file must be
+    creatable there (tried: a new file is removed again; an existing one is left as it is).
+
+    Checked before any work, so that a long solve does not end in a failed write.
+
+    Examples
+    --------
+    >>> output_file("/no/such/folder/out.png")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '/no/such/folder/out.png': no such folder '/no/such/folder'
+    """
+    if not text.strip() or "\0" in text:
+        raise argparse.ArgumentTypeError(f"must be a file name (got {text!r})")
+    path = Path(text)
+    folder = path.parent
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r}: no such folder {str(folder)!r}")
+    if path.exists() and not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular file")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"{text!r}: cannot be written "
+                                         f"({err.strerror or err})") from None
+    if not existed:
+        path.unlink(missing_ok=True)
+    return text
+
+
+def plot_file(text: str) -> str:
+    """An argparse ``type=`` for a plot to save: :func:`output_file` with a format that
+    matplotlib writes (png, svg, pdf...), and matplotlib installed.
+
+    Examples
+    --------
+    >>> plot_file("chart.docx")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: 'chart.docx': unknown plot format 'docx' (known: ...)
+    """
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise argparse.ArgumentTypeError(
+            'saving plots needs matplotlib: pip install "mutualgains[plot]"') from None
+    known = sorted(FigureCanvasBase.get_supported_filetypes())
+    kind = Path(text).suffix.lower().lstrip(".")
+    if kind not in known:
+        raise argparse.ArgumentTypeError(f"{text!r}: unknown plot format {kind or '(none)'!r} "
+                                f"(known: {', '.join(known)})")
+    return output_file(text)
 
 
 def add_case(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +183,22 @@ def add_method(parser: argparse.ArgumentParser) -> None:
                              "programs always")
 
 
+SECONDS = checked(TIME_LIMIT.inner)
+"""``type=`` of ``--time-limit``: seconds above 0."""
+
+RELATIVE_GAP = checked(GAP)
+"""``type=`` of ``--gap``: from 0 (exact) to 1."""
+
+COUNT = checked(Integer(low=1), int)
+"""``type=`` of counts such as ``-k``: a whole number of at least 1."""
+
+SHARE = checked(Real(low=0, high=1))
+"""``type=`` of shares such as ``--carry-over``: from 0 to 1."""
+
+RATE = checked(Real(low=0))
+"""``type=`` of rates such as ``--discount``: at least 0."""
+
+
 def add_solver(parser: argparse.ArgumentParser, *, gap: bool = True) -> None:
     """``--solver``, ``--time-limit`` and (with ``gap``) ``--gap``.
 
@@ -77,30 +208,41 @@ def add_solver(parser: argparse.ArgumentParser, *, gap: bool = True) -> None:
     0.1
     """
     parser.add_argument("--solver", default="highs", help="highs (default), cbc, or a PuLP solver")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=SECONDS, default=None, metavar="SECONDS",
                         help="stop after this many seconds and report the gap")
     if gap:
-        parser.add_argument("--gap", type=float, default=0.0,
+        parser.add_argument("--gap", type=RELATIVE_GAP, default=0.0,
                             help="relative MIP gap (default 0: exact)")
 
 
 def load(name: str) -> Case:
     """The case that CASE names: ``-`` (standard input), a file or folder, else an example.
 
-    A path that exists always wins over an example of the same name.
+    A path that exists always wins over an example of the same name. A name that
+    is neither (and does not look like a path) is reported with the examples.
 
     Examples
     --------
     >>> load("regional").name
     'Regional water and land deal'
+    >>> load("harbor")
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.CaseError: 1 problem in the case:
+      CASE: no such file or folder, nor an example (examples: harbour, regional) (got 'harbor')
     """
     from mutualgains.io.casefile import load_case
     from mutualgains.io.examples import EXAMPLES, load_example
 
     if name == STDIN:
         return read_case_text(sys.stdin.read())
-    if name in EXAMPLES and not Path(name).exists():
-        return load_example(name)
+    path = Path(name)
+    if not path.exists():
+        if name in EXAMPLES:
+            return load_example(name)
+        if not path.suffix and os.sep not in name and "/" not in name:
+            raise CaseError([Problem("CASE", "no such file or folder, nor an example "
+                                     f"(examples: {', '.join(EXAMPLES)})", repr(name))])
     return load_case(name)
 
 
@@ -152,8 +294,10 @@ def parse_package(text: str) -> dict[str, str]:
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise UsageError(f"--package: malformed JSON ({err.msg})") from None
+        except (ValueError, RecursionError) as err:  # ValueError: also a 5000-digit number
+            why = err.msg if isinstance(err, json.JSONDecodeError) else \
+                "nested too deeply" if isinstance(err, RecursionError) else str(err)[:80]
+            raise UsageError(f"--package: malformed JSON ({why})") from None
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
             raise UsageError("--package: must be a JSON object of issue -> option names")
         return data
@@ -163,6 +307,8 @@ def parse_package(text: str) -> dict[str, str]:
         if not sep or not issue.strip() or not option.strip():
             raise UsageError(f"--package: expected issue=option, got {part!r}")
         out[issue.strip()] = option.strip()
+    if not out:
+        raise UsageError(f"--package: expected issue=option,..., got {text!r}")
     return out
 
 

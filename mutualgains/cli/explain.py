@@ -49,11 +49,11 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    package = parse_package(args.package) if args.package else None  # before any work
     from mutualgains.analysis.explain import explain
     from mutualgains.display import text_table
 
     case = load(args.case)
-    package = parse_package(args.package) if args.package else None
     why = explain(case, package, solver=args.solver)
     frame = why.to_frame()
     text = str(why) + "\n\n" + text_table(list(frame.columns), frame.values.tolist())

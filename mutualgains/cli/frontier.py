@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import argparse
 
-from mutualgains.cli.common import add_case, add_json, add_method, add_solver, emit, load
+from mutualgains.cli.common import (
+    COUNT,
+    add_case,
+    add_json,
+    add_method,
+    add_solver,
+    emit,
+    load,
+    names,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -31,9 +40,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """
     p = sub.add_parser("frontier", help="the exact Pareto frontier of the acceptable packages")
     add_case(p)
-    p.add_argument("--parties", help="comma-separated parties spanning the frontier "
-                                     "(default: all)")
-    p.add_argument("--max-points", type=int, default=10_000, help="stop after this many points")
+    p.add_argument("--parties", type=names(2),
+                   help="comma-separated parties spanning the frontier (default: all)")
+    p.add_argument("--max-points", type=COUNT, default=10_000,
+                   help="stop after this many points")
     p.add_argument("--no-ties", action="store_true", help="do not check points for ties")
     p.add_argument("--progress", action="store_true",
                    help="show a progress bar on stderr (on a terminal)")
@@ -59,10 +69,10 @@ def run(args: argparse.Namespace) -> int:
     from mutualgains.display import text_table
 
     case = load(args.case)
-    parties = [p.strip() for p in args.parties.split(",")] if args.parties else None
-    frontier = pareto_frontier(case, parties, ties=not args.no_ties, max_points=args.max_points,
-                               progress=args.progress, solver=args.solver,
-                               time_limit=args.time_limit, method=args.method)
+    frontier = pareto_frontier(case, args.parties, ties=not args.no_ties,
+                               max_points=args.max_points, progress=args.progress,
+                               solver=args.solver, time_limit=args.time_limit,
+                               method=args.method)
     columns = [f"score {p}" for p in frontier.parties]
     frame = frontier.to_frame()
     text = f"{frontier!r}\n" + (f"note: {frontier.message}\n" if frontier.message else "")

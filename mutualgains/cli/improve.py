@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from mutualgains.cli.common import add_case, add_json, emit, load, parse_package
+from mutualgains.cli.common import SECONDS, add_case, add_json, emit, load, parse_package
 
 __all__ = ["add_parser", "run"]
 
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help='the proposal: "issue=option,issue=option,..." or a JSON object')
     p.add_argument("--rule", default="joint", choices=RULE_NAMES)
     p.add_argument("--solver", default="highs", help="highs (default), cbc, or a PuLP solver")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--time-limit", type=SECONDS, default=None, metavar="SECONDS")
     add_json(p)
     p.set_defaults(run=run)
 
@@ -56,11 +56,12 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    proposal = parse_package(args.package)  # a malformed --package fails before any work
     from mutualgains.analysis.improve import improve
     from mutualgains.display import text_table
 
     case = load(args.case)
-    result = improve(case, parse_package(args.package), rule=args.rule, solver=args.solver,
+    result = improve(case, proposal, rule=args.rule, solver=args.solver,
                      time_limit=args.time_limit)
     frame = result.to_frame()
     text = f"{result!r}\n" + (f"note: {result.message}\n" if result.message else "")

@@ -21,9 +21,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TYPE_CHECKING
 
-from mutualgains.cli.common import add_case, add_json, load, parse_package
+from mutualgains.cli.common import (
+    COUNT,
+    RATE,
+    RELATIVE_GAP,
+    SECONDS,
+    SHARE,
+    add_case,
+    add_json,
+    load,
+    parse_package,
+    plot_file,
+)
 from mutualgains.cli.solve import add_objective
 from mutualgains.errors import UsageError
 
@@ -54,11 +66,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--package", help='the package: "issue=option,..." or a JSON object '
                                      "(default: the best package for --objective)")
     add_objective(p, "objective that picks the package when --package is not given")
-    p.add_argument("--periods", type=int, help="length of the horizon (overrides the case)")
+    p.add_argument("--periods", type=COUNT, help="length of the horizon (overrides the case)")
     p.add_argument("--budget", help="budget per period: one number or comma-separated amounts")
-    p.add_argument("--carry-over", type=float, help="share of unspent money carried over (0..1)")
-    p.add_argument("--discount", type=float, help="discount rate per period")
-    p.add_argument("--first-gain-by", type=int, metavar="PERIOD",
+    p.add_argument("--carry-over", type=SHARE, help="share of unspent money carried over (0..1)")
+    p.add_argument("--discount", type=RATE, help="discount rate per period")
+    p.add_argument("--first-gain-by", type=COUNT, metavar="PERIOD",
                    help="every party sees a first gain by this period")
     p.add_argument("--value-by", metavar="PERIOD,VALUE",
                    help="the weighted value realised by PERIOD is at least VALUE")
@@ -68,10 +80,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="every project must finish within the horizon")
     p.add_argument("--formulation", default="started_by", choices=FORMULATION_NAMES)
     p.add_argument("--solver", default="highs", help="highs (default), cbc, or a PuLP solver")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
-    p.add_argument("--gap", type=float, default=0.0, help="relative MIP gap (default 0: exact)")
-    p.add_argument("--gantt", metavar="FILE", help="save the Gantt chart (png, svg, pdf)")
-    p.add_argument("--spend-chart", metavar="FILE", help="save the spend-versus-budget chart")
+    p.add_argument("--time-limit", type=SECONDS, default=None, metavar="SECONDS")
+    p.add_argument("--gap", type=RELATIVE_GAP, default=0.0,
+                   help="relative MIP gap (default 0: exact)")
+    p.add_argument("--gantt", type=plot_file, metavar="FILE",
+                   help="save the Gantt chart (png, svg, pdf)")
+    p.add_argument("--spend-chart", type=plot_file, metavar="FILE",
+                   help="save the spend-versus-budget chart")
     add_json(p)
     p.set_defaults(run=run)
 
@@ -88,7 +103,12 @@ def _numbers(text: str, option: str) -> float | list[float]:
 
 
 def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
-    if not (args.gantt or args.spend_chart) or not result.has_schedule:
+    if not (args.gantt or args.spend_chart):
+        return
+    if not result.has_schedule:
+        for option, path in (("--gantt", args.gantt), ("--spend-chart", args.spend_chart)):
+            if path:
+                print(f"note: {option}: no schedule, so {path} was not written", file=sys.stderr)
         return
     import matplotlib
 
@@ -97,11 +117,17 @@ def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
 
     from mutualgains.plots import gantt_chart, spend_chart
 
-    for path, draw in ((args.gantt, gantt_chart), (args.spend_chart, spend_chart)):
+    for option, path, draw in (("--gantt", args.gantt, gantt_chart),
+                               ("--spend-chart", args.spend_chart, spend_chart)):
         if path:
             ax = draw(result)  # laid out by the plot (constrained layout)
-            ax.figure.savefig(path, dpi=120, bbox_inches="tight")
-            plt.close(ax.figure)
+            try:
+                ax.figure.savefig(path, dpi=120, bbox_inches="tight")
+            except OSError as err:
+                raise UsageError(f"{option}: cannot write {path} ({err.strerror or err})") \
+                    from None
+            finally:
+                plt.close(ax.figure)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,13 +147,22 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    # the options' text first: a malformed one fails before any work
+    package = parse_package(args.package) if args.package else None
+    budget = None if args.budget is None else _numbers(args.budget, "--budget")
+    value_by = None
+    if args.value_by:
+        parts = args.value_by.split(",")
+        try:
+            value_by = (int(parts[0]), float(parts[1]))
+        except (ValueError, IndexError):
+            raise UsageError(f"--value-by: expected PERIOD,VALUE, got {args.value_by!r}") \
+                from None
     from mutualgains.analysis.solve import solve
     from mutualgains.phasing import phase
 
     case = load(args.case)
-    if args.package:
-        package = parse_package(args.package)
-    else:
+    if package is None:
         found = solve(case, args.objective, solver=args.solver)
         if found.package is None:
             text = f"{found.status.value}: no package to phase ({found.message})"
@@ -137,16 +172,7 @@ def run(args: argparse.Namespace) -> int:
                 print(text)
             return 1
         package = found.package
-    value_by = None
-    if args.value_by:
-        parts = args.value_by.split(",")
-        try:
-            value_by = (int(parts[0]), float(parts[1]))
-        except (ValueError, IndexError):
-            raise UsageError(f"--value-by: expected PERIOD,VALUE, got {args.value_by!r}") \
-                from None
-    result = phase(case, package, periods=args.periods,
-                   budget=None if args.budget is None else _numbers(args.budget, "--budget"),
+    result = phase(case, package, periods=args.periods, budget=budget,
                    carry_over=args.carry_over, discount=args.discount,
                    first_gain_by=args.first_gain_by, value_by=value_by, earliest=args.earliest,
                    complete=args.complete, formulation=args.formulation, solver=args.solver,

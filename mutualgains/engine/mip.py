@@ -7,6 +7,13 @@ in bulk with ``LpProblem.extend`` (see ``../shared/pulp-notes.md``).
 
 PuLP 4 needs Python 3.12 and changes this API; moving to it changes this file only.
 
+Each PuLP solver is given only the options its constructor takes (GLPK has no
+gap option, for example); an option a solver cannot honour (a positive gap, a
+time limit) is said with a :class:`SolverOptionWarning`. After a ``fork`` (the
+default start method of :mod:`multiprocessing` on Linux) the child drops the
+HiGHS thread pool it inherited, whose threads did not survive the fork: without
+that, the child's first HiGHS solve waits for them forever.
+
 Examples
 --------
 >>> m = MipModel()
@@ -22,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import math
 import os
@@ -38,8 +46,10 @@ import pulp
 from mutualgains.errors import SolverError, UsageError
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
+from mutualgains.util import caller_stacklevel
 
-__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "available_solvers", "solver_log"]
+__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "SolverOptionWarning", "available_solvers",
+           "solver_log", "solver_options"]
 
 log = logging.getLogger(__name__)
 solver_log = logging.getLogger(f"{__name__}.solver")
@@ -61,6 +71,28 @@ SOLVER_ALIASES: dict[str, str] = {
     "scip": "SCIP_CMD",
 }
 """Short solver names accepted by ``solver=`` and the PuLP solver they select."""
+
+
+class SolverOptionWarning(UserWarning):
+    """The chosen solver cannot honour an option (a gap, a time limit): it is not passed."""
+
+
+def _forget_highs_threads() -> None:
+    """In a forked child: drop the HiGHS thread pool inherited from the parent.
+
+    HiGHS keeps one global pool of worker threads, started by the first solve
+    in a process. ``fork`` copies the pool's state but not its threads, so the
+    child's first solve would wait for workers that do not exist. Resetting the
+    global scheduler without waiting makes the next solve start a fresh pool.
+    """
+    highspy = sys.modules.get("highspy")
+    if highspy is not None:
+        with contextlib.suppress(Exception):  # an older highspy without the call: nothing to do
+            highspy.Highs.resetGlobalScheduler(False)
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_highs_threads)
 
 
 @dataclass(frozen=True)
@@ -132,28 +164,67 @@ def check_solver(name: str) -> None:
     _make_solver(name, None, 0.0, False)
 
 
+def solver_options(solver_class: type, time_limit: float | None, gap: float,
+                   msg: bool) -> tuple[dict, list[str]]:
+    """The keyword arguments for ``solver_class`` (a PuLP solver), and what it cannot honour.
+
+    Only options that the class's constructor names are passed: ``gapRel`` (the
+    relative gap, 0 for exact answers) and ``timeLimit`` where it takes them,
+    plus a small absolute gap for HiGHS. The second item lists, in words, each
+    requested option that is left out (a positive gap, a time limit).
+
+    Examples
+    --------
+    >>> kwargs, dropped = solver_options(pulp.GLPK_CMD, 10, 0.1, False)
+    >>> kwargs
+    {'msg': False, 'timeLimit': 10}
+    >>> print(dropped[0])
+    a relative gap (gap=0.1): GLPK_CMD takes none, so it solves to its own default tolerance
+    >>> solver_options(pulp.PULP_CBC_CMD, None, 0.0, False)
+    ({'msg': False, 'gapRel': 0.0}, [])
+    """
+    takes = set(inspect.signature(solver_class.__init__).parameters)
+    kwargs: dict = {"msg": msg}
+    dropped = []
+    if "gapRel" in takes:
+        kwargs["gapRel"] = gap
+    elif gap > 0:
+        dropped.append(f"a relative gap (gap={gap:g}): {solver_class.__name__} takes none, so "
+                       "it solves to its own default tolerance")
+    if time_limit is not None:
+        if "timeLimit" in takes:
+            kwargs["timeLimit"] = time_limit
+        else:
+            dropped.append(f"a time limit (time_limit={time_limit:g}): "
+                           f"{solver_class.__name__} takes none, so it runs to the end")
+    if solver_class is pulp.HiGHS:
+        kwargs["gapAbs"] = TOLERANCE
+    return kwargs, dropped
+
+
 def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
     key = SOLVER_ALIASES.get(name.lower(), name)
     if key not in pulp.listSolvers():
         known = ", ".join(sorted(SOLVER_ALIASES))
         raise SolverError(f"solver: unknown solver {name!r} (short names: {known}; "
                           f"or any PuLP solver: {', '.join(pulp.listSolvers())})")
-    kwargs: dict = {"msg": msg, "gapRel": gap}
-    if time_limit is not None:
-        kwargs["timeLimit"] = time_limit
     if key == "HiGHS":
         _silence_highs_banner()
-        kwargs["gapAbs"] = TOLERANCE
     try:
         with warnings.catch_warnings():
             # PuLP 3.3 deprecates its bundled CBC (gone in PuLP 4); it still works here.
             warnings.simplefilter("ignore", DeprecationWarning)
-            solver = pulp.getSolver(key, **kwargs)
+            probe = pulp.getSolver(key, msg=msg)
+            if not probe.available():
+                raise SolverError(f"solver: {name!r} ({key}) is not available on this machine; "
+                                  f"available: {', '.join(available_solvers())}")
+            kwargs, dropped = solver_options(type(probe), time_limit, gap, msg)
+            solver = type(probe)(**kwargs)
     except (pulp.PulpSolverError, TypeError) as err:
         raise SolverError(f"solver: {name!r} cannot be created: {err}") from None
-    if not solver.available():
-        raise SolverError(f"solver: {name!r} ({key}) is not available on this machine; "
-                          f"available: {', '.join(available_solvers())}")
+    for what in dropped:
+        warnings.warn(f"solver {name!r} cannot honour {what}", SolverOptionWarning,
+                      stacklevel=caller_stacklevel())
     return solver
 
 

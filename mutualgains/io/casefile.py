@@ -22,7 +22,9 @@ import yaml
 
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE
 from mutualgains.model.convert import case_from_dict, case_to_dict
+from mutualgains.params import FilePath, validated
 
 __all__ = ["load_case", "read_text", "save_case"]
 
@@ -100,6 +102,7 @@ def read_text(path: Path) -> Any:
                              path.suffix or "no suffix")])
 
 
+@validated(path=FilePath())
 def load_case(path: str | Path) -> Case:
     """Read a case from a YAML, JSON or Excel file, or from a scorable-game, GENIUS or
     GeniusWeb folder.
@@ -162,6 +165,7 @@ def load_case(path: str | Path) -> Case:
     return case_from_dict(data)
 
 
+@validated(case=CASE, path=FilePath())
 def save_case(case: Case, path: str | Path) -> None:
     """Write ``case`` to a ``.yaml``/``.yml`` or ``.json`` file.
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.params import Choice, validated
 
 __all__ = ["EXAMPLES", "load_example"]
 
@@ -34,6 +34,7 @@ EXAMPLES: dict[str, str] = {
 """Example name -> file in ``mutualgains/data``."""
 
 
+@validated(name=Choice(tuple(EXAMPLES)))
 def load_example(name: str) -> Case:
     """Load the built-in example case ``name`` (see :data:`EXAMPLES`).
 
@@ -45,8 +46,6 @@ def load_example(name: str) -> Case:
     from mutualgains.io.casefile import read_text
     from mutualgains.model.convert import case_from_dict
 
-    if name not in EXAMPLES:
-        raise UsageError(f"example: unknown example {name!r} (known: {', '.join(EXAMPLES)})")
     ref = resources.files("mutualgains") / "data" / EXAMPLES[name]
     with resources.as_file(ref) as path:
         return case_from_dict(read_text(path))

@@ -30,7 +30,9 @@ import pandas as pd
 
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Party
+from mutualgains.model.arguments import CASE
 from mutualgains.model.convert import build_case
+from mutualgains.params import Instance, Maybe, validated
 from mutualgains.util import number, show
 
 __all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]
@@ -93,6 +95,10 @@ def _attr(parties: Any, key: str) -> Any:
 # --------------------------------------------------------------- from frames
 
 
+@validated(scores=Instance(pd.DataFrame), parties=Instance(pd.DataFrame),
+           issues=Maybe(Instance(Mapping, label="a mapping of issue -> option names")),
+           decision_rule=Maybe(Instance(DecisionRule)), name=Maybe(Instance(str)),
+           description=Maybe(Instance(str)))
 def case_from_frames(
     scores: pd.DataFrame,
     parties: pd.DataFrame,
@@ -307,6 +313,7 @@ def _scores_from_frame(
 # ----------------------------------------------------------------- to frames
 
 
+@validated(case=CASE)
 def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The long score table and the parties table of ``case``.
 
@@ -347,8 +354,6 @@ def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> parties.attrs
     {'min_parties': 2, 'margin': 0, 'name': 'tiny', 'description': ''}
     """
-    if not isinstance(case, Case):
-        raise CaseError([Problem("case", "must be a Case", show(case))])
     rows = [
         (party, issue.name, option, value)
         for party in case.party_names

@@ -54,6 +54,7 @@ from pathlib import Path
 
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Number, Party
+from mutualgains.params import FilePath, validated
 from mutualgains.util import show
 
 __all__ = ["SOURCE", "is_scorable", "read_scorable", "read_scorable_deal"]
@@ -236,6 +237,7 @@ def _quoted_title(text: str) -> str | None:
     return None
 
 
+@validated(folder=FilePath())
 def read_scorable(folder: str | Path) -> Case:
     """Read the scorable game in ``folder`` as a :class:`~mutualgains.model.case.Case`.
 
@@ -318,6 +320,7 @@ def read_scorable(folder: str | Path) -> Case:
                 description=f"Scorable game {label!r} from {SOURCE}.")
 
 
+@validated(folder=FilePath())
 def read_scorable_deal(folder: str | Path) -> dict[str, str]:
     """The initial deal of the game in ``folder``: ``{issue name: option code}``.
 

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.util import number, show
+from mutualgains.util import caller_stacklevel, number, show
 
 if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.model.case import Case
@@ -421,7 +421,7 @@ def contradiction_problems(case: Case) -> list[Problem]:
     if out and not problems:
         text = "; ".join(f"{option_label(r)} ({why})" for r, why in out.items())
         warnings.warn(f"options that no package can contain: {text}", DependencyWarning,
-                      stacklevel=5)
+                      stacklevel=caller_stacklevel())
     return problems
 
 

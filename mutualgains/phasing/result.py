@@ -3,7 +3,6 @@ was deferred."""
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -461,12 +460,13 @@ class PhaseResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(self._headline())}</b></p>"]
-        if self.message:
-            parts.append(f"<p><i>{html.escape(self.message)}</i></p>")
+        from mutualgains.display import block_html, frame_html
+
+        text = self._headline() + (f"\n{self.message}" if self.message else "")
+        tables = []
         if self.has_schedule:
-            parts.append(self.schedule.to_html(index=False))
+            tables.append(frame_html(self.schedule, index=False))
             if len(self.deferred):
-                parts.append("<p>Deferred:</p>" + self.deferred.to_html(index=False))
-            parts.append(self.spend.to_html(index=False))
-        return "<div>" + "".join(parts) + "</div>"
+                tables.append("<p>Deferred:</p>" + frame_html(self.deferred, index=False))
+            tables.append(frame_html(self.spend, index=False))
+        return block_html(text, *tables)

@@ -10,10 +10,27 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mutualgains.engine.mip import MipOutcome, check_limits
+from mutualgains.engine.mip import MipOutcome
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.progress import ProgressArg, Tracker, check_progress, track
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import (
+    GAP,
+    PROGRESS,
+    SOLVER,
+    TIME_LIMIT,
+    AnyOf,
+    Choice,
+    Flag,
+    Integer,
+    ListOf,
+    Maybe,
+    Real,
+    validated,
+)
+from mutualgains.params import Instance as InstanceOf
+from mutualgains.progress import ProgressArg, Tracker, track
+from mutualgains.results import SolveResult
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -72,6 +89,16 @@ def _value_by(value_by: Any, periods: int) -> tuple[int, float] | None:
     return int(value_by[0]), float(value_by[1])
 
 
+@validated(case=CASE,
+           package=AnyOf((*PACKAGE.options, InstanceOf(SolveResult, label="a SolveResult"))),
+           periods=Maybe(Integer(low=1)),
+           budget=Maybe(AnyOf((Real(low=0), ListOf(Real(low=0), min_length=1)))),
+           carry_over=Maybe(Real(low=0, high=1)), discount=Maybe(Real(low=0)),
+           first_gain_by=Maybe(AnyOf((Integer(low=1),
+                                      InstanceOf(Mapping, label="a mapping of party -> period")))),
+           value_by=Maybe(ListOf(Real(), min_length=2)), earliest=Flag(), complete=Flag(),
+           formulation=Choice(FORMULATIONS), solver=SOLVER, time_limit=TIME_LIMIT, gap=GAP,
+           msg=Flag(), progress=PROGRESS)
 def phase(
     case: Case,
     package: Any,
@@ -155,16 +182,6 @@ def phase(
     >>> phase(case, package, periods=3, complete=True).message.split(":")[0]
     'no schedule realises every project within 3 periods'
     """
-    if not isinstance(case, Case):
-        raise UsageError(f"case: must be a Case, got {type(case).__name__}")
-    if formulation not in FORMULATIONS:
-        raise UsageError(f"formulation: unknown formulation {formulation!r} "
-                         f"(known: {', '.join(FORMULATIONS)})")
-    for name, flag in (("earliest", earliest), ("complete", complete)):
-        if not isinstance(flag, bool):
-            raise UsageError(f"{name}: must be true or false, got {flag!r}")
-    check_limits(time_limit, gap)
-    check_progress(progress)
     choice = package_choice(case, package)
     plan = phasing_settings(case, periods, budget, carry_over, discount)
     gains_by = _first_gain_map(case, first_gain_by, plan.periods)

@@ -29,15 +29,19 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from mutualgains.params import Choice, Constraint, ListOf
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.legend import Legend
     from matplotlib.text import Annotation
 
-__all__ = ["MARKERS", "axes_or_new", "caption", "fit_limits", "fit_size", "legend_outside",
-           "mark_points", "pyplot", "wrap", "wrap_title"]
+__all__ = ["AX", "MARKERS", "SOLUTION_NAMES", "AxesOrNone", "axes_or_new", "caption",
+           "fit_limits", "fit_size", "legend_outside", "mark_points", "pyplot", "wrap",
+           "wrap_title"]
 
 MARKERS: dict[str, str] = {"joint": "s", "nash": "*", "ks": "D", "egalitarian": "^",
                            "leximin": "v"}
@@ -46,6 +50,36 @@ MARKERS: dict[str, str] = {"joint": "s", "nash": "*", "ks": "D", "egalitarian": 
 _FALLBACK_MARKERS = ("o", "P", "X", "h", "p", "<", ">")
 _CHAR_WIDTH = 0.55  # a character's average width, in units of the font size
 _LEGEND_WRAP = 34  # characters per line of a legend entry
+
+
+@dataclass(frozen=True)
+class AxesOrNone(Constraint):
+    """``ax=``: None or a matplotlib Axes (matplotlib is imported only to check one).
+
+    Examples
+    --------
+    >>> AX.accepts(None), AX.accepts(axes_or_new(None, (2, 2))), AX.accepts("ax")
+    (True, True, False)
+    """
+
+    def accepts(self, value: Any) -> bool:
+        if value is None:
+            return True
+        try:
+            from matplotlib.axes import Axes
+        except ImportError:  # pragma: no cover - depends on the environment
+            return False
+        return isinstance(value, Axes)
+
+    def describe(self) -> str:
+        return "None or a matplotlib Axes"
+
+
+AX = AxesOrNone()
+"""The ``ax=`` argument of every plot."""
+
+SOLUTION_NAMES = ListOf(Choice(("joint", "egalitarian", "ks", "leximin", "nash")))
+"""The ``solutions=`` argument: objectives of :func:`mutualgains.solve`."""
 
 
 def pyplot() -> Any:

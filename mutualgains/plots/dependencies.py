@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from mutualgains.model.arguments import CASE
+from mutualgains.params import validated
 from mutualgains.plots.axes import (
+    AX,
     axes_or_new,
     caption,
     fit_size,
@@ -171,6 +174,7 @@ def _no_relations(ax: Axes, case: Case) -> Axes:
     return ax
 
 
+@validated(case=CASE, ax=AX)
 def dependency_chart(case: Case, *, ax: Axes | None = None) -> Axes:
     """The options that relations involve, as boxes in layers, and the relations as edges.
 

@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mutualgains.model.arguments import CASE
+from mutualgains.params import validated
 from mutualgains.plots.axes import (
+    AX,
+    SOLUTION_NAMES,
     axes_or_new,
     caption,
     fit_size,
@@ -52,6 +56,7 @@ def same_packages(results: dict[str, Any]) -> list[tuple[str, ...]]:
     return [tuple(g) for g in groups.values()]
 
 
+@validated(case=CASE, ax=AX, solutions=SOLUTION_NAMES)
 def gains_chart(case: Case, *, ax: Axes | None = None,
                 solutions: Sequence[str] = SOLUTIONS) -> Axes:
     """Each party's gain (utility minus BATNA) under several bargaining solutions.

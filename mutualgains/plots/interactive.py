@@ -32,10 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mutualgains.analysis.frontier import Frontier
+from mutualgains.model.arguments import CASE
+from mutualgains.params import Instance, Integer, Maybe, Names, validated
+from mutualgains.plots.axes import SOLUTION_NAMES
 from mutualgains.plots.space import SOLUTIONS, solution_points, two_parties
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mutualgains.analysis.frontier import Frontier
     from mutualgains.model import Case
 
 __all__ = ["frontier_figure", "hover_text", "utility_space_figure"]
@@ -123,6 +126,8 @@ def _distinct_packages(case: Case, cols: list[int], max_packages: int) -> tuple[
     return fail, ok, choices
 
 
+@validated(case=CASE, parties=Maybe(Names(min_length=2)), solutions=SOLUTION_NAMES,
+           max_packages=Integer(low=0))
 def utility_space_figure(case: Case, parties: Sequence[str] | None = None, *,
                          solutions: Sequence[str] = SOLUTIONS,
                          max_packages: int = 200_000) -> Any:
@@ -223,6 +228,7 @@ def _layout(fig: Any, title: str, names: Sequence[str]) -> None:
                       legend={"x": 1.02, "y": 1, "xanchor": "left"})
 
 
+@validated(frontier=Instance(Frontier), parties=Maybe(Names(min_length=2)))
 def frontier_figure(frontier: Frontier, parties: Sequence[str] | None = None) -> Any:
     """The points of a frontier over two of its parties; hover for each point's package.
 

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mutualgains.params import AnyOf, Flag, Instance, ListOf, Maybe, Names, Real, Text, validated
+from mutualgains.phasing import PhaseResult
 from mutualgains.plots.axes import (
+    AX,
     axes_or_new,
     caption,
     fit_size,
@@ -29,7 +32,6 @@ from mutualgains.plots.axes import (
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from mutualgains.phasing import PhaseResult
 
 __all__ = ["gantt_chart", "spend_chart", "value_chart"]
 
@@ -38,6 +40,8 @@ def _name(result: PhaseResult) -> str:
     return result.case_name or "schedule"
 
 
+@validated(result=Instance(PhaseResult), ax=AX, deferred=Flag(),
+           color=AnyOf((Text(), ListOf(Real(low=0, high=1), min_length=3))))
 def gantt_chart(result: PhaseResult, *, ax: Axes | None = None, deferred: bool = True,
                 color: str = "tab:blue") -> Axes:
     """A Gantt chart of a phasing schedule: one bar per scheduled project.
@@ -107,6 +111,8 @@ def gantt_chart(result: PhaseResult, *, ax: Axes | None = None, deferred: bool =
     return ax
 
 
+@validated(result=Instance(PhaseResult), ax=AX, parties=Maybe(Names()), weighted=Flag(),
+           value=Flag())
 def spend_chart(result: PhaseResult, *, ax: Axes | None = None,
                 parties: Sequence[str] | None = None, weighted: bool = False,
                 value: bool = True) -> Axes:
@@ -178,6 +184,7 @@ def spend_chart(result: PhaseResult, *, ax: Axes | None = None,
     return ax
 
 
+@validated(result=Instance(PhaseResult), ax=AX, parties=Maybe(Names()), weighted=Flag())
 def value_chart(result: PhaseResult, *, ax: Axes | None = None,
                 parties: Sequence[str] | None = None, weighted: bool = False) -> Axes:
     """Each party's cumulative value realised, period by period.

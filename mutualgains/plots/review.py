@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mutualgains.plots.axes import MARKERS, axes_or_new
+from mutualgains.analysis.review import DealReview
+from mutualgains.params import Instance, validated
+from mutualgains.plots.axes import AX, MARKERS, axes_or_new
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from mutualgains.analysis.review import DealReview
 
 __all__ = ["review_chart"]
 
@@ -37,6 +38,7 @@ _COLOURS = {"joint": "black", "nash": "gold", "ks": "tab:cyan", "egalitarian": "
             "leximin": "tab:gray"}
 
 
+@validated(review=Instance(DealReview), ax=AX)
 def review_chart(review: DealReview, *, ax: Axes | None = None) -> Axes:
     """Each party's gain under the deal, what is left on the table, and the solutions.
 

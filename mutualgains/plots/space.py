@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mutualgains.model.arguments import CASE
+from mutualgains.params import Integer, Maybe, Names, validated
 from mutualgains.plots.axes import (
+    AX,
     MARKERS,
+    SOLUTION_NAMES,
     axes_or_new,
     caption,
     fit_limits,
@@ -136,6 +140,8 @@ def _draw_packages(ax: Axes, points: np.ndarray, count: int, *, passes: bool) ->
                zorder=2 if passes else 1, label=label, rasterized=len(points) > 2000)
 
 
+@validated(case=CASE, parties=Maybe(Names(min_length=2)), ax=AX, solutions=SOLUTION_NAMES,
+           max_packages=Integer(low=0))
 def utility_space(case: Case, parties: Sequence[str] | None = None, *, ax: Axes | None = None,
                   solutions: Sequence[str] = SOLUTIONS, max_packages: int = 200_000) -> Axes:
     """Two parties' utilities over every package, the exact frontier and the bargaining solutions.

@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import numbers
 import os
 import re
@@ -35,6 +36,7 @@ from mutualgains.io.excel.layout import (
     openpyxl_module,
 )
 from mutualgains.model import Case
+from mutualgains.params import AnyOf, FilePath, Instance, validated
 from mutualgains.util import show
 
 __all__ = ["case_from_excel"]
@@ -759,6 +761,7 @@ def _open(path: Any):
                                  f"{type(err).__name__}: {str(err)[:100]}")]) from None
 
 
+@validated(path=AnyOf((FilePath(), Instance(io.IOBase, label="a binary file object"))))
 def case_from_excel(path: str | os.PathLike | Any) -> Case:
     """Read a case from an Excel workbook in the layout of :data:`SHEETS`.
 

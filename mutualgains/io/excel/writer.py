@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable
 from importlib import resources
@@ -20,6 +21,8 @@ from mutualgains.errors import UsageError
 from mutualgains.io.excel.cells import join_options
 from mutualgains.io.excel.layout import SHEETS, openpyxl_module
 from mutualgains.model import Case
+from mutualgains.model.arguments import CASE
+from mutualgains.params import AnyOf, FilePath, Instance, validated
 
 __all__ = ["case_to_excel", "copy_template"]
 
@@ -73,6 +76,8 @@ class _Writer:
         self.book.save(path)
 
 
+@validated(case=CASE,
+           path=AnyOf((FilePath(), Instance(io.IOBase, label="a binary file object"))))
 def case_to_excel(case: Case, path: str | os.PathLike | Any) -> None:
     """Write ``case`` to an Excel workbook; :func:`case_from_excel` reads it back equal.
 
@@ -106,8 +111,6 @@ def case_to_excel(case: Case, path: str | os.PathLike | Any) -> None:
     >>> case_from_excel(path) == case
     True
     """
-    if not isinstance(case, Case):
-        raise UsageError(f"case_to_excel: case must be a Case, got {type(case).__name__}")
     writer = _Writer(openpyxl_module())
     for name, header, rows in _tables(case):
         writer.sheet(name, header, rows)
@@ -191,6 +194,7 @@ def _tables(case: Case) -> list[tuple[str, tuple[str, ...], list[list[Any]]]]:
     return out
 
 
+@validated(path=FilePath())
 def copy_template(path: str | os.PathLike) -> Path:
     """Copy the Excel template (every sheet, with a tiny filled example) to ``path``.
 

@@ -23,6 +23,7 @@ from mutualgains.io.genius.profiles import (
 from mutualgains.io.genius.xml import parse, read_bytes, root_tag, unsafe_declaration, xml_files
 from mutualgains.model import Case, Issue, Party
 from mutualgains.model.relations import Synergy
+from mutualgains.params import FilePath, Maybe, Names, validated
 from mutualgains.util import show
 
 __all__ = ["DOMAIN_ROOT", "PROFILE_ROOT", "SOURCE", "is_genius", "read_genius"]
@@ -62,6 +63,7 @@ def is_genius(folder: str | Path) -> bool:
     return False
 
 
+@validated(folder=FilePath(), parties=Maybe(Names(min_length=1)))
 def read_genius(folder: str | Path, *, parties: Iterable[str] | None = None) -> Case:
     """Read the GENIUS domain in ``folder`` as a :class:`~mutualgains.model.case.Case`.
 
