@@ -25,7 +25,7 @@ from mutualgains.cli.main import COMMANDS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_I
 CLI = Path(mutualgains.cli.common.__file__).parent
 PROPOSAL = ("infrastructure=water,ecology=maintain,employment=2:1 quota,loan=2 billion,"
             "compensation=300 million")
-REQUIRED = {"improve": ["--package", PROPOSAL]}
+REQUIRED = {"improve": ["--package", PROPOSAL], "convert": ["out.yaml"]}
 """Options a command cannot run without (a new command with required options adds its own)."""
 
 

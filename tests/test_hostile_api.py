@@ -386,6 +386,13 @@ BUILDERS = {
     "Compensation": lambda c: mg.compensate(c["harbour"], c["package"]),
     "AgendaValue": lambda c: mg.agenda_value(c["harbour"], c["harbour"].issue_names[3]),
     "PhaseResult": lambda c: mg.phase(c["regional"], mg.solve(c["regional"]).package),
+    "DealReview": lambda c: mg.review_deal(c["harbour"], c["package"]),
+    "Offers": lambda c: mg.equivalent_offers(c["harbour"], c["harbour"].party_names[0], 2),
+    "LearnedPriorities": lambda c: mg.learn_priorities(c["harbour"], c["harbour"].party_names[0],
+                                                       accepted=[c["package"]]),
+    "Export": lambda c: mg.Export("GENIUS", Path("out"), (Path("out/domain.xml"),),
+                                  {p: mg.UtilityMap(0, 1) for p in c["harbour"].party_names},
+                                  dropped=(c["harbour"].party_names[0],)),
 }
 """How to build each class that has a ``_repr_html_``, from the hostile cases."""
 

@@ -76,8 +76,8 @@ def review_chart(review: DealReview, *, ax: Axes | None = None) -> Axes:
         ax.barh(rows, left, left=gains, height=0.5, facecolor="none", edgecolor="tab:green",
                 hatch="///", linewidth=0.8, label=f"left on the table ({review.rule})",
                 zorder=2)
-    most = [(k, float(review.most_for[p])) for k, p in enumerate(parties)
-            if review.most_for.get(p) is not None and review.most_for[p] > 0]
+    most = [(k, float(value)) for k, p in enumerate(parties)
+            if (value := review.most_for.get(p)) is not None and value > 0]
     if most:
         ax.scatter([gains[k] + m for k, m in most], [k for k, _ in most], marker="|", s=400,
                    color="tab:green", linewidths=2, zorder=3,
@@ -102,5 +102,4 @@ def review_chart(review: DealReview, *, ax: Axes | None = None) -> Axes:
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.1 / max(n, 1)), ncol=4,
               fontsize=8, frameon=False)
-    ax.figure.tight_layout()
     return ax
