@@ -34,6 +34,7 @@ from mutualgains.io.excel.layout import (
     normalise,
     openpyxl_module,
 )
+from mutualgains.io.excel.uncertainty_sheet import read_uncertainty_sheet
 from mutualgains.model import Case
 from mutualgains.util import show
 
@@ -236,6 +237,7 @@ class _Reader:
         self.read_pairs(data, issues, "precedes")
         self.read_transfers(data, parties)
         self.read_phasing(data, issues)
+        read_uncertainty_sheet(self, data)
         return data
 
     @staticmethod
