@@ -431,7 +431,7 @@ def _rival_radius(case: Case, box: _Box, choice: Sequence[int], rival: Sequence[
 
 
 def _best_program(case: Case, box: _Box, choice: Sequence[int], weights: np.ndarray,
-                  bound: float) -> tuple[PackageProgram, int, dict, dict, dict]:
+                  bound: float) -> PackageProgram:
     """The program of the module notes with ``t <= bound`` (finite)."""
     program = PackageProgram(case, acceptance=False)
     model = program.model
@@ -504,7 +504,7 @@ def _best_program(case: Case, box: _Box, choice: Sequence[int], weights: np.ndar
     rows.append(program.no_good(tuple(choice)))
     model.add_rows(rows)
     model.set_objective([t], [-1.0])
-    return program, t, z, d, beta
+    return program
 
 
 def _rival_changes(case: Case, box: _Box, choice: Sequence[int], rival: Sequence[int],
@@ -633,7 +633,7 @@ def _search_rival(case: Case, box: _Box, choice: Sequence[int], weights: np.ndar
         bounds = [start * 4.0 ** k for k in range(_MAX_DOUBLINGS)]
     name = solver
     for bound in bounds:
-        program, t, *_ = _best_program(case, box, choice, weights, bound)
+        program = _best_program(case, box, choice, weights, bound)
         out = program.solve(solver=solver, time_limit=time_limit)
         name = out.solver
         if out.status in (Status.OPTIMAL, Status.FEASIBLE):
