@@ -194,7 +194,8 @@ class StabilityRadius:
     binding : str or None
         The party that breaks first (the one setting ``passes``).
     breaks_passing : tuple of Change
-        The scores and BATNAs of the parties that fail beyond ``passes``, at it.
+        The numbers that move against the parties that fail beyond ``passes``
+        (their package scores down, BATNAs up), with their values at ``passes``.
     best : float or None
         The largest change under which no other package is at least as good for
         the objective (``None`` when not computed: utility caps).
@@ -375,14 +376,14 @@ def _passing_changes(case: Case, box: _Box, choice: Sequence[int], radii: np.nda
         t = max(radius, 0.0)
         down = box.moved(box.rate[p, cols], box.down[p, cols], t)
         for k, (j, d) in enumerate(zip(cols, down, strict=True)):
-            if d > 0:
+            if box.rate[p, j] > 0 and box.down[p, j] > 0:  # every number that moves
                 issue = case.issues[k]
                 nominal = float(case.score_matrix[p, j])
                 out.append(Change(name, issue.name, issue.options[choice[k]], tidy(nominal),
                                   tidy(nominal - d)))
-        up = float(box.moved(box.batna_rate[p], box.batna_up[p], t))
-        if up > 0:
+        if box.batna_rate[p] > 0 and box.batna_up[p] > 0:
             b = float(case.batnas[p])
+            up = float(box.moved(box.batna_rate[p], box.batna_up[p], t))
             out.append(Change(name, None, None, tidy(b), tidy(b + up)))
     return tuple(out)
 
@@ -519,18 +520,19 @@ def _rival_changes(case: Case, box: _Box, choice: Sequence[int], rival: Sequence
     for p, name in enumerate(case.party_names):
         for j, k in sorted(theirs.items()):
             up = float(box.moved(box.rate[p, j], box.up[p, j], t))
-            if up > 0:
+            if box.rate[p, j] > 0 and box.up[p, j] > 0:
                 issue = case.issues[k]
                 out.append(Change(name, issue.name, issue.options[rival[k]], tidy(s[p, j]),
                                   tidy(s[p, j] + up)))
         for j, k in sorted(mine.items()):
             down = float(box.moved(box.rate[p, j], box.down[p, j], t))
-            if j not in theirs and weights[p] > 0 and down > 0:
+            if j not in theirs and weights[p] > 0 and box.rate[p, j] > 0 and \
+                    box.down[p, j] > 0:
                 issue = case.issues[k]
                 out.append(Change(name, issue.name, issue.options[choice[k]], tidy(s[p, j]),
                                   tidy(s[p, j] - down)))
         down = float(box.moved(box.batna_rate[p], box.batna_down[p], t))
-        if down > 0:
+        if box.batna_rate[p] > 0 and box.batna_down[p] > 0:
             b = float(case.batnas[p])
             out.append(Change(name, None, None, tidy(b), tidy(b - down)))
     return tuple(out)

@@ -614,10 +614,19 @@ def uncertainty_problems(uncertainty: Any, parties: Sequence[str], issues: Seque
             problems.append(Problem(where, "unknown party", show(party)))
         elif party in batnas:
             _inside(spread, batnas[party], where, "BATNA", problems)
-    # a noise with bounds must contain every value it spreads
+    # a noise with bounds must contain every value it spreads: one problem per noise
     for name, noise, values in _bounded_noises(uncertainty, parties, issues, scores):
+        outside = []
         for label, value in values:
-            _inside(noise, value, f"{name} ({label})", "score", problems)
+            found: list[Problem] = []
+            _inside(noise, value, name, "score", found)
+            if found:
+                outside.append((label, value, found[0]))
+        if outside:
+            label, value, first = outside[0]
+            more = f" ({len(outside)} scores; the first: {label})" if len(outside) > 1 else \
+                f" ({label})"
+            problems.append(Problem(f"{name}{more}", first.rule, first.got))
     return problems
 
 
