@@ -89,11 +89,9 @@ def test_bounds_are_exact_and_every_draw_agrees(data):
     for mine, mc in zip(exact.parties, sampled.parties, strict=True):
         if mine.method == "bounds":
             assert mc.probability == mine.probability
-        assert mine.worst <= mine.nominal <= mine.best
-        # the worst case is the lower corner: scores down by the width, the BATNA up
-        n_issues = len(case.issues)
-        moved = [s for s in case.uncertainty.parties.values()][0].size
-        assert mine.worst >= mine.nominal - moved * n_issues - 1e-9
+        # the worst case is the lower corner: every score of the package down by the width
+        assert mine.worst == pytest.approx(mine.nominal - width * len(case.issues))
+        assert mine.best == pytest.approx(mine.nominal + width * len(case.issues))
 
 
 def test_confidence_and_samples_are_checked():
@@ -239,9 +237,7 @@ def test_passing_radius_against_every_vertex_on_a_fine_grid(data):
     result = stability_radius(case, oracle.package(row), relative=relative, box=box)
     moves = Box(case, relative, box)
     for t in _grid(result.passes):
-        if 0 < abs(t - result.passes) or t == 0:
-            assert broken_passing(case, oracle, moves, row, t) == (t > result.passes), (
-                t, result)
+        assert broken_passing(case, oracle, moves, row, t) == (t > result.passes), (t, result)
     if math.isfinite(result.passes):  # the changes reported break it just beyond
         assert result.binding in case.party_names and result.breaks_passing
 
