@@ -7,8 +7,10 @@ does the work) and hands back, as they finish, either the batch's rows,
 is the same for all three.
 
 - :class:`SequentialRunner`: one batch at a time, here.
-- :class:`PoolRunner`: a :class:`concurrent.futures.ProcessPoolExecutor` with
-  ``spawn``ed workers (clean interpreters: no solver state forked from this one).
+- :class:`PoolRunner`: a :class:`concurrent.futures.ProcessPoolExecutor` whose
+  workers fork from a clean ``forkserver`` process that has mutualgains loaded
+  (``spawn`` where there is no forkserver): never a fork of the calling process,
+  whose solver state a child would inherit.
   A worker that dies breaks the whole pool; the runner makes a new one, and the
   loop reruns the batches that were in flight one scenario at a time, alone,
   so that a death is blamed on the scenario that caused it.
@@ -130,6 +132,17 @@ class SequentialRunner:
         """Nothing to release."""
 
 
+def _context():
+    """``forkserver`` where there is one (a clean server process with mutualgains loaded,
+    from which workers fork quickly), else ``spawn``; never a fork of this process, whose
+    solver threads a child would inherit broken."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["mutualgains.sweeps.worker"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 class PoolRunner:
     """A local process pool of ``workers`` spawned processes (or a given executor).
 
@@ -150,8 +163,7 @@ class PoolRunner:
         self.inflight: set = set()
 
     def _pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers,
-                                   mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
 
     def submit(self, batch: Batch) -> Hashable:
         payload, task, options, seed = self.args
