@@ -8,5 +8,7 @@ from mutualgains.plots.charts import (
     spend_chart,
     utility_space,
 )
+from mutualgains.plots.robustness import acceptance_chart, rank_chart
 
-__all__ = ["dependency_chart", "gains_chart", "gantt_chart", "spend_chart", "utility_space"]
+__all__ = ["acceptance_chart", "dependency_chart", "gains_chart", "gantt_chart", "rank_chart",
+           "spend_chart", "utility_space"]
