@@ -76,8 +76,8 @@ def acceptance_chart(acceptance: Acceptance, *, ax: Axes | None = None,
     >>> case = with_noise(load_example("harbour"), 0.2, shape="uniform")
     >>> acc = acceptance(case, {i.name: i.options[1] for i in case.issues}, samples=1000)
     >>> ax = acceptance_chart(acc)
-    >>> [t.get_text() for t in ax.get_yticklabels()][:2], ax.get_xlim()
-    (['Port', 'City'], (0.0, 1.05))
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2], [float(x) for x in ax.get_xlim()]
+    (['Port', 'City'], [0.0, 1.05])
     """
     ax = _axes(ax, (7.0, 0.5 * len(acceptance.parties) + 1.6))
     rows = acceptance.parties
