@@ -458,6 +458,8 @@ def read_scenarios(path: str | Path) -> ScenarioFile:
     from mutualgains.io.examples import EXAMPLES, load_example
 
     path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"scenarios file {path}: no such file")
     try:
         data = read_text(path)
     except CaseError as err:
