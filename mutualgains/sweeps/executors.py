@@ -222,32 +222,34 @@ class DaskRunner:
         self.name = "dask" if scheduler is None else f"dask {scheduler}"
         self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                   client.scheduler_info()["workers"].values()))
-        self.capacity = 4 * self.workers
+        # the scheduler keeps workers busy only with tasks queued ahead: many in flight
+        self.capacity = 64 * self.workers
         self.payload = client.scatter(payload, broadcast=True, hash=False)
         self.args = (task, options, seed)
         self.inflight: set = set()
+        # results are fetched in the background as tasks finish (no round trip per result)
+        self.completed = distributed.as_completed(with_results=True, raise_errors=False)
 
     def submit(self, batch: Batch) -> Hashable:
         task, options, seed = self.args
         future = self.client.submit(run_batch, self.payload, list(batch), task, options, seed,
                                     pure=False)
         self.inflight.add(future)
+        self.completed.add(future)
         return future
 
     def wait(self) -> list[tuple[Hashable, Any]]:
         distributed = distributed_module()
-        done = distributed.wait(list(self.inflight), return_when="FIRST_COMPLETED").done
         out = []
-        for future in done:
+        for future, value in self.completed.next_batch(block=True):
             self.inflight.discard(future)
-            if future.status == "finished":
-                out.append((future, future.result()))
-                continue
-            err = future.exception() if future.status == "error" else None
-            if isinstance(err, distributed.KilledWorker):
-                out.append((future, Died(f"KilledWorker: {err}")))
+            if future.status == "finished" and not isinstance(value, BaseException):
+                out.append((future, value))
+            elif isinstance(value, distributed.KilledWorker):
+                out.append((future, Died(f"KilledWorker: {value}")))
             else:
-                out.append((future, Failed(f"{type(err).__name__}: {err}" if err is not None
+                out.append((future, Failed(f"{type(value).__name__}: {value}"
+                                           if isinstance(value, BaseException)
                                            else f"the task was {future.status}")))
             future.release()
         return out

@@ -55,6 +55,7 @@ batnas.Port=60,margin=1
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import numbers
 from collections.abc import Iterator, Mapping
@@ -205,6 +206,9 @@ def _number(value: Any, where: str) -> float:
     return value
 
 
+_RESOLVED: tuple[Case, Any] | None = None  # the last case whose uncertainty was resolved
+
+
 def _sample(case: Case, how: Any, rng: np.random.Generator) -> Case:
     if how is True:
         how = {"scores": True, "batnas": True}
@@ -213,20 +217,21 @@ def _sample(case: Case, how: Any, rng: np.random.Generator) -> Case:
         _fail("sample", "must be true or {scores: true/false, batnas: true/false}", how)
     if case.uncertainty is None:
         _fail("sample", "the case states no uncertainty to draw from")
-    uc = uncertain_case(case)
+    global _RESOLVED
+    if _RESOLVED is None or _RESOLVED[0] is not case:  # a sweep's samples share one case
+        _RESOLVED = (case, uncertain_case(case))
+    uc = _RESOLVED[1]
     scores, batnas = uc.draw(rng, 1)
-    data = case_to_dict(case)
+    changes: dict[str, Any] = {"uncertainty": None}
     if how.get("scores", False):
-        flat = scores[0]
-        data["scores"] = {p: {i.name: [float(flat[k, case.option_offsets[n] + j])
-                                       for j in range(len(i.options))]
-                              for n, i in enumerate(case.issues)}
-                          for k, p in enumerate(case.party_names)}
+        offsets = case.option_offsets
+        changes["scores"] = {p: {i.name: scores[0, k, offsets[n]:offsets[n + 1]].tolist()
+                                 for n, i in enumerate(case.issues)}
+                             for k, p in enumerate(case.party_names)}
     if how.get("batnas", False):
-        for k, p in enumerate(case.party_names):
-            data["parties"][p]["batna"] = float(batnas[0, k])
-    data.pop("uncertainty", None)
-    return case_from_dict(data)
+        changes["parties"] = tuple(dataclasses.replace(p, batna=float(b))
+                                   for p, b in zip(case.parties, batnas[0], strict=True))
+    return dataclasses.replace(case, **changes)
 
 
 def scenario_case(case: Case, scenario: Mapping[str, Any],
@@ -268,8 +273,8 @@ def scenario_case(case: Case, scenario: Mapping[str, Any],
     unknown = [k for k in scenario if k not in CHANGE_KEYS]
     if unknown:
         _fail(str(unknown[0]), f"unknown change (known: {', '.join(CHANGE_KEYS)})")
-    if not set(scenario) - {"id", "options", "tags"}:
-        data = None  # the base case, unchanged
+    if not set(scenario) - {"id", "options", "tags", "sample"}:
+        data = None  # the base case, unchanged (a sample draws from it as it is)
     else:
         data = case_to_dict(case)
         if "patch" in scenario:
