@@ -53,7 +53,8 @@ from statistics import NormalDist
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Union
 
-from mutualgains.errors import CaseError, Problem
+from mutualgains.errors import CaseError, Problem, UsageError
+from mutualgains.params import Choice, Flag, Real, validated
 from mutualgains.util import number, show
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -537,6 +538,7 @@ def _resolve(spread: Spread | None, nominal: float) -> Distribution | None:
     return spread
 
 
+@validated(size=Real(low=0), relative=Flag(), shape=Choice(SHAPES), batnas=Flag())
 def with_noise(case: Case, size: float, *, relative: bool = True, shape: str = "normal",
                batnas: bool = False) -> Case:
     """``case`` with every score (and, with ``batnas``, every BATNA) uncertain by ``size``.
@@ -552,6 +554,8 @@ def with_noise(case: Case, size: float, *, relative: bool = True, shape: str = "
     >>> case.uncertainty.parties["City"]
     Noise(size=0.1, relative=True, shape='normal', low=None, high=None)
     """
+    if not hasattr(case, "party_names") or not dataclasses.is_dataclass(case):
+        raise UsageError(f"with_noise: case must be a Case, got {type(case).__name__}")
     noise = Noise(size, relative=relative, shape=shape)
     spread = Uncertainty(parties=dict.fromkeys(case.party_names, noise),
                          batnas=dict.fromkeys(case.party_names, noise) if batnas else {})

@@ -311,6 +311,12 @@ def sweep(case: Case, scenarios: Iterable[Mapping[str, Any]], task: str | Callab
     -------
     SweepResult
 
+    Notes
+    -----
+    Process pools and LocalClusters start new Python processes: in a script, call
+    ``sweep`` under ``if __name__ == "__main__":`` (Python's rule for spawned
+    processes). Workers of a remote scheduler need mutualgains installed.
+
     Raises
     ------
     UsageError

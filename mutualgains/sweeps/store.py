@@ -96,6 +96,17 @@ class ResultStore:
     path : Path
     done : set of str
         The scenario ids whose rows are on disk (or in the buffer).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.csv", {"seed": 0})
+    >>> isinstance(store, ResultStore), store.done
+    (True, set())
+    >>> row = {"scenario": "a", "position": 0, "row": 0, "ok": True}
+    >>> store.append([row]); store.append([row])   # a scenario's rows are kept once
+    >>> store.close(); len(store.read())
+    1
     """
 
     def __init__(self, path: Path, meta: Mapping[str, Any], *, flush_rows: int = 256,
@@ -341,6 +352,16 @@ def open_store(out: str | os.PathLike, meta: Mapping[str, Any], *, flush_rows: i
     ------
     UsageError
         Another suffix; a file holding another sweep; pyarrow missing for Parquet.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> type(open_store(pathlib.Path(tempfile.mkdtemp()) / "r.csv", {})).__name__
+    'CsvStore'
+    >>> open_store("r.xlsx", {})
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.UsageError: out: must end in .parquet or .csv, got 'r.xlsx'
     """
     path = Path(out)
     suffix = path.suffix.lower()

@@ -117,6 +117,14 @@ def run_batch(payload: tuple[str, dict[str, Any]], batch: Batch,
     Every row starts with ``scenario`` (the id, as text), ``position``, ``row`` (the
     task's row number), ``ok``, ``error``, ``seed`` (the task's seed) and
     ``seconds``; then the scenario's tags and the task's values.
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> payload = case_payload(load_example("harbour"))
+    >>> (row,) = run_batch(payload, [(0, "x", {"tags": {"k": 1}})], "solve", {}, 0)
+    >>> list(row)[:9]
+    ['scenario', 'position', 'row', 'ok', 'error', 'seed', 'seconds', 'k', 'status']
     """
     base = _case(payload)
     function = resolve_task(task)

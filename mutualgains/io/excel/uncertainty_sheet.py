@@ -58,6 +58,22 @@ def read_uncertainty_sheet(reader: SheetReader, data: dict[str, Any]) -> None:
 
     Names are checked later, with the whole case (each problem then points at the
     row); what is checked here is the shape of every row.
+
+    Examples
+    --------
+    >>> import pytest; openpyxl = pytest.importorskip("openpyxl")
+    >>> import tempfile, pathlib
+    >>> from mutualgains.io.examples import load_example
+    >>> from mutualgains.io.excel import case_from_excel, case_to_excel
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "case.xlsx"
+    >>> case_to_excel(load_example("harbour"), path)
+    >>> book = openpyxl.load_workbook(path)
+    >>> sheet = book.create_sheet("uncertainty")
+    >>> for row in [("target", "party", "shape", "relative"), ("party", "City", None, 0.1)]:
+    ...     sheet.append(row)
+    >>> book.save(path)
+    >>> case_from_excel(path).uncertainty.parties["City"].size
+    0.1
     """
     rows = reader.table("uncertainty")
     if rows is None:
@@ -185,7 +201,14 @@ def _row(target: str, names: tuple[str, ...], spread: Spread) -> list[Any]:
 def uncertainty_sheet_rows(case: Case) -> list[list[Any]]:
     """The rows of the ``uncertainty`` sheet for ``case`` (none without uncertainty).
 
-    The columns are those of ``SHEETS["uncertainty"]``; see the module examples.
+    The columns are those of ``SHEETS["uncertainty"]``.
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> from mutualgains.model.uncertainty import with_noise
+    >>> uncertainty_sheet_rows(with_noise(load_example("harbour"), 0.1))[0][:5]
+    ['party', 'Port', None, None, 'normal']
     """
     u = case.uncertainty
     if u is None:
