@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,52 @@ def test_sweep_bad_files(capsys, tmp_path):
     assert main(["sweep", str(path)]) == 2
     assert "unknown key 'scenario'" in capsys.readouterr().err
     assert main(["sweep", str(tmp_path / "missing.yaml")]) == 2
+
+
+# ---------------------------------------------------------------- JSON Schemas
+
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "mutualgains" / "data" / "schemas"
+
+
+def validator(name: str):
+    jsonschema = pytest.importorskip("jsonschema")
+    from referencing import Registry, Resource
+
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS.glob("*.json")}
+    registry = Registry().with_resources(
+        (key, Resource.from_contents(value)) for key, value in schemas.items())
+    schema = schemas[f"{name}.schema.json"]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def strict_json(text: str):
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("args", [
+    ["robust", "harbour", "--noise", "0.1", "--samples", "80", "--saa-samples", "30"],
+    ["robust", "harbour", "--noise", "0.3", "--shape", "interval", "--batnas", "--samples",
+     "50", "--no-optima", "--q", "0.99", "--saa-samples", "20"],
+    ["robust", "{stuck}", "--noise", "0.1", "--samples", "20"],  # no agreement: no package
+])
+def test_robust_json_follows_its_schema(args, capsys, tmp_path):
+    stuck = tmp_path / "stuck.json"
+    stuck.write_text('{"parties": {"A": 5, "B": 5}, "issues": {"i": ["x", "y"]}, '
+                     '"scores": {"A": {"i": [6, 0]}, "B": {"i": [0, 6]}}}')
+    main([a.replace("{stuck}", str(stuck)) for a in args] + ["--json", "--no-progress"])
+    data = strict_json(capsys.readouterr().out)
+    errors = sorted(validator("robust").iter_errors(data), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+def test_sweep_json_follows_its_schema(capsys, scenarios_file, tmp_path):
+    main(["sweep", str(scenarios_file), "--json", "--no-progress", "--out",
+          str(tmp_path / "rows.csv")])
+    data = strict_json(capsys.readouterr().out)
+    assert not list(validator("sweep").iter_errors(data))
+    data["surprise"] = 1
+    assert list(validator("sweep").iter_errors(data))
