@@ -434,3 +434,24 @@ def test_normal_truncation_bounds_probabilities():
     package = ["water and land", "improve", "union only", "3 billion", "150 million"]
     row = acceptance(case, package).party("Port")  # utility 59 >= 58: every BATNA accepted
     assert row.method == "bounds" and row.probability == 1.0
+
+
+def test_every_result_escapes_names_in_html():
+    from mutualgains import Case
+    from mutualgains.sweeps import sampled_optima, sweep
+
+    case = with_noise(Case.from_dict({
+        "parties": {"<b>P</b>": 1, "Q&A": 1},
+        "issues": {"<i>issue</i>": ["<x>", "y"], "j": ["a", "b"]},
+        "scores": {"<b>P</b>": {"<i>issue</i>": [3, 1], "j": [0, 2]},
+                   "Q&A": {"<i>issue</i>": [1, 3], "j": [2, 0]}}}), 0.2)
+    package = solve(case).package
+    results = [acceptance(case, package, samples=100), importance(case, package, samples=100),
+               stability_radius(case, package), rank_acceptability(case, 2, samples=100),
+               robust_package(case, samples=20, validate=100),
+               sweep(case, [{"id": "<s>"}]), sampled_optima(case, 5)]
+    for result in results:
+        text = result._repr_html_()
+        assert "<b>P</b>" not in text and "<i>issue</i>" not in text and "<s>" not in text, \
+            type(result).__name__
+        assert "<table" in text and repr(result)
