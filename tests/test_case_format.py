@@ -26,7 +26,7 @@ from mutualgains.model import convert as casefile
 from mutualgains.model import money
 from mutualgains.model import phasing as phasing_data
 from mutualgains.model import relations as dependencies
-from mutualgains.model import uncertainty as uncertain
+from mutualgains.model import uncertainty_format as uncertain
 from mutualgains.model.convert import case_from_dict, case_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,10 +22,9 @@ from mutualgains.model.uncertainty import (
     Triangular,
     Uncertainty,
     Uniform,
-    spread_from_dict,
-    spread_to_dict,
     with_noise,
 )
+from mutualgains.model.uncertainty_format import spread_from_dict, spread_to_dict
 
 HARBOUR = load_example("harbour")
 

@@ -22,7 +22,7 @@ from mutualgains.model.case import Case
 from mutualgains.model.money import transfers_from_dict, transfers_to_dict
 from mutualgains.model.phasing import phasing_from_dict, phasing_to_dict
 from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
-from mutualgains.model.uncertainty import uncertainty_from_dict, uncertainty_to_dict
+from mutualgains.model.uncertainty_format import uncertainty_from_dict, uncertainty_to_dict
 from mutualgains.model.values import DecisionRule, Issue, Party
 from mutualgains.util import show
 

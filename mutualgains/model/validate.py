@@ -22,7 +22,7 @@ from mutualgains.model import relations as deps
 from mutualgains.model.money import Transfers
 from mutualgains.model.phasing import Phasing
 from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
-from mutualgains.model.uncertainty import uncertainty_problems
+from mutualgains.model.uncertainty_format import uncertainty_problems
 from mutualgains.model.values import DecisionRule, Issue, Number, Party
 from mutualgains.util import number, show
 
