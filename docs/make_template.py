@@ -18,6 +18,7 @@ from mutualgains import Case, DecisionRule, Excludes, Issue, Party, Precedes, Re
 from mutualgains.io.excel import case_to_excel
 from mutualgains.model.money import Transfers
 from mutualgains.model.phasing import Phasing, Project
+from mutualgains.model.uncertainty import Interval, Noise, Normal, Triangular, Uncertainty
 
 TARGET = Path(__file__).resolve().parents[1] / "mutualgains" / "data" / "template.xlsx"
 
@@ -46,6 +47,11 @@ README = [
                 "carry_over (0..1), discount (per period)"),
     ("projects", "issue, option, duration (periods), cost (total, spread evenly) or cost_1 "
                  "... cost_N (per period)"),
+    ("uncertainty", "one row per uncertain number: target (score: party, issue, option; issue; "
+                    "party: all its scores; batna: of party), then a noise (relative or "
+                    "absolute; shape, low, high optional) or a distribution (shape interval or "
+                    "uniform: low, high; triangular: low, mode, high; normal: mean, sd, "
+                    "optionally low, high)"),
     ("", ""),
     ("", "Delete the optional sheets you do not need. A column headed note, and any sheet or "
          "column whose name starts with _, is ignored. Full reference: docs/case-format.md"),
@@ -81,6 +87,11 @@ def template_case() -> Case:
                                   Project({"tunnel": "in"}, 2, [20, 40]),
                                   Project({"park": "small"}, 1, 10),
                                   Project({"park": "large"}, 2, 25)]),
+        uncertainty=Uncertainty(
+            scores={"Port": {"tunnel": {"in": Triangular(10, 14, 16)}}},
+            issues={"park": Noise(1, shape="uniform")},
+            parties={"City": Noise(0.2, relative=True, low=0)},
+            batnas={"Port": Interval(8, 12), "Nature": Normal(5, 1)}),
     )
 
 

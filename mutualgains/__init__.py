@@ -32,6 +32,16 @@ _HOMES: dict[str, str] = {
     "explain": "mutualgains.analysis.explain",
     "Frontier": "mutualgains.analysis.frontier",
     "pareto_frontier": "mutualgains.analysis.frontier",
+    "Acceptance": "mutualgains.analysis.robustness_accept",
+    "Importance": "mutualgains.analysis.robustness_accept",
+    "acceptance": "mutualgains.analysis.robustness_accept",
+    "importance": "mutualgains.analysis.robustness_accept",
+    "RobustPackage": "mutualgains.analysis.robustness_package",
+    "robust_package": "mutualgains.analysis.robustness_package",
+    "StabilityRadius": "mutualgains.analysis.robustness_radius",
+    "stability_radius": "mutualgains.analysis.robustness_radius",
+    "RankAcceptability": "mutualgains.analysis.robustness_rank",
+    "rank_acceptability": "mutualgains.analysis.robustness_rank",
     "amend": "mutualgains.analysis.improve",
     "check_amendment": "mutualgains.analysis.improve",
     "improve": "mutualgains.analysis.improve",
@@ -77,10 +87,23 @@ _HOMES: dict[str, str] = {
     "Precedes": "mutualgains.model",
     "Requires": "mutualgains.model",
     "Synergy": "mutualgains.model",
+    "Interval": "mutualgains.model",
+    "Noise": "mutualgains.model",
+    "Normal": "mutualgains.model",
+    "Triangular": "mutualgains.model",
+    "Uncertainty": "mutualgains.model",
+    "Uniform": "mutualgains.model",
+    "with_noise": "mutualgains.model",
     "PhaseResult": "mutualgains.phasing",
     "phase": "mutualgains.phasing",
     "SolveResult": "mutualgains.results",
     "Status": "mutualgains.status",
+    "SampledOptima": "mutualgains.sweeps",
+    "SweepResult": "mutualgains.sweeps",
+    "grid_scenarios": "mutualgains.sweeps",
+    "sampled_optima": "mutualgains.sweeps",
+    "sampled_scenarios": "mutualgains.sweeps",
+    "sweep": "mutualgains.sweeps",
     "TOLERANCE": "mutualgains.tolerance",
 }
 
@@ -111,6 +134,15 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from mutualgains.analysis.logrolling import concessions, trades
     from mutualgains.analysis.offers import Offers, equivalent_offers, mediator_offers
     from mutualgains.analysis.review import DealReview, review_deal
+    from mutualgains.analysis.robustness_accept import (
+        Acceptance,
+        Importance,
+        acceptance,
+        importance,
+    )
+    from mutualgains.analysis.robustness_package import RobustPackage, robust_package
+    from mutualgains.analysis.robustness_radius import StabilityRadius, stability_radius
+    from mutualgains.analysis.robustness_rank import RankAcceptability, rank_acceptability
     from mutualgains.analysis.solve import OBJECTIVES, solve
     from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
     from mutualgains.io.casefile import load_case, save_case
@@ -127,13 +159,28 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
         Case,
         DecisionRule,
         Excludes,
+        Interval,
         Issue,
+        Noise,
+        Normal,
         Party,
         Precedes,
         Requires,
         Synergy,
+        Triangular,
+        Uncertainty,
+        Uniform,
+        with_noise,
     )
     from mutualgains.phasing import PhaseResult, phase
     from mutualgains.results import SolveResult
     from mutualgains.status import Status
+    from mutualgains.sweeps import (
+        SampledOptima,
+        SweepResult,
+        grid_scenarios,
+        sampled_optima,
+        sampled_scenarios,
+        sweep,
+    )
     from mutualgains.tolerance import TOLERANCE

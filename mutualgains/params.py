@@ -50,7 +50,7 @@ from mutualgains.util import show
 
 __all__ = ["GAP", "METHOD", "PROGRESS", "SOLVER", "TIME_LIMIT", "AnyOf", "Choice", "Constraint",
            "FilePath", "Flag", "Function", "Instance", "Integer", "ListOf", "Maybe", "Names",
-           "Progress", "Real", "Text", "validated"]
+           "Progress", "Real", "Stream", "Text", "validated"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -274,6 +274,24 @@ class FilePath(Constraint):
 
     def describe(self) -> str:
         return "a path (a non-empty str or a pathlib.Path)"
+
+
+@dataclass(frozen=True)
+class Stream(Constraint):
+    """Items to go through once: a list, a tuple, a generator... (not a string or a mapping;
+    nothing is consumed to check it).
+
+    Examples
+    --------
+    >>> Stream().accepts([{}, {}]), Stream().accepts(x for x in ()), Stream().accepts("ab")
+    (True, True, False)
+    """
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
+
+    def describe(self) -> str:
+        return "a list or another iterable of items, not a string or a mapping"
 
 
 @dataclass(frozen=True)

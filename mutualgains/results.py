@@ -18,13 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mutualgains.model.arguments import PACKAGE
+from mutualgains.params import AnyOf, Instance
 from mutualgains.status import Status
 from mutualgains.util import readonly
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["SolveResult"]
+__all__ = ["PACKAGE_OR_RESULT", "SolveResult"]
 
 
 @dataclass(frozen=True)
@@ -242,3 +244,15 @@ class SolveResult:
         from mutualgains.display import result_html
 
         return result_html(self)
+
+
+PACKAGE_OR_RESULT = AnyOf((*PACKAGE.options, Instance(SolveResult, label="a SolveResult")))
+"""``package=`` where a solve's result will do: a package, or a :class:`SolveResult` that has one.
+
+Examples
+--------
+>>> from mutualgains import solve
+>>> from mutualgains.io.examples import load_example
+>>> PACKAGE_OR_RESULT.accepts(solve(load_example("harbour"))), PACKAGE_OR_RESULT.accepts(3)
+(True, False)
+"""

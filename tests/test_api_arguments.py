@@ -64,7 +64,10 @@ def _fixtures() -> dict[str, Any]:  # built once, when the first test needs them
     return {"harbour": harbour, "regional": regional, "package": package, "projects": projects,
             "plan": mg.phase(regional, projects),
             "frontier": mg.pareto_frontier(harbour, ["Port", "City"]),
-            "review": mg.review_deal(harbour, package)}
+            "review": mg.review_deal(harbour, package),
+            "noisy": mg.with_noise(harbour, 0.1),
+            "acceptance": mg.acceptance(mg.with_noise(harbour, 0.1), package, samples=50),
+            "ranks": mg.rank_acceptability(mg.with_noise(harbour, 0.1), 2, samples=50)}
 
 
 def valid_call(name: str) -> tuple[tuple, dict]:
@@ -123,6 +126,18 @@ def _valid_calls() -> dict[str, tuple[tuple, dict]]:
         "write_genius": ((case, "out"), {}),
         "write_geniusweb": ((case, "out"), {}),
         "to_negmas": ((case,), {}),
+        "with_noise": ((case, 0.1), {}),
+        "acceptance": ((f["noisy"], package), {}),
+        "importance": ((f["noisy"], package), {}),
+        "stability_radius": ((f["noisy"], package), {}),
+        "rank_acceptability": ((f["noisy"], 2), {}),
+        "robust_package": ((f["noisy"],), {}),
+        "sampled_optima": ((f["noisy"], 10), {}),
+        "sweep": ((case, [{}]), {}),
+        "grid_scenarios": (({"margin": [0, 1]},), {}),
+        "sampled_scenarios": ((3,), {}),
+        "acceptance_chart": ((f["acceptance"],), {}),
+        "rank_chart": ((f["ranks"],), {}),
     }
 
 

@@ -26,6 +26,7 @@ from mutualgains.model import convert as casefile
 from mutualgains.model import money
 from mutualgains.model import phasing as phasing_data
 from mutualgains.model import relations as dependencies
+from mutualgains.model import uncertainty_format as uncertain
 from mutualgains.model.convert import case_from_dict, case_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +72,8 @@ def code_keys() -> dict[str, tuple[str, ...]]:
             "phasing.zz")),
         "project": tuple(getattr(phasing_data, "PROJECT_KEYS", None)
                          or _fields(phasing_data.Project)),
+        "uncertainty": tuple(uncertain.UNCERTAINTY_KEYS),
+        "normal": tuple(uncertain.NORMAL_KEYS),
     }
 
 
@@ -149,7 +152,8 @@ def schema_sections(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
     transfers = next(b for b in defs["transfers"]["anyOf"] if b.get("type") == "object")
     return {"case": schema, "party": defs["party"], "decision_rule": defs["decision_rule"],
             "requires": defs["requires"], "synergy": defs["synergy"], "transfers": transfers,
-            "phasing": defs["phasing"], "project": defs["project"]}
+            "phasing": defs["phasing"], "project": defs["project"],
+            "uncertainty": defs["uncertainty"], "normal": defs["normal"]}
 
 
 def test_schema_lists_the_same_keys_and_rejects_unknown_ones():
@@ -187,11 +191,17 @@ FULL = {
     "transfers": {"pairs": [["Port", "City"]], "cap": 10, "rate": {"City": 2}},
     "phasing": {"periods": 4, "budget": [10, 20, 20, 20], "carry_over": 0.5, "discount": 0.1,
                 "projects": [{"option": {"tunnel": "in"}, "duration": 2, "cost": [15, 25]}]},
+    "uncertainty": {"scores": {"Port": {"tunnel": {"in": {"interval": [7, 11]}}}},
+                    "issues": {"park": {"absolute": 1, "shape": "uniform"}},
+                    "parties": {"City": {"relative": 0.1, "shape": "normal", "low": 0,
+                                         "high": 20}},
+                    "batnas": {"Port": {"normal": {"mean": 5, "sd": 1, "low": 0, "high": 10}}}},
 }
 FULL_PATHS: dict[str, tuple] = {
     "case": (), "party": ("parties", "Port"), "decision_rule": ("decision_rule",),
     "requires": ("requires", 0), "synergy": ("synergy", 0), "transfers": ("transfers",),
     "phasing": ("phasing",), "project": ("phasing", "projects", 0),
+    "uncertainty": ("uncertainty",), "normal": ("uncertainty", "batnas", "Port", "normal"),
 }
 
 
@@ -259,6 +269,13 @@ INVALID = {
     "carry_over above 1": _with(FULL, 1.5, "phasing", "carry_over"),
     "project duration zero": _with(FULL, 0, "phasing", "projects", 0, "duration"),
     "project without option": _without(FULL, "phasing", "projects", 0, "option"),
+    "interval of one number": _with(FULL, {"interval": [7]}, "uncertainty", "scores", "Port",
+                                    "tunnel", "in"),
+    "normal without sd": _without(FULL, "uncertainty", "batnas", "Port", "normal", "sd"),
+    "negative noise": _with(FULL, {"relative": -0.1}, "uncertainty", "parties", "City"),
+    "noise without a size": _with(FULL, {"shape": "uniform"}, "uncertainty", "issues", "park"),
+    "unknown noise shape": _with(FULL, {"absolute": 1, "shape": "lognormal"}, "uncertainty",
+                                 "issues", "park"),
 }
 
 

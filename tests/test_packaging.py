@@ -159,6 +159,8 @@ OUTPUTS = [
     ("demo", ["demo"], None),
     ("convert", ["convert", "harbour", "{tmp}/harbour.yaml"], None),
     ("convert", ["convert", "regional", "{tmp}/regional", "--to", "genius", "--lossy"], None),
+    ("robust", ["robust", "harbour", "--noise", "0.1", "--samples", "200", "--saa-samples", "30"],
+     None),
 ]
 
 

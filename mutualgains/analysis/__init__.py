@@ -1,4 +1,6 @@
 """The analyses: solve, frontier, alternatives, improve and amend, explain, compensation,
-agenda value and logrolling."""
+agenda value and logrolling; and how sure a package is under uncertain scores and BATNAs
+(``robustness_*``: acceptance probabilities, stability radius, rank acceptability, robust
+packages)."""
 
 __all__: list[str] = []

@@ -6,7 +6,9 @@ computes the exact Pareto frontier, ``alternatives CASE -k N`` the N best packag
 ``improve CASE --package issue=option,...`` a Pareto improvement of a proposal,
 ``explain CASE [--package ...]`` why no deal exists and what would unlock one,
 ``phase CASE [--package ...]`` a schedule of the package's projects under a budget,
-``convert IN OUT --to FORMAT`` the case as YAML, JSON, Excel, GENIUS or GeniusWeb;
+``convert IN OUT --to FORMAT`` the case as YAML, JSON, Excel, GENIUS or GeniusWeb,
+``robust CASE [--noise REL]`` how sure a package is under uncertain scores and BATNAs,
+``sweep SCENARIOS_FILE`` a task over many what-ifs (here, on a pool or a Dask cluster);
 ``mutualgains demo`` runs the built-in example. CASE is a case file or folder, the
 name of a built-in example, or ``-`` for a YAML or JSON case on standard input. Every
 command takes ``--json`` (its output is described by a JSON Schema in
@@ -63,7 +65,7 @@ from mutualgains.errors import CaseError, MutualGainsError
 __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "main"]
 
 COMMANDS: tuple[str, ...] = ("solve", "frontier", "alternatives", "improve", "explain", "phase",
-                             "convert", "mcp", "demo")
+                             "convert", "robust", "sweep", "mcp", "demo")
 """The command modules of :mod:`mutualgains.cli`, in the order ``--help`` lists them."""
 
 EXIT_BAD_INPUT = 2

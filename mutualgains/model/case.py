@@ -34,6 +34,7 @@ from mutualgains.model import relations as deps
 from mutualgains.model.money import Transfers
 from mutualgains.model.phasing import Phasing
 from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
+from mutualgains.model.uncertainty import Uncertainty
 from mutualgains.model.values import (
     DecisionRule,
     Issue,
@@ -87,6 +88,9 @@ class Case:
     phasing : Phasing, optional
         Realisation data: periods, budget per period, project durations and
         cost profiles (see :mod:`mutualgains.model.phasing`).
+    uncertainty : Uncertainty, optional
+        How uncertain the scores and BATNAs are: intervals, distributions or
+        noise per score, issue or party (see :mod:`mutualgains.model.uncertainty`).
 
     Raises
     ------
@@ -117,6 +121,7 @@ class Case:
     total_budget: Number | None = field(default=None, kw_only=True)
     transfers: Transfers | None = field(default=None, kw_only=True)
     phasing: Phasing | None = field(default=None, kw_only=True)
+    uncertainty: Uncertainty | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         from mutualgains.model.validate import case_problems

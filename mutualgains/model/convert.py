@@ -22,6 +22,7 @@ from mutualgains.model.case import Case
 from mutualgains.model.money import transfers_from_dict, transfers_to_dict
 from mutualgains.model.phasing import phasing_from_dict, phasing_to_dict
 from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
+from mutualgains.model.uncertainty_format import uncertainty_from_dict, uncertainty_to_dict
 from mutualgains.model.values import DecisionRule, Issue, Party
 from mutualgains.util import show
 
@@ -45,6 +46,7 @@ CASE_KEYS: dict[str, str] = {
     "total_budget": "the chosen options may cost at most this in all",
     "transfers": "{pairs: all or [[payer, payee], ...], cap, rate: {party: points per unit}}",
     "phasing": "{periods, budget, carry_over, discount, projects: [{option, duration, cost}]}",
+    "uncertainty": "{scores: party -> issue -> option -> spread, issues, parties, batnas}",
 }
 """Top-level keys of a case file and what they hold."""
 
@@ -90,7 +92,9 @@ def case_from_dict(data: Any) -> Case:
     rule = _rule(data.get("decision_rule"), problems)
     kwargs: dict[str, Any] = {"decision_rule": rule, **_relations(data, problems),
                               "transfers": transfers_from_dict(data.get("transfers"), problems),
-                              "phasing": phasing_from_dict(data.get("phasing"), problems)}
+                              "phasing": phasing_from_dict(data.get("phasing"), problems),
+                              "uncertainty": uncertainty_from_dict(data.get("uncertainty"),
+                                                                   problems)}
     for key in ("margin", "name", "description", "costs", "total_budget"):
         if data.get(key) is not None:
             kwargs[key] = data[key]
@@ -306,6 +310,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         out["transfers"] = transfers_to_dict(case.transfers)
     if case.phasing is not None:
         out["phasing"] = phasing_to_dict(case.phasing)
+    if case.uncertainty is not None:
+        out["uncertainty"] = uncertainty_to_dict(case.uncertainty)
     return out
 
 

@@ -22,6 +22,7 @@ from mutualgains.model import relations as deps
 from mutualgains.model.money import Transfers
 from mutualgains.model.phasing import Phasing
 from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
+from mutualgains.model.uncertainty_format import uncertainty_problems
 from mutualgains.model.values import DecisionRule, Issue, Number, Party
 from mutualgains.util import number, show
 
@@ -111,6 +112,9 @@ def case_problems(case: Case) -> list[Problem]:
             if project.option not in known:
                 problems.append(Problem("phasing.projects", "unknown option",
                                         deps.option_label(project.option)))
+
+    problems += uncertainty_problems(case.uncertainty, names, issues, scores,
+                                     {p.name: p.batna for p in parties})
 
     setf(case, "parties", parties)
     setf(case, "issues", issues)

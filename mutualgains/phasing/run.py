@@ -13,7 +13,7 @@ import numpy as np
 from mutualgains.engine.mip import MipOutcome
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.model.arguments import CASE
 from mutualgains.params import (
     GAP,
     PROGRESS,
@@ -30,7 +30,7 @@ from mutualgains.params import (
 )
 from mutualgains.params import Instance as InstanceOf
 from mutualgains.progress import ProgressArg, Tracker, track
-from mutualgains.results import SolveResult
+from mutualgains.results import PACKAGE_OR_RESULT
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -90,7 +90,7 @@ def _value_by(value_by: Any, periods: int) -> tuple[int, float] | None:
 
 
 @validated(case=CASE,
-           package=AnyOf((*PACKAGE.options, InstanceOf(SolveResult, label="a SolveResult"))),
+           package=PACKAGE_OR_RESULT,
            periods=Maybe(Integer(low=1)),
            budget=Maybe(AnyOf((Real(low=0), ListOf(Real(low=0), min_length=1)))),
            carry_over=Maybe(Real(low=0, high=1)), discount=Maybe(Real(low=0)),

@@ -28,6 +28,8 @@ rates         party, rate: points per unit of money
 phasing       key, value: ``periods``, ``budget`` (or ``budget_1`` ... ``budget_N``),
               ``carry_over``, ``discount``
 projects      issue, option, duration, cost (total) or cost_1 ... cost_N (per period)
+uncertainty   target (score, issue, party, batna), party, issue, option, shape, low,
+              mode, high, mean, sd, relative, absolute: one row per spread
 ============  ==================================================================
 
 Every problem is reported at once in a :class:`~mutualgains.errors.CaseError`;

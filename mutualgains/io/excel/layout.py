@@ -29,6 +29,8 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "rates": ("party", "rate"),
     "phasing": ("key", "value"),
     "projects": ("issue", "option", "duration", "cost", "cost_<k>"),
+    "uncertainty": ("target", "party", "issue", "option", "shape", "low", "mode", "high",
+                    "mean", "sd", "relative", "absolute"),
 }
 """Sheet name -> its columns, in the order written (``cost_<k>`` stands for
 ``cost_1``, ``cost_2``, ...). Sheets other than ``parties`` and ``scores`` are optional."""
@@ -46,6 +48,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "rates": ("party", "rate"),
     "phasing": ("key", "value"),
     "projects": ("issue", "option"),
+    "uncertainty": ("target", "shape"),
 }
 """Sheet name -> the columns it must have (the header of row 1)."""
 

@@ -35,6 +35,7 @@ from mutualgains.io.excel.layout import (
     normalise,
     openpyxl_module,
 )
+from mutualgains.io.excel.uncertainty_sheet import read_uncertainty_sheet
 from mutualgains.model import Case
 from mutualgains.params import AnyOf, FilePath, Instance, validated
 from mutualgains.util import show
@@ -238,6 +239,7 @@ class _Reader:
         self.read_pairs(data, issues, "precedes")
         self.read_transfers(data, parties)
         self.read_phasing(data, issues)
+        read_uncertainty_sheet(self, data)
         return data
 
     @staticmethod

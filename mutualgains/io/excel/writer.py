@@ -20,6 +20,7 @@ from typing import Any
 from mutualgains.errors import UsageError
 from mutualgains.io.excel.cells import join_options
 from mutualgains.io.excel.layout import SHEETS, openpyxl_module
+from mutualgains.io.excel.uncertainty_sheet import uncertainty_sheet_rows
 from mutualgains.model import Case
 from mutualgains.model.arguments import CASE
 from mutualgains.params import AnyOf, FilePath, Instance, validated
@@ -191,6 +192,8 @@ def _tables(case: Case) -> list[tuple[str, tuple[str, ...], list[list[Any]]]]:
                     costs[:p.duration] = p.cost
                 rows.append([*p.option, p.duration, total, *costs])
             add("projects", rows, header)
+    if case.uncertainty is not None:
+        add("uncertainty", uncertainty_sheet_rows(case))
     return out
 
 
