@@ -31,7 +31,7 @@ from typing import Any
 
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model.relations import OptionRef, option_label, option_ref
-from mutualgains.util import number, show
+from mutualgains.util import number, set_fields, show
 
 __all__ = ["Phasing", "Project"]
 
@@ -87,9 +87,7 @@ class Project:
                 cost = tuple(float(total) / duration for _ in range(duration))
         if problems:
             raise CaseError(problems)
-        object.__setattr__(self, "option", option)
-        object.__setattr__(self, "duration", duration)
-        object.__setattr__(self, "cost", cost)
+        set_fields(self, option=option, duration=duration, cost=cost)
 
     @property
     def total_cost(self) -> float:
@@ -163,11 +161,8 @@ class Phasing:
                 seen.add(p.option)
         if problems:
             raise CaseError(problems)
-        object.__setattr__(self, "periods", periods)
-        object.__setattr__(self, "budget", budget)
-        object.__setattr__(self, "carry_over", carry)
-        object.__setattr__(self, "discount", discount)
-        object.__setattr__(self, "projects", projects)
+        set_fields(self, periods=periods, budget=budget, carry_over=carry, discount=discount,
+                   projects=projects)
 
     def project(self, option: OptionRef) -> Project | None:
         """The realisation data of ``option``, or None."""

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.util import number, show
+from mutualgains.util import listing, number, set_fields, show
 
 if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.model.case import Case
@@ -103,7 +103,7 @@ def _condition(value: Any, where: str,
     """``issue -> allowed options`` from a mapping whose values are a name or a list."""
     if not isinstance(value, Mapping) or not value:
         problems.append(Problem(where, "must map issues to an option or a list of options",
-                                repr(value)[:60]))
+                                show(value)))
         return None
     out = {}
     for issue, options in value.items():
@@ -112,12 +112,12 @@ def _condition(value: Any, where: str,
         if (not isinstance(issue, str) or isinstance(options, Mapping)
                 or not isinstance(options, Iterable)):
             problems.append(Problem(f"{where}.{issue}", "must be an option or a list of options",
-                                    repr(options)[:60]))
+                                    show(options)))
             continue
         options = tuple(options)
         if not options or not all(isinstance(o, str) and o for o in options):
             problems.append(Problem(f"{where}.{issue}", "must list at least one option name",
-                                    repr(options)[:60]))
+                                    show(options)))
             continue
         out[issue] = tuple(dict.fromkeys(options))
     return MappingProxyType(out)
@@ -154,8 +154,7 @@ class Requires:
         option = option_ref(self.option, "requires.option", problems)
         needs = _condition(self.needs, "requires.needs", problems)
         _raise(problems)
-        object.__setattr__(self, "option", option)
-        object.__setattr__(self, "needs", needs)
+        set_fields(self, option=option, needs=needs)
 
     def __str__(self) -> str:
         need = " and ".join(f"{i}={'|'.join(o)}" for i, o in self.needs.items())
@@ -180,8 +179,7 @@ class Excludes:
         a = option_ref(self.a, "excludes[0]", problems)
         b = option_ref(self.b, "excludes[1]", problems)
         _raise(problems)
-        object.__setattr__(self, "a", a)
-        object.__setattr__(self, "b", b)
+        set_fields(self, a=a, b=b)
 
     def __str__(self) -> str:
         return f"{option_label(self.a)} excludes {option_label(self.b)}"
@@ -218,17 +216,16 @@ class Synergy:
         bonus: dict[str, Any] = {}
         if not isinstance(self.bonus, Mapping):
             problems.append(Problem(f"{where}.bonus", "must map parties to points",
-                                    repr(self.bonus)[:60]))
+                                    show(self.bonus)))
         else:
             for party, value in self.bonus.items():
                 points = number(value, f"{where}.bonus.{party}", problems)
                 if points is not None:
                     bonus[party] = points
         if not isinstance(self.name, str):
-            problems.append(Problem(f"{where}.name", "must be a string", repr(self.name)))
+            problems.append(Problem(f"{where}.name", "must be a string", show(self.name)))
         _raise(problems)
-        object.__setattr__(self, "when", when)
-        object.__setattr__(self, "bonus", MappingProxyType(bonus))
+        set_fields(self, when=when, bonus=MappingProxyType(bonus))
 
     def __str__(self) -> str:
         cond = " and ".join(f"{i}={'|'.join(o)}" for i, o in self.when.items())
@@ -253,8 +250,7 @@ class Precedes:
         before = option_ref(self.before, "precedes[0]", problems)
         after = option_ref(self.after, "precedes[1]", problems)
         _raise(problems)
-        object.__setattr__(self, "before", before)
-        object.__setattr__(self, "after", after)
+        set_fields(self, before=before, after=after)
 
     def __str__(self) -> str:
         return f"{option_label(self.before)} precedes {option_label(self.after)}"
@@ -272,10 +268,10 @@ def reference_problems(case: Case) -> list[Problem]:
     def check_ref(ref: OptionRef, where: str) -> None:
         issue = issues.get(ref[0])
         if issue is None:
-            problems.append(Problem(where, "unknown issue", repr(ref[0])))
-        elif ref[1] not in issue.options:
+            problems.append(Problem(where, "unknown issue", show(ref[0])))
+        elif ref[1] not in issue.positions:
             problems.append(Problem(where, f"unknown option of issue {ref[0]!r} "
-                                    f"(options: {', '.join(issue.options)})", repr(ref[1])))
+                                    f"(options: {listing(issue.options)})", show(ref[1])))
 
     def check_condition(cond: Mapping[str, tuple[str, ...]], where: str) -> None:
         for name, options in cond.items():
@@ -295,7 +291,7 @@ def reference_problems(case: Case) -> list[Problem]:
         check_condition(s.when, f"synergy[{k}].when")
         for party in s.bonus:
             if party not in parties:
-                problems.append(Problem(f"synergy[{k}].bonus", "unknown party", repr(party)))
+                problems.append(Problem(f"synergy[{k}].bonus", "unknown party", show(party)))
     for k, p in enumerate(case.precedes):
         check_ref(p.before, f"precedes[{k}]")
         check_ref(p.after, f"precedes[{k}]")
@@ -493,6 +489,6 @@ def condition_masks(issues: Sequence[Issue], when: Mapping[str, tuple[str, ...]]
     position = {i.name: k for k, i in enumerate(issues)}
     out = []
     for name, options in when.items():
-        issue = issues[position[name]]
-        out.append((position[name], tuple(o in options for o in issue.options)))
+        issue, allowed = issues[position[name]], set(options)
+        out.append((position[name], tuple(o in allowed for o in issue.options)))
     return out

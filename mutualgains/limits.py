@@ -1,0 +1,121 @@
+"""The limits of mutualgains: how large an input may be, in one place.
+
+Every input is bounded in the time and memory it can take before it is refused:
+each limit below is checked *before* the work it bounds (a file's size before it
+is read, a YAML document's size after alias expansion before it is built, a
+phasing model's size before it is allocated), and every refusal names the limit
+and the place, e.g. ``scores.Port.dredging.deep: must be at most 1e+09 in
+absolute value (limits.MAX_MAGNITUDE) (got 1e+16)``.
+
+Numbers
+    :data:`MAX_MAGNITUDE` bounds every number of a case (scores, BATNAs, weights,
+    caps, budgets, costs, bonuses, margin, rates). It is derived from the one
+    tolerance (:data:`mutualgains.tolerance.TOLERANCE` = 1e-6, absolute on
+    utilities) and from double precision: ``MAX_MAGNITUDE = TOLERANCE * 1e15``.
+    A double carries 15.95 significant digits, so every value up to 1e9 is held
+    to better than an eighth of the tolerance (the spacing of doubles near 1e9
+    is 1.2e-7), and the integer program stays solvable: its largest
+    coefficients, the big-M of a k-of-n rule (a sum of score ranges over the
+    issues), stay below HiGHS' ``large_matrix_value`` (1e15, above which HiGHS
+    refuses the model) for any case of up to 500,000 issues. Measured: a score
+    of 1e14 solves exactly; 1e15 and 1e16 fail inside HiGHS.
+
+Files (YAML, JSON, Excel, GENIUS XML, scorable games)
+    :data:`MAX_FILE_BYTES` before reading; :data:`MAX_DEPTH` nesting levels and
+    :data:`MAX_NODES` values (YAML aliases expanded, counted while composing,
+    before anything is built); :data:`MAX_INT_DIGITS` digits in an integer;
+    :data:`MAX_XML_DEPTH` and :data:`MAX_XML_ELEMENTS` for XML;
+    :data:`MAX_WORKBOOK_BYTES` uncompressed and :data:`MAX_WORKBOOK_CELLS` for
+    Excel workbooks.
+
+Cases
+    :data:`MAX_OPTIONS` options in all (validation is linear in them: 10^6
+    options validate in about two seconds), :data:`MAX_SCORE_CELLS` party and
+    option pairs (the score matrix), :data:`MAX_PERIODS` phasing periods and
+    :data:`MAX_PHASING_CELLS` for the phasing model (see
+    :func:`mutualgains.phasing.instance.predicted_size`).
+
+Examples
+--------
+>>> from mutualgains import limits
+>>> limits.MAX_MAGNITUDE
+1000000000.0
+>>> limits.refusal("MAX_OPTIONS")
+'at most 1,000,000 (limits.MAX_OPTIONS)'
+"""
+
+from __future__ import annotations
+
+from mutualgains.tolerance import TOLERANCE
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_INT_DIGITS",
+    "MAX_MAGNITUDE",
+    "MAX_NODES",
+    "MAX_OPTIONS",
+    "MAX_PERIODS",
+    "MAX_PHASING_CELLS",
+    "MAX_SCORE_CELLS",
+    "MAX_WORKBOOK_BYTES",
+    "MAX_WORKBOOK_CELLS",
+    "MAX_XML_DEPTH",
+    "MAX_XML_ELEMENTS",
+    "refusal",
+]
+
+MAX_MAGNITUDE: float = TOLERANCE * 1e15
+"""Largest absolute value of any number in a case (1e9; see the module text)."""
+
+MAX_FILE_BYTES: int = 64 * 2**20
+"""Largest case file (YAML, JSON, Excel, one GENIUS or scorable file) read, in bytes."""
+
+MAX_DEPTH: int = 32
+"""Deepest nesting of lists and mappings in a YAML or JSON case file (a case needs 6)."""
+
+MAX_NODES: int = 5_000_000
+"""Most values (scalars, lists, mappings) in a YAML or JSON case file, YAML aliases expanded."""
+
+MAX_INT_DIGITS: int = 4300
+"""Most digits of an integer in a case file (Python's own limit for converting text)."""
+
+MAX_XML_DEPTH: int = 64
+"""Deepest nesting of XML elements in a GENIUS file (GENIUS files need 7)."""
+
+MAX_XML_ELEMENTS: int = 1_000_000
+"""Most XML elements in one GENIUS file (the largest ANAC file has about 10,000)."""
+
+MAX_WORKBOOK_BYTES: int = 256 * 2**20
+"""Largest uncompressed content of an Excel workbook (its XML parts together), in bytes."""
+
+MAX_WORKBOOK_CELLS: int = 2_000_000
+"""Most non-empty cells read from an Excel workbook, every sheet together."""
+
+MAX_OPTIONS: int = 1_000_000
+"""Most options in a case, all issues together."""
+
+MAX_SCORE_CELLS: int = 20_000_000
+"""Most scores in a case: parties times options (the score matrix holds 8 bytes each)."""
+
+MAX_PERIODS: int = 10_000
+"""Most periods of a phasing horizon."""
+
+MAX_PHASING_CELLS: int = 20_000_000
+"""Most numbers the phasing model may hold: variables, non-zeros and the projects' time windows
+(8 bytes each; see :func:`mutualgains.phasing.instance.predicted_size`)."""
+
+
+def refusal(name: str) -> str:
+    """The words that name the limit ``name`` in a message: ``at most N (limits.NAME)``.
+
+    Examples
+    --------
+    >>> refusal("MAX_PERIODS")
+    'at most 10,000 (limits.MAX_PERIODS)'
+    >>> refusal("MAX_MAGNITUDE")
+    'at most 1e+09 (limits.MAX_MAGNITUDE)'
+    """
+    value = globals()[name]
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    return f"at most {shown} (limits.{name})"
