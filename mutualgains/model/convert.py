@@ -114,7 +114,8 @@ def build_case(problems: list[Problem], *args: Any, **kwargs: Any) -> Case:
     try:
         case = Case(*args, **kwargs)
     except CaseError as err:
-        problems.extend(p for p in err.problems if p not in problems)
+        seen = set(problems)
+        problems.extend(p for p in err.problems if p not in seen)
         raise CaseError(problems) from None
     if problems:
         raise CaseError(problems)
