@@ -68,14 +68,15 @@ __all__ = [
 MAX_MAGNITUDE: float = TOLERANCE * 1e15
 """Largest absolute value of any number in a case (1e9; see the module text)."""
 
-MAX_FILE_BYTES: int = 64 * 2**20
+MAX_FILE_BYTES: int = 32 * 2**20
 """Largest case file (YAML, JSON, Excel, one GENIUS or scorable file) read, in bytes."""
 
 MAX_DEPTH: int = 32
 """Deepest nesting of lists and mappings in a YAML or JSON case file (a case needs 6)."""
 
-MAX_NODES: int = 5_000_000
-"""Most values (scalars, lists, mappings) in a YAML or JSON case file, YAML aliases expanded."""
+MAX_NODES: int = 1_000_000
+"""Most values (scalars, lists, mappings) in a YAML or JSON case file, YAML aliases expanded
+(PyYAML builds about 100,000 values a second)."""
 
 MAX_INT_DIGITS: int = 4300
 """Most digits of an integer in a case file (Python's own limit for converting text)."""
@@ -106,16 +107,16 @@ MAX_PHASING_CELLS: int = 20_000_000
 (8 bytes each; see :func:`mutualgains.phasing.instance.predicted_size`)."""
 
 
-def refusal(name: str) -> str:
-    """The words that name the limit ``name`` in a message: ``at most N (limits.NAME)``.
+def refusal(name: str, unit: str = "") -> str:
+    """The words that name the limit ``name`` in a message: ``at most N [unit] (limits.NAME)``.
 
     Examples
     --------
     >>> refusal("MAX_PERIODS")
     'at most 10,000 (limits.MAX_PERIODS)'
-    >>> refusal("MAX_MAGNITUDE")
-    'at most 1e+09 (limits.MAX_MAGNITUDE)'
+    >>> refusal("MAX_MAGNITUDE", "in absolute value")
+    'at most 1e+09 in absolute value (limits.MAX_MAGNITUDE)'
     """
     value = globals()[name]
     shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
-    return f"at most {shown} (limits.{name})"
+    return f"at most {shown}{' ' + unit if unit else ''} (limits.{name})"

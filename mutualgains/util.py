@@ -147,7 +147,7 @@ def number(value: Any, where: str, problems: list[Problem], *, low: float | None
             problems.append(Problem(where, "must be a finite number", show(value)))
             return None
     if abs(value) > MAX_MAGNITUDE:
-        limit = refusal("MAX_MAGNITUDE").replace(" (", " in absolute value (", 1)
+        limit = refusal("MAX_MAGNITUDE", "in absolute value")
         problems.append(Problem(where, f"must be {limit}", show(value)))
         return None
     if low is not None and (value <= low if strict else value < low):

@@ -117,7 +117,7 @@ def read_regular_file(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):  # replaced since it was looked at
             raise CaseError([Problem(str(path), f"must be a regular file or a folder (it is "
                                      f"{_kind(info.st_mode)}; nothing was read)")])
-        too_large = f"must be {refusal('MAX_FILE_BYTES')} bytes"
+        too_large = f"must be {refusal('MAX_FILE_BYTES', 'bytes')}"
         if info.st_size > MAX_FILE_BYTES:
             raise CaseError([Problem(str(path), too_large, f"{info.st_size:,} bytes")])
         try:

@@ -187,7 +187,7 @@ def size_problems(parties: Sequence[Party], issues: Sequence[Issue]) -> list[Pro
     """
     options = sum(len(i.options) for i in issues)
     if options > MAX_OPTIONS:
-        return [Problem("issues", f"must have {refusal('MAX_OPTIONS')} options in all",
+        return [Problem("issues", f"must have {refusal('MAX_OPTIONS', 'options')} in all",
                         f"{options:,}")]
     if options * len(parties) > MAX_SCORE_CELLS:
         return [Problem("scores", f"parties times options must be {refusal('MAX_SCORE_CELLS')}",

@@ -146,7 +146,7 @@ class Issue:
         if not options and not problems:
             problems.append(Problem(where, "must have at least one option", "none"))
         if len(options) > MAX_OPTIONS:
-            problems.append(Problem(where, f"must have {refusal('MAX_OPTIONS')} options",
+            problems.append(Problem(where, f"must have {refusal('MAX_OPTIONS', 'options')}",
                                     f"{len(options):,}"))
             options = ()
         seen: set[str] = set()

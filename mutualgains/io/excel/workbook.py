@@ -161,7 +161,7 @@ class Reading:
             self.cells += max(1, len(values))
             if self.cells > MAX_WORKBOOK_CELLS:
                 raise CaseError([Problem(f"{ws.title} row {number}", "the workbook must "
-                                         f"have {refusal('MAX_WORKBOOK_CELLS')} cells "
+                                         f"have {refusal('MAX_WORKBOOK_CELLS', 'cells')} "
                                          "(empty ones within rows count)")])
             missing = formulas.get(number)
             if missing:
@@ -420,7 +420,7 @@ def _read_bounded(path: Any, name: str) -> bytes:
             raise CaseError([Problem(name, "must be a path or a binary file object",
                                      type(path).__name__)])
         if len(raw) > MAX_FILE_BYTES:
-            raise CaseError([Problem(name, f"must be {refusal('MAX_FILE_BYTES')} bytes",
+            raise CaseError([Problem(name, f"must be {refusal('MAX_FILE_BYTES', 'bytes')}",
                                      "more")])
         return raw
     from mutualgains.io.files import read_regular_file
@@ -442,7 +442,7 @@ def _check_parts(raw: bytes, name: str) -> bool:
         raise CaseError([_unreadable(name, err)]) from None
     total = sum(part.file_size for part in parts)
     if total > MAX_WORKBOOK_BYTES:
-        raise CaseError([Problem(name, f"must hold {refusal('MAX_WORKBOOK_BYTES')} bytes "
+        raise CaseError([Problem(name, f"must hold {refusal('MAX_WORKBOOK_BYTES', 'bytes')} "
                                  "uncompressed", f"{total:,} bytes")])
     formulas = False
     with archive:
