@@ -22,8 +22,9 @@ Numbers
 
 Files (YAML, JSON, Excel, GENIUS XML, scorable games)
     :data:`MAX_FILE_BYTES` before reading; :data:`MAX_DEPTH` nesting levels and
-    :data:`MAX_NODES` values (YAML aliases expanded, counted while composing,
-    before anything is built); :data:`MAX_INT_DIGITS` digits in an integer;
+    :data:`MAX_NODES` (JSON) or :data:`MAX_YAML_NODES` values (YAML, aliases
+    expanded, counted from the parser's events before anything is built);
+    :data:`MAX_INT_DIGITS` digits in an integer;
     :data:`MAX_XML_DEPTH` and :data:`MAX_XML_ELEMENTS` for XML;
     :data:`MAX_WORKBOOK_BYTES` uncompressed and :data:`MAX_WORKBOOK_CELLS` for
     Excel workbooks.
@@ -49,6 +50,7 @@ from __future__ import annotations
 from mutualgains.tolerance import TOLERANCE
 
 __all__ = [
+    "MAX_DEPENDENCY_STEPS",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_INT_DIGITS",
@@ -62,6 +64,7 @@ __all__ = [
     "MAX_WORKBOOK_CELLS",
     "MAX_XML_DEPTH",
     "MAX_XML_ELEMENTS",
+    "MAX_YAML_NODES",
     "refusal",
 ]
 
@@ -74,9 +77,12 @@ MAX_FILE_BYTES: int = 32 * 2**20
 MAX_DEPTH: int = 32
 """Deepest nesting of lists and mappings in a YAML or JSON case file (a case needs 6)."""
 
-MAX_NODES: int = 1_000_000
-"""Most values (scalars, lists, mappings) in a YAML or JSON case file, YAML aliases expanded
-(PyYAML builds about 100,000 values a second)."""
+MAX_NODES: int = 5_000_000
+"""Most values (scalars, lists, mappings) in a JSON case file."""
+
+MAX_YAML_NODES: int = 1_000_000
+"""Most values in a YAML case file, aliases expanded (PyYAML builds values about twenty
+times slower than the standard library's JSON parser: a million take seconds)."""
 
 MAX_INT_DIGITS: int = 4300
 """Most digits of an integer in a case file (Python's own limit for converting text)."""
@@ -98,6 +104,11 @@ MAX_OPTIONS: int = 1_000_000
 
 MAX_SCORE_CELLS: int = 20_000_000
 """Most scores in a case: parties times options (the score matrix holds 8 bytes each)."""
+
+MAX_DEPENDENCY_STEPS: int = 250_000
+"""Most steps of the search for options that the dependencies rule out (it follows chains
+of ``requires`` from every option; beyond this it stops and says so, as its findings are
+a help, not a proof: the solver is exact in any case)."""
 
 MAX_PERIODS: int = 10_000
 """Most periods of a phasing horizon."""

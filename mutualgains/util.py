@@ -133,10 +133,15 @@ def number(value: Any, where: str, problems: list[Problem], *, low: float | None
     >>> number(10 ** 400, "z", problems), problems[-1].rule
     (None, 'must be at most 1e+09 in absolute value (limits.MAX_MAGNITUDE)')
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    kind = type(value)
+    if kind is int or kind is float:  # the common case, without the slower ABC checks
+        if kind is float and not math.isfinite(value):
+            problems.append(Problem(where, "must be a finite number", show(value)))
+            return None
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
         problems.append(Problem(where, "must be a number", show(value)))
         return None
-    if isinstance(value, numbers.Integral):
+    elif isinstance(value, numbers.Integral):
         value = int(value)  # compared with the limit exactly: never converted to float
     else:
         try:

@@ -7,7 +7,7 @@ Bounded before anything is built, so that no input can take unbounded time or me
 
 - YAML is read twice. A first pass over the parser's events (libyaml when available)
   counts the values the document holds *with its aliases expanded* and its nesting
-  depth, and stops at :data:`~mutualgains.limits.MAX_NODES` values or
+  depth, and stops at :data:`~mutualgains.limits.MAX_YAML_NODES` values or
   :data:`~mutualgains.limits.MAX_DEPTH` levels: a 349-byte "billion laughs" alias bomb
   is refused after reading a few hundred events. Only then is the document composed
   and constructed. Integers of more than :data:`~mutualgains.limits.MAX_INT_DIGITS`
@@ -29,8 +29,8 @@ Examples
 Traceback (most recent call last):
 ...
 mutualgains.errors.CaseError: 1 problem in the case:
-  bomb.yaml:...: must hold at most 1,000,000 values (limits.MAX_NODES) (aliases expanded) \
-(got more)
+  bomb.yaml:...: must hold at most 1,000,000 values (limits.MAX_YAML_NODES) (aliases \
+expanded) (got more)
 >>> json_data('{"a": 1, "a": 2}', "x.json")
 Traceback (most recent call last):
 ...
@@ -47,13 +47,14 @@ from typing import Any
 import yaml
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, refusal
+from mutualgains.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_YAML_NODES, refusal
 
 __all__ = ["decode", "json_data", "yaml_data"]
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is installed
 _DEEP = f"must nest lists and mappings {refusal('MAX_DEPTH', 'levels')} deep"
 _MANY = f"must hold {refusal('MAX_NODES', 'values')}"
+_MANY_YAML = f"must hold {refusal('MAX_YAML_NODES', 'values')} (aliases expanded)"
 
 
 # ------------------------------------------------------------------------ text
@@ -124,7 +125,7 @@ class _Refused(Exception):
 
 def _check_events(text: str) -> None:
     """Count the values of every document, aliases expanded, and the depth; raise _Refused
-    at the first event beyond :data:`MAX_NODES` or :data:`MAX_DEPTH`."""
+    at the first event beyond :data:`MAX_YAML_NODES` or :data:`MAX_DEPTH`."""
     sizes: dict[str, int] = {}  # anchor -> values it stands for
     stack: list[list] = []  # per open collection: [values so far, anchor]
     total = 0
@@ -148,8 +149,8 @@ def _check_events(text: str) -> None:
             stack[-1][0] += size
         else:
             total += size
-        if total + sum(s for s, _ in stack) > MAX_NODES:
-            raise _Refused(event.start_mark, _MANY + " (aliases expanded)", "more")
+        if total + sum(s for s, _ in stack) > MAX_YAML_NODES:
+            raise _Refused(event.start_mark, _MANY_YAML, "more")
 
 
 def yaml_data(text: str, where: str) -> Any:

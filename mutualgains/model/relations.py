@@ -36,6 +36,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -44,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.limits import MAX_DEPENDENCY_STEPS
 from mutualgains.util import listing, number, set_fields, show
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -325,7 +327,9 @@ def ruled_out(case: Case) -> dict[OptionRef, str]:
     one issue, two options that exclude each other, or an option that is
     itself ruled out. The analysis repeats until nothing changes. It is sound
     (every option it names is impossible) and explains why; the solver is
-    exact in any case.
+    exact in any case. Its work is bounded: after
+    :data:`~mutualgains.limits.MAX_DEPENDENCY_STEPS` steps it stops, with a
+    :class:`DependencyWarning` saying that it may have missed some options.
 
     Examples
     --------
@@ -351,49 +355,74 @@ def ruled_out(case: Case) -> dict[OptionRef, str]:
         excluded.setdefault(e.a, set()).add(e.b)
         excluded.setdefault(e.b, set()).add(e.a)
     out: dict[OptionRef, str] = {}
+    steps = [MAX_DEPENDENCY_STEPS]
     changed = True
-    while changed:
-        changed = False
-        for issue in case.issues:
-            for option in issue.options:
-                ref = (issue.name, option)
-                if ref not in out:
-                    reason = _conflict(ref, needs_of, excluded, out)
-                    if reason:
-                        out[ref] = reason
-                        changed = True
+    try:
+        while changed:
+            changed = False
+            for issue in case.issues:
+                for option in issue.options:
+                    ref = (issue.name, option)
+                    if ref not in out and (ref in needs_of or ref in excluded):
+                        reason = _conflict(ref, needs_of, excluded, out, steps)
+                        if reason:
+                            out[ref] = reason
+                            changed = True
+    except _OutOfSteps:
+        import warnings
+
+        warnings.warn(f"the search for options that no package can contain stopped after "
+                      f"{MAX_DEPENDENCY_STEPS:,} steps (limits.MAX_DEPENDENCY_STEPS): what it "
+                      "found holds, but it may have missed options (the solver is exact in "
+                      "any case)", DependencyWarning, stacklevel=3)
     return out
 
 
+class _OutOfSteps(Exception):
+    """The step budget of :func:`ruled_out` is spent."""
+
+
 def _conflict(start: OptionRef, needs_of: dict, excluded: dict,
-              ruled: dict[OptionRef, str]) -> str | None:
+              ruled: dict[OptionRef, str], steps: list[int]) -> str | None:
     """Why ``start`` is impossible, or None: follow the requirements it forces."""
-    chain: dict[OptionRef, str] = {start: option_label(start)}  # option -> how it is forced
-    queue = [start]
+    parent: dict[OptionRef, OptionRef | None] = {start: None}  # option -> what forces it
+    forced = {start[0]: start}  # issue -> the option of it in the chain
+
+    def how(ref: OptionRef) -> str:  # "a=1 requires b=2 requires c=3": the chain to ref
+        path = [ref]
+        while parent[path[-1]] is not None:
+            path.append(parent[path[-1]])
+        return " requires ".join(option_label(r) for r in reversed(path))
+
+    queue = deque([start])
     while queue:
-        u = queue.pop(0)
+        u = queue.popleft()
         for r in needs_of.get(u, ()):
             for issue, options in r.needs.items():
+                steps[0] -= len(options)
+                if steps[0] < 0:
+                    raise _OutOfSteps
                 left = [o for o in options if (issue, o) not in ruled]
-                need = f"{issue}={'|'.join(options)}"
                 if not left:
                     why = "; ".join(f"{option_label((issue, o))}: {ruled[(issue, o)]}"
                                     for o in options)
-                    return f"{chain[u]} requires {need}, and each of those is ruled out ({why})"
+                    return (f"{how(u)} requires {issue}={'|'.join(options)}, and each of "
+                            f"those is ruled out ({why})")
                 if len(left) > 1:
                     continue
                 ref = (issue, left[0])
-                how = f"{chain[u]} requires {option_label(ref)}"
-                clash = next((c for c in chain if c[0] == issue and c != ref), None)
-                if clash is not None:
-                    return f"{how}, but {chain[clash]} (two options of issue {issue!r})"
-                if ref not in chain:
-                    chain[ref] = how
+                clash = forced.get(issue)
+                if clash is not None and clash != ref:
+                    return (f"{how(u)} requires {option_label(ref)}, but {how(clash)} (two "
+                            f"options of issue {issue!r})")
+                if ref not in parent:
+                    parent[ref] = u
+                    forced[issue] = ref
                     queue.append(ref)
-    for a in chain:
+    for a in parent:
         for b in excluded.get(a, ()):
-            if b in chain:
-                return f"{chain[b] if b != start else chain[a]}, but {option_label(a)} excludes " \
+            if b in parent:
+                return f"{how(b) if b != start else how(a)}, but {option_label(a)} excludes " \
                        f"{option_label(b)}"
     return None
 

@@ -35,7 +35,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mutualgains.errors import Problem
-from mutualgains.limits import MAX_OPTIONS, MAX_SCORE_CELLS, refusal
+from mutualgains.limits import MAX_MAGNITUDE, MAX_OPTIONS, MAX_SCORE_CELLS, refusal
 from mutualgains.model import relations as deps
 from mutualgains.model.money import Transfers
 from mutualgains.model.phasing import Phasing
@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CROSS_FIELD", "DEPENDENCY_CHECKS", "FIELDS", "case_problems", "size_problems"]
 
 Converter = Callable[[Any, list[Problem]], Any]
+_PLAIN = (int, float)  # exact types: bool and the numpy scalars go through util.number
 Fields = dict[str, Any]
 
 
@@ -346,6 +347,9 @@ def _issue_scores(values: Any, issue: Issue, here: str, target: list[Number],
             problems.append(Problem(f"{here}.{option}",
                                     f"unknown option (options: {listing(issue.options)})",
                                     show(option)))
+            continue
+        if type(value) in _PLAIN and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            target[k] = value  # a plain finite number (NaN fails the comparisons)
             continue
         points = number(value, f"{here}.{option}", problems)
         if points is not None:

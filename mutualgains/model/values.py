@@ -151,7 +151,8 @@ class Issue:
             options = ()
         seen: set[str] = set()
         for k, option in enumerate(options):
-            if check_name(option, f"{where}[{k}]", problems):
+            if (type(option) is str and option.strip()) or check_name(option, f"{where}[{k}]",
+                                                                      problems):
                 if option in seen:
                     problems.append(Problem(f"{where}.{option}", "duplicate option name"))
                 seen.add(option)
