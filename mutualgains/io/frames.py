@@ -31,7 +31,7 @@ import pandas as pd
 from mutualgains.errors import CaseError, Problem
 from mutualgains.model import Case, DecisionRule, Issue, Party
 from mutualgains.model.convert import build_case
-from mutualgains.util import number, show
+from mutualgains.util import listing, number, show
 
 __all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]
 
@@ -244,6 +244,8 @@ def _scores_from_frame(
                     continue
                 fixed[issue] = tuple(options)
 
+    known_options = {issue: {o for o in options if isinstance(o, str)}
+                     for issue, options in (fixed or {}).items()}
     order: dict[str, dict[str, None]] = {}  # issue -> options, by first appearance
     table: dict[str, dict[str, dict[str, Any]]] = {}
     columns = _columns(frame, "scores", SCORE_COLUMNS, (), problems)
@@ -262,14 +264,14 @@ def _scores_from_frame(
             issue_ok = have["issue"] and _label(issue, f"{where}.issue", problems)
             if issue_ok and fixed is not None and issue not in fixed:
                 problems.append(Problem(f"{where}.issue",
-                                        f"unknown issue (issues: {', '.join(map(str, fixed))})",
+                                        f"unknown issue (issues: {listing(fixed)})",
                                         show(issue)))
                 issue_ok = False
             option_ok = have["option"] and _label(option, f"{where}.option", problems)
-            if option_ok and issue_ok and fixed is not None and option not in fixed[issue]:
+            if option_ok and issue_ok and fixed is not None and option not in known_options[issue]:
                 problems.append(Problem(
                     f"{where}.option",
-                    f"unknown option of {issue} (options: {', '.join(map(str, fixed[issue]))})",
+                    f"unknown option of {issue} (options: {listing(fixed[issue])})",
                     show(option)))
                 option_ok = False
             points = number(score, f"{where}.score", problems) if have["score"] else None

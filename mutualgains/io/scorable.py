@@ -56,7 +56,7 @@ from mutualgains.errors import CaseError, Problem
 from mutualgains.io.files import NOTES, is_note, read_regular_file
 from mutualgains.io.plaindata import decode
 from mutualgains.model import Case, DecisionRule, Issue, Number, Party
-from mutualgains.util import show
+from mutualgains.util import listing, show
 
 __all__ = ["KNOWN", "SOURCE", "is_scorable", "read_scorable", "read_scorable_deal"]
 
@@ -399,9 +399,9 @@ def read_scorable_deal(folder: str | Path) -> dict[str, str]:
             if k >= len(case.issues):
                 problems.append(Problem(where, f"unknown issue {match.group(1)} (the game has "
                                         f"{len(case.issues)} issues)", show(token)))
-            elif token not in case.issues[k].options:
+            elif token not in case.issues[k].positions:
                 problems.append(Problem(where, f"unknown option of issue {match.group(1)} "
-                                        f"(options: {', '.join(case.issues[k].options)})",
+                                        f"(options: {listing(case.issues[k].options)})",
                                         show(token)))
             elif k in chosen:
                 problems.append(Problem(where, f"issue {match.group(1)} is chosen twice",

@@ -36,6 +36,13 @@ class Names:
 
     parties: dict[str, int] = field(default_factory=dict)
     issues: dict[str, list[str]] = field(default_factory=dict)
+    _sets: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def has_option(self, issue: str, option: str) -> bool:
+        """Whether ``option`` is an option of ``issue`` (in constant time)."""
+        if issue not in self._sets:
+            self._sets[issue] = set(self.issues.get(issue, ()))
+        return option in self._sets[issue]
 
 
 def option_ref(reading: Reading, row: Row, issue_column: str, option_column: str,
@@ -49,7 +56,7 @@ def option_ref(reading: Reading, row: Row, issue_column: str, option_column: str
         reading.problem(row.cell(issue_column), "unknown issue (issues come from the "
                         "scores sheet)", issue)
         return None
-    if option not in names.issues[issue]:
+    if not names.has_option(issue, option):
         reading.problem(row.cell(option_column), f"unknown option of issue {issue!r} "
                         f"(options: {listing(names.issues[issue])})", option)
         return None
@@ -69,8 +76,7 @@ def option_list(reading: Reading, row: Row, issue: str | None, column: str,
         return None
     if issue is None:
         return None
-    known = set(names.issues.get(issue, ()))
-    bad = [o for o in items if o not in known]
+    bad = [o for o in items if not names.has_option(issue, o)]
     if bad:
         reading.problem(row.cell(column), f"unknown option{'s' if len(bad) > 1 else ''} of "
                         f"issue {issue!r} (options: {listing(names.issues[issue])})",
