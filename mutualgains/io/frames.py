@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +34,8 @@ from mutualgains.model import Case, DecisionRule, Issue, Party
 from mutualgains.model.convert import build_case
 from mutualgains.util import listing, number, show
 
-__all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]
+__all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "IncompleteFramesWarning", "case_from_frames",
+           "case_to_frames"]
 
 SCORE_COLUMNS: tuple[str, ...] = ("party", "issue", "option", "score")
 """Columns of the long score table, in order."""
@@ -42,6 +44,21 @@ PARTY_COLUMNS: tuple[str, ...] = ("party", "batna", "weight", "veto")
 """Columns of the parties table, in order (``weight`` and ``veto`` are optional)."""
 
 _REQUIRED_PARTY_COLUMNS = ("party", "batna")
+
+
+class IncompleteFramesWarning(UserWarning):
+    """:func:`case_to_frames` left out parts of the case that the two tables cannot hold."""
+
+
+def _left_out(case: Case) -> list[str]:
+    """The parts of ``case`` that the score and parties tables do not hold."""
+    parts = [key for key in ("requires", "excludes", "synergy", "precedes", "costs")
+             if getattr(case, key)]
+    parts += [key for key in ("total_budget", "transfers", "phasing")
+              if getattr(case, key) is not None]
+    parts += [f"party {key}s" for key in ("cap", "budget")
+              if any(getattr(p, key) is not None for p in case.parties)]
+    return parts
 
 
 # ------------------------------------------------------------------ helpers
@@ -313,7 +330,10 @@ def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The long score table and the parties table of ``case``.
 
     The inverse of :func:`case_from_frames`:
-    ``case_from_frames(*case_to_frames(case)) == case``.
+    ``case_from_frames(*case_to_frames(case)) == case`` for a case of parties, issues
+    and scores. The tables hold nothing else: dependencies, costs, budgets, caps,
+    transfers and phasing data are left out with an :class:`IncompleteFramesWarning`
+    naming them.
 
     Parameters
     ----------
@@ -351,6 +371,12 @@ def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if not isinstance(case, Case):
         raise CaseError([Problem("case", "must be a Case", show(case))])
+    left_out = _left_out(case)
+    if left_out:
+        warnings.warn(f"case_to_frames: the tables hold parties, issues and scores; "
+                      f"{', '.join(left_out)} of case {case.name!r} are left out, so "
+                      "case_from_frames will not give it back (case_to_excel and save_case "
+                      "keep everything)", IncompleteFramesWarning, stacklevel=2)
     rows = [
         (party, issue.name, option, value)
         for party in case.party_names

@@ -42,13 +42,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from mutualgains.errors import CaseError, Problem
 from mutualgains.limits import MAX_DEPENDENCY_STEPS
 from mutualgains.util import listing, number, set_fields, show
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
     from mutualgains.model.case import Case
     from mutualgains.model.values import Issue
 
@@ -302,6 +302,10 @@ def reference_problems(case: Case) -> list[Problem]:
 
 def precedence_problems(case: Case) -> list[Problem]:
     """A cycle of ``precedes`` (no order can satisfy it), shown option by option."""
+    if not case.precedes:
+        return []
+    import networkx as nx  # only when needed: it takes long to import
+
     graph = nx.DiGraph()
     graph.add_edges_from((p.before, p.after) for p in case.precedes)
     try:
@@ -473,6 +477,8 @@ def dependency_graph(case: Case) -> nx.MultiDiGraph:
     >>> g.number_of_nodes(), sorted(k for _, _, k in g.edges(keys=True))
     (4, ['excludes', 'excludes'])
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for issue in case.issues:
         for option in issue.options:
