@@ -85,13 +85,14 @@ MAX_YAML_NODES: int = 1_000_000
 times slower than the standard library's JSON parser: a million take seconds)."""
 
 MAX_INT_DIGITS: int = 4300
-"""Most digits of an integer in a case file (Python's own limit for converting text)."""
+"""Most digits of an integer in a case file: Python's own limit for converting text
+(``sys.get_int_max_str_digits()``, which bounds the quadratic time of the conversion)."""
 
 MAX_XML_DEPTH: int = 64
 """Deepest nesting of XML elements in a GENIUS file (GENIUS files need 7)."""
 
-MAX_XML_ELEMENTS: int = 1_000_000
-"""Most XML elements in one GENIUS file (the largest ANAC file has about 10,000)."""
+MAX_XML_ELEMENTS: int = 100_000
+"""Most XML elements in one GENIUS file (the largest ANAC profile has 344)."""
 
 MAX_WORKBOOK_BYTES: int = 256 * 2**20
 """Largest uncompressed content of an Excel workbook (its XML parts together), in bytes."""

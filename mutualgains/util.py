@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
+import sys
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -22,7 +24,7 @@ from typing import Any
 from mutualgains.errors import Problem
 from mutualgains.limits import MAX_MAGNITUDE, refusal
 
-__all__ = ["listing", "number", "readonly", "set_fields", "show", "tidy"]
+__all__ = ["listing", "number", "readonly", "set_fields", "show", "tidy", "warn"]
 
 
 def show(value: Any) -> str:
@@ -186,3 +188,25 @@ def set_fields(instance: Any, **values: Any) -> None:
     """
     for name, value in values.items():
         object.__setattr__(instance, name, value)
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` attributed to the first caller outside mutualgains.
+
+    The warning then names the user's line that led to it (``Case(...)``,
+    ``load_case(...)``), however deep in the package it was raised.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("careful", UserWarning)
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('UserWarning', 'careful')
+    """
+    package = __name__.rsplit(".", 1)[0] + "."
+    level, frame = 2, sys._getframe(1)  # stacklevel 2: the caller of this function
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(package):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, category, stacklevel=level)

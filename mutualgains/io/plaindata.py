@@ -41,6 +41,7 @@ mutualgains.errors.CaseError: 1 problem in the case:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Hashable
 from typing import Any
 
@@ -192,14 +193,6 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _json_int(text: str) -> int:
-    digits = len(text.lstrip("-"))
-    if digits > MAX_INT_DIGITS:
-        raise ValueError(f"an integer of {digits:,} digits is too long "
-                         f"({refusal('MAX_INT_DIGITS', 'digits')})")
-    return int(text)
-
-
 def json_data(text: str, where: str) -> Any:
     """The plain data of the JSON document ``text`` (``where`` names it in problems).
 
@@ -209,30 +202,40 @@ def json_data(text: str, where: str) -> Any:
         Malformed JSON (with line and column), a duplicate key, a document beyond the
         limits.
     """
-    try:
-        data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int)
+    try:  # integers are parsed by the C scanner; Python refuses more than 4,300 digits
+        data = json.loads(text, object_pairs_hook=_json_pairs)
     except json.JSONDecodeError as err:
         raise CaseError([Problem(f"{where}:{err.lineno}:{err.colno}", "malformed JSON",
                                  err.msg)]) from None
     except RecursionError:
         raise CaseError([Problem(where, _DEEP, "more")]) from None
     except ValueError as err:
-        raise CaseError([Problem(where, "malformed JSON", str(err))]) from None
+        digits = re.search(r"integer string conversion: value has (\d+) digits", str(err))
+        what = str(err) if digits is None else (
+            f"an integer of {int(digits.group(1)):,} digits is too long "
+            f"({refusal('MAX_INT_DIGITS', 'digits')})")
+        raise CaseError([Problem(where, "malformed JSON", what)]) from None
     _check_tree(data, where)
     return data
 
 
 def _check_tree(data: Any, where: str) -> None:
-    """Walk ``data`` without recursion: at most MAX_NODES values and MAX_DEPTH levels."""
+    """Walk ``data`` without recursion: at most MAX_NODES values and MAX_DEPTH levels
+    (only containers are visited; their items are counted and typed at C speed)."""
+    if not isinstance(data, dict | list):
+        return
     stack: list[tuple[Any, int]] = [(data, 0)]
-    count = 0
+    count = 1
     while stack:
         value, depth = stack.pop()
-        count += 1
+        if depth >= MAX_DEPTH:
+            raise CaseError([Problem(where, _DEEP, "more")])
+        items = list(value.values()) if isinstance(value, dict) else value
+        count += len(items)
         if count > MAX_NODES:
             raise CaseError([Problem(where, _MANY, "more")])
-        if isinstance(value, dict | list):
-            if depth >= MAX_DEPTH:
-                raise CaseError([Problem(where, _DEEP, "more")])
-            items = value.values() if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
+        if _CONTAINERS & set(map(type, items)):
+            stack.extend((item, depth + 1) for item in items if type(item) in _CONTAINERS)
+
+
+_CONTAINERS = {dict, list}

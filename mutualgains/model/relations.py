@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from mutualgains.errors import CaseError, Problem
 from mutualgains.limits import MAX_DEPENDENCY_STEPS
-from mutualgains.util import listing, number, set_fields, show
+from mutualgains.util import listing, number, set_fields, show, warn
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -373,12 +373,10 @@ def ruled_out(case: Case) -> dict[OptionRef, str]:
                             out[ref] = reason
                             changed = True
     except _OutOfSteps:
-        import warnings
-
-        warnings.warn(f"the search for options that no package can contain stopped after "
-                      f"{MAX_DEPENDENCY_STEPS:,} steps (limits.MAX_DEPENDENCY_STEPS): what it "
-                      "found holds, but it may have missed options (the solver is exact in "
-                      "any case)", DependencyWarning, stacklevel=3)
+        warn(f"the search for options that no package can contain stopped after "
+             f"{MAX_DEPENDENCY_STEPS:,} steps (limits.MAX_DEPENDENCY_STEPS): what it found "
+             "holds, but it may have missed options (the solver is exact in any case)",
+             DependencyWarning)
     return out
 
 
@@ -436,8 +434,6 @@ def contradiction_problems(case: Case) -> list[Problem]:
 
     Options ruled out one by one are reported as a :class:`DependencyWarning`.
     """
-    import warnings
-
     out = ruled_out(case)
     problems = []
     for issue in case.issues:
@@ -449,8 +445,7 @@ def contradiction_problems(case: Case) -> list[Problem]:
                                     "package exists", why))
     if out and not problems:
         text = "; ".join(f"{option_label(r)} ({why})" for r, why in out.items())
-        warnings.warn(f"options that no package can contain: {text}", DependencyWarning,
-                      stacklevel=5)
+        warn(f"options that no package can contain: {text}", DependencyWarning)
     return problems
 
 

@@ -70,16 +70,18 @@ def case_problems(case: Case) -> list[Problem]:
     problems: list[Problem] = []
     fields: Fields = {name: convert(getattr(case, name), problems)
                       for name, convert in FIELDS.items()}
-    too_large = size_problems(fields["parties"], fields["issues"])
+    too_large = size_problems(len(fields["parties"]),
+                              sum(len(i.options) for i in fields["issues"]))
     if too_large:  # refused before the scores are read
         return problems + too_large
     for check in CROSS_FIELD:
         check(fields, problems)
     set_fields(case, **fields)
-    for check in DEPENDENCY_CHECKS:
+    for stage in DEPENDENCY_CHECKS:
         if problems:
             break
-        problems += check(case)
+        for check in stage:
+            problems += check(case)
     return problems
 
 
@@ -177,22 +179,22 @@ def _unique_names(fields: Fields, problems: list[Problem]) -> None:
         problems.append(Problem("parties", "must list at least one party", "none"))
 
 
-def size_problems(parties: Sequence[Party], issues: Sequence[Issue]) -> list[Problem]:
-    """A problem when the case has more than :data:`~mutualgains.limits.MAX_OPTIONS` options
-    or more than :data:`~mutualgains.limits.MAX_SCORE_CELLS` scores (parties x options).
+def size_problems(parties: int, options: int) -> list[Problem]:
+    """A problem when a case of ``parties`` parties and ``options`` options (all issues
+    together) is beyond :data:`~mutualgains.limits.MAX_OPTIONS` or
+    :data:`~mutualgains.limits.MAX_SCORE_CELLS` (parties x options).
 
     Examples
     --------
-    >>> size_problems([Party("A")], [Issue("i", ["x", "y"])])
-    []
+    >>> size_problems(2, 10), size_problems(2, 2_000_000)[0].where
+    ([], 'issues')
     """
-    options = sum(len(i.options) for i in issues)
     if options > MAX_OPTIONS:
         return [Problem("issues", f"must have {refusal('MAX_OPTIONS', 'options')} in all",
                         f"{options:,}")]
-    if options * len(parties) > MAX_SCORE_CELLS:
+    if options * parties > MAX_SCORE_CELLS:
         return [Problem("scores", f"parties times options must be {refusal('MAX_SCORE_CELLS')}",
-                        f"{len(parties):,} parties x {options:,} options")]
+                        f"{parties:,} parties x {options:,} options")]
     return []
 
 
@@ -273,12 +275,12 @@ CROSS_FIELD: tuple[Callable[[Fields, list[Problem]], None], ...] = (
 """The checks across fields, in order: ``check(fields, problems)`` reads the converted
 ``fields``, may normalise them (scores and costs are converted here), and records problems."""
 
-DEPENDENCY_CHECKS: tuple[Callable[[Case], list[Problem]], ...] = (
-    deps.reference_problems,
-    lambda case: deps.precedence_problems(case) + deps.contradiction_problems(case),
+DEPENDENCY_CHECKS: tuple[tuple[Callable[[Case], list[Problem]], ...], ...] = (
+    (deps.reference_problems,),
+    (deps.precedence_problems, deps.contradiction_problems),
 )
-"""Checks of the relations between options, run on the normalised case while no problem is
-found (a later one assumes the earlier ones passed)."""
+"""Checks of the relations between options, in stages run on the normalised case while no
+problem is found (a later stage assumes the earlier ones passed)."""
 
 
 # --------------------------------------------------------------------- scores

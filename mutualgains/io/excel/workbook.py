@@ -35,11 +35,12 @@ the value itself)')
 from __future__ import annotations
 
 import io
+import itertools
 import numbers
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,9 @@ __all__ = ["Reading", "Uncomputed", "open_workbook"]
 
 _UNSAFE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,12})\"")
+_COLUMN = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,7})\d")
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # the last row and column of an Excel sheet
 _CHUNK = 1 << 20
 
 
@@ -153,12 +157,13 @@ class Reading:
             if name not in self.sheets:
                 self.problem(name, f"required sheet is missing (need {', '.join(REQUIRED_SHEETS)})")
 
-    def _rows(self, ws: Any) -> Iterable[tuple]:
-        """The values of ``ws`` row by row, formula cells without a value as Uncomputed."""
+    def _rows(self, ws: Any) -> Iterator[tuple[int, tuple]]:
+        """``(row number, values)`` of the rows of ``ws`` that hold something, formula cells
+        without a value as :class:`Uncomputed`; every row counts towards the cell limit."""
         ws.reset_dimensions()  # scripts write wrong ones: read what is there
         formulas = self._formula_cells(ws.title)
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            self.cells += max(1, len(values))
+            self.cells += len(values) or 1
             if self.cells > MAX_WORKBOOK_CELLS:
                 raise CaseError([Problem(f"{ws.title} row {number}", "the workbook must "
                                          f"have {refusal('MAX_WORKBOOK_CELLS', 'cells')} "
@@ -167,7 +172,9 @@ class Reading:
             if missing:
                 values = tuple(Uncomputed(missing[k]) if k in missing and is_blank(v) else v
                                for k, v in enumerate(values, start=1))
-            yield values
+            elif values.count(None) == len(values):  # empty (fast: most rows of a big sheet)
+                continue
+            yield number, values
 
     def _formula_cells(self, title: str) -> dict[int, dict[int, str]]:
         """``row -> column -> formula`` of the formula cells of sheet ``title``."""
@@ -189,8 +196,13 @@ class Reading:
         ws = self.sheets.get(name)
         if ws is None:
             return None
-        rows = iter(self._rows(ws))
-        header = next(rows, None) or ()
+        rows = self._rows(ws)
+        first = next(rows, None)
+        header: tuple = ()
+        if first is not None and first[0] == 1:
+            header = first[1]
+        elif first is not None:  # no header row: the first data row is kept
+            rows = itertools.chain([first], rows)
         columns, letters = self._header(ws.title, name, header, tuple(patterns))
         missing = [c for c in REQUIRED_COLUMNS[name] if c not in letters]
         if missing:
@@ -202,7 +214,7 @@ class Reading:
             self.broken.add(name)
             return None
         out = []
-        for number, values in enumerate(rows, start=2):
+        for number, values in rows:
             row = self._row(ws.title, number, values, header, columns, letters)
             if row is not None:
                 out.append(row)
@@ -450,7 +462,7 @@ def _check_parts(raw: bytes, name: str) -> bool:
             if not part.filename.lower().endswith((".xml", ".rels", ".vml")):
                 continue
             try:
-                unsafe, has_formula = _scan(archive, part)
+                unsafe, has_formula, rows, columns = _scan(archive, part)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError,
                     NotImplementedError) as err:
                 raise CaseError([_unreadable(name, err)]) from None
@@ -458,13 +470,20 @@ def _check_parts(raw: bytes, name: str) -> bool:
                 raise CaseError([Problem(f"{name} ({part.filename})", "must not contain a "
                                          "DOCTYPE or ENTITY declaration (refused before "
                                          "parsing; nothing was expanded)")])
+            if rows > EXCEL_ROWS or columns > EXCEL_COLUMNS:
+                raise CaseError([Problem(f"{name} ({part.filename})", f"names a cell beyond "
+                                         f"the last of an Excel sheet (row {EXCEL_ROWS:,}, "
+                                         f"column {EXCEL_COLUMNS:,}, XFD)",
+                                         f"row {rows:,}, column {columns:,}")])
             formulas = formulas or (has_formula and "worksheets/" in part.filename)
     return formulas
 
 
-def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> tuple[bool, bool]:
-    """Whether ``part`` holds a DOCTYPE or ENTITY declaration, and a formula element."""
+def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> tuple[bool, bool, int, int]:
+    """Whether ``part`` holds a DOCTYPE or ENTITY declaration and a formula element, and the
+    largest row and column numbers its cells name."""
     unsafe = formula = False
+    rows = columns = 0
     tail = b""
     with archive.open(part) as fh:
         while chunk := fh.read(_CHUNK):
@@ -473,6 +492,16 @@ def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> tuple[bool, bool]:
             formula = formula or _FORMULA.search(text) is not None
             if unsafe:
                 break
-            tail = text[-16:]
-    return unsafe, formula
+            rows = max([rows, *map(int, _ROW.findall(text))])
+            columns = max([columns, *map(_column_number, set(_COLUMN.findall(text)))])
+            tail = text[-256:]
+    return unsafe, formula, rows, columns
+
+
+def _column_number(letters: bytes) -> int:
+    """``b"A"`` -> 1, ``b"XFD"`` -> 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
