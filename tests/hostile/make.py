@@ -97,14 +97,14 @@ def _socket(path: Path) -> None:
 
 @builder("special/dangling_link.yaml")
 def _dangling(path: Path) -> None:
-    path.symlink_to(path.parent / "nowhere.yaml")
+    path.symlink_to("nowhere.yaml")  # relative to the link: a name that does not exist
 
 
 @builder("special/link_loop.yaml")
 def _loop(path: Path) -> None:
     other = path.parent / "link_loop_back.yaml"
-    path.symlink_to(other)
-    other.symlink_to(path)
+    path.symlink_to(other.name)
+    other.symlink_to(path.name)
 
 
 @builder("special/folder.yaml")
@@ -169,7 +169,7 @@ def _many_problems(path: Path) -> None:  # 100,000 unknown options, each reporte
 
 @builder("big/long_requires_chain.yaml")
 def _requires_chain(path: Path) -> None:  # the ruled-out search hits its step limit
-    n = 2000
+    n = 800
     lines = ["parties: {A: 0}", "issues:"] + [f"  i{k}: [out, in]" for k in range(n)]
     lines += ["scores:", "  A: {" + ", ".join(f"i{k}: [1, 0]" for k in range(n)) + "}",
               "requires:"]
@@ -513,7 +513,7 @@ def _scorable(path: Path, scores: dict[str, str] | None = None,
               config: str = "Port,port,p1,x\nCity,city,p2,x\n") -> Path:
     (path / "scores_files").mkdir(parents=True)
     (path / "config.txt").write_text(config)
-    for stem, text in (scores or {"port": "0, 10\n5, 0, 2\n6", "city": "10, 0\n0, 5, 5\n6"}
+    for stem, text in (scores or {"port": "0, 10\n5, 0, 2\n6", "city": "10, 0\n0, 5, 5\n5"}
                        ).items():
         if text is not None:
             (path / "scores_files" / f"{stem}.txt").write_text(text)
@@ -557,7 +557,7 @@ def _s_threshold(path: Path) -> None:
 
 @builder("scorable/nan_score")
 def _s_nan(path: Path) -> None:
-    _scorable(path, {"port": "0, nan\n5, 0, 2\n6", "city": "10, 0\n0, 5, 5\n6"})
+    _scorable(path, {"port": "0, nan\n5, 0, 2\n6", "city": "10, 0\n0, 5, 5\n5"})
 
 
 @builder("scorable/huge_scores_file")

@@ -42,7 +42,7 @@ def _per_period_budget(reading: Reading, values: dict[str, tuple[Any, Row]],
         ok = False
     wanted = periods if isinstance(periods, int) and periods > 0 else per_period[-1][0]
     if wanted > MAX_PERIODS:
-        reading.problem(title, f"periods must be {refusal('MAX_PERIODS')}", f"{wanted:,}")
+        reading.problem(title, f"periods must be {refusal('MAX_PERIODS')}", wanted)
         return None
     given = dict(per_period)
     missing = [f"budget_{k}" for k in range(1, wanted + 1) if k not in given]
