@@ -157,6 +157,14 @@ def _check_events(text: str) -> None:
 def yaml_data(text: str, where: str) -> Any:
     """The plain data of the YAML document ``text`` (``where`` names it in problems).
 
+    Examples
+    --------
+    >>> yaml_data("parties: {A: 1}\\nparties: {B: 2}", "x.yaml")
+    Traceback (most recent call last):
+    ...
+    mutualgains.errors.CaseError: 1 problem in the case:
+      x.yaml:2:1: malformed YAML (got duplicate key 'parties')
+
     Raises
     ------
     CaseError
@@ -195,6 +203,11 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def json_data(text: str, where: str) -> Any:
     """The plain data of the JSON document ``text`` (``where`` names it in problems).
+
+    Examples
+    --------
+    >>> json_data('{"a": [1, 2.5, null]}', "x.json")
+    {'a': [1, 2.5, None]}
 
     Raises
     ------

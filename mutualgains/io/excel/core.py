@@ -6,13 +6,9 @@ filled (the case-file form) and the :class:`~mutualgains.io.excel.names.Names` f
 
 Examples
 --------
->>> from mutualgains.io.excel.cells import Row
 >>> from mutualgains.io.excel.workbook import Reading
->>> class Sheet:  # a stand-in for a worksheet, as the readers see one
-...     title = "parties"
-...     def reset_dimensions(self): pass
-...     def iter_rows(self, values_only): return iter([("party", "batna"), ("Port", 5)])
->>> reading, data, names = Reading(values=None, sheets={"parties": Sheet()}), {}, Names()
+>>> reading = Reading.from_rows({"parties": [("party", "batna"), ("Port", 5)]})
+>>> data, names = {}, Names()
 >>> read_parties(reading, data, names)
 >>> data["parties"], names.parties
 ({'Port': {'batna': 5}}, {'Port': 2})
@@ -32,7 +28,17 @@ __all__ = ["read_parties", "read_scores", "read_settings"]
 
 def read_settings(reading: Reading, data: dict[str, Any], names: Names) -> None:
     """The ``settings`` sheet: name, description, margin, min_parties, total_budget (the
-    transfer settings are read with the transfers)."""
+    transfer settings are read with the transfers).
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"settings": [("key", "value"), ("name", "harbour"),
+    ...                                           ("min_parties", 2)]})
+    >>> data = {}
+    >>> read_settings(reading, data, Names())
+    >>> data
+    {'name': 'harbour', 'decision_rule': {'min_parties': 2}}
+    """
     values = reading.key_values("settings", SETTINGS_KEYS)
     reading.settings = values
     for key, kind, path in (("name", "text", "name"),
@@ -65,7 +71,18 @@ def _party(reading: Reading, row: Row) -> dict[str, Any]:
 
 
 def read_parties(reading: Reading, data: dict[str, Any], names: Names) -> None:
-    """The ``parties`` sheet: fills ``data["parties"]`` and ``names.parties``."""
+    """The ``parties`` sheet: fills ``data["parties"]`` and ``names.parties``.
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"parties": [("party", "batna", "veto"), ("Port", 5, "yes"),
+    ...                                          ("City", "x", None)]})
+    >>> data, names = {}, Names()
+    >>> read_parties(reading, data, names)
+    >>> data["parties"], names.parties, [str(p) for p in reading.problems]
+    ({'Port': {'batna': 5, 'veto': True}, 'City': {}}, {'Port': 2, 'City': 3}, \
+["parties!B3 (batna): must be a number (got 'x')"])
+    """
     rows = reading.table("parties") or []
     parties: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -89,7 +106,18 @@ def read_parties(reading: Reading, data: dict[str, Any], names: Names) -> None:
 
 
 def read_scores(reading: Reading, data: dict[str, Any], names: Names) -> None:
-    """The ``scores`` sheet: fills ``data["issues"]``, ``data["scores"]`` and ``names.issues``."""
+    """The ``scores`` sheet: fills ``data["issues"]``, ``data["scores"]`` and ``names.issues``.
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"scores": [("party", "issue", "option", "score"),
+    ...                                         ("Port", "tunnel", "out", 0),
+    ...                                         ("Port", "tunnel", "in", 5)]})
+    >>> data, names = {}, Names({"Port": 2})
+    >>> read_scores(reading, data, names)
+    >>> data["issues"], data["scores"]
+    ({'tunnel': ['out', 'in']}, {'Port': {'tunnel': {'out': 0, 'in': 5}}})
+    """
     rows = reading.table("scores")
     if rows is None:
         return

@@ -4,12 +4,7 @@ with the ``transfers`` and ``transfer_cap`` settings) and ``rates`` (points per 
 Examples
 --------
 >>> from mutualgains.io.excel.workbook import Reading
->>> class Sheet:  # a stand-in for a worksheet, as the readers see one
-...     title = "costs"
-...     def reset_dimensions(self): pass
-...     def iter_rows(self, values_only):
-...         return iter([("issue", "option", "cost"), ("tunnel", "in", 120)])
->>> reading = Reading(values=None, sheets={"costs": Sheet()})
+>>> reading = Reading.from_rows({"costs": [("issue", "option", "cost"), ("tunnel", "in", 120)]})
 >>> data, names = {}, Names(issues={"tunnel": ["out", "in"]})
 >>> read_costs(reading, data, names)
 >>> data["costs"], reading.places["costs.tunnel.in"]
@@ -28,7 +23,16 @@ __all__ = ["read_costs", "read_transfers"]
 
 
 def read_costs(reading: Reading, data: dict[str, Any], names: Names) -> None:
-    """The ``costs`` sheet: one non-negative cost per option."""
+    """The ``costs`` sheet: one non-negative cost per option.
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"costs": [("issue", "option", "cost"), ("tunnel", "in", -1)]})
+    >>> data = {}
+    >>> read_costs(reading, data, Names(issues={"tunnel": ["out", "in"]}))
+    >>> data["costs"], [str(p) for p in reading.problems]
+    ({}, ['costs!C2 (cost): must be non-negative (got -1)'])
+    """
     rows = reading.table("costs")
     if rows is None:
         return
@@ -113,7 +117,17 @@ def _rates(reading: Reading, rows: list[Row], names: Names) -> dict[str, Any]:
 
 def read_transfers(reading: Reading, data: dict[str, Any], names: Names) -> None:
     """Side payments: the ``transfers`` and ``transfer_cap`` settings, the ``transfers``
-    sheet (payer, payee) and the ``rates`` sheet (party, rate)."""
+    sheet (payer, payee) and the ``rates`` sheet (party, rate).
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"transfers": [("payer", "payee"), ("Port", "City")],
+    ...                              "rates": [("party", "rate"), ("City", 2)]})
+    >>> data = {}
+    >>> read_transfers(reading, data, Names({"Port": 2, "City": 3}))
+    >>> data["transfers"]
+    {'pairs': [['Port', 'City']], 'rate': {'City': 2}}
+    """
     settings = reading.settings
     mode = reading.setting(settings, "transfers", "text")
     cap = reading.setting(settings, "transfer_cap", "number", "transfers.cap")

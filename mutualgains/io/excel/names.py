@@ -47,7 +47,15 @@ class Names:
 
 def option_ref(reading: Reading, row: Row, issue_column: str, option_column: str,
                names: Names) -> tuple[str, str] | None:
-    """A known ``(issue, option)`` from two cells, or None after recording problems."""
+    """A known ``(issue, option)`` from two cells, or None after recording problems.
+
+    Examples
+    --------
+    >>> reading = Reading(values=None)
+    >>> row = Row("costs", 2, {"issue": "park", "option": "in"}, {"issue": "A", "option": "B"})
+    >>> option_ref(reading, row, "issue", "option", Names(issues={"park": ["out", "in"]}))
+    ('park', 'in')
+    """
     issue = reading.text(row, issue_column)
     option = reading.text(row, option_column)
     if issue is None or option is None:
@@ -65,7 +73,17 @@ def option_ref(reading: Reading, row: Row, issue_column: str, option_column: str
 
 def option_list(reading: Reading, row: Row, issue: str | None, column: str,
                 names: Names) -> list[str] | None:
-    """Comma-separated option names of ``issue`` from one cell."""
+    """Comma-separated option names of ``issue`` from one cell.
+
+    Examples
+    --------
+    >>> reading = Reading(values=None)
+    >>> row = Row("requires", 2, {"needs_options": 'small, "large, green"'},
+    ...           {"needs_options": "D"})
+    >>> names = Names(issues={"park": ["small", "large, green"]})
+    >>> option_list(reading, row, "park", "needs_options", names)
+    ['small', 'large, green']
+    """
     text = reading.text(row, column)
     if text is None:
         return None
@@ -89,7 +107,15 @@ def option_list(reading: Reading, row: Row, issue: str | None, column: str,
 
 
 def known_party(reading: Reading, row: Row, column: str, names: Names) -> str | None:
-    """A party named on the parties sheet (unknown names are reported when it exists)."""
+    """A party named on the parties sheet (unknown names are reported when it exists).
+
+    Examples
+    --------
+    >>> reading = Reading(values=None)  # no parties sheet: unknown names are not reported
+    >>> row = Row("rates", 2, {"party": "Port"}, {"party": "A"})
+    >>> known_party(reading, row, "party", Names({"Port": 2})), reading.problems
+    ('Port', [])
+    """
     party = reading.text(row, column)
     if party is not None and party not in names.parties:
         if reading.usable("parties"):
@@ -99,7 +125,16 @@ def known_party(reading: Reading, row: Row, column: str, names: Names) -> str | 
 
 
 def known_issue(reading: Reading, row: Row, column: str, names: Names) -> str | None:
-    """An issue named on the scores sheet (unknown names are reported)."""
+    """An issue named on the scores sheet (unknown names are reported).
+
+    Examples
+    --------
+    >>> reading = Reading(values=None)
+    >>> row = Row("synergy", 2, {"issue": "tunel"}, {"issue": "C"})
+    >>> known_issue(reading, row, "issue", Names(issues={"tunnel": ["out", "in"]}))
+    >>> str(reading.problems[0])
+    "synergy!C2 (issue): unknown issue (issues come from the scores sheet) (got 'tunel')"
+    """
     issue = reading.text(row, column)
     if issue is not None and issue not in names.issues:
         reading.problem(row.cell(column), "unknown issue (issues come from the scores sheet)",

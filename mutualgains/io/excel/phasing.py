@@ -4,12 +4,8 @@ carry_over, discount) and ``projects`` (issue, option, duration, cost or cost_1 
 Examples
 --------
 >>> from mutualgains.io.excel.workbook import Reading
->>> class Sheet:  # a stand-in for a worksheet, as the readers see one
-...     title = "phasing"
-...     def reset_dimensions(self): pass
-...     def iter_rows(self, values_only):
-...         return iter([("key", "value"), ("periods", 3), ("budget", 10)])
->>> reading, data = Reading(values=None, sheets={"phasing": Sheet()}), {}
+>>> reading = Reading.from_rows({"phasing": [("key", "value"), ("periods", 3), ("budget", 10)]})
+>>> data = {}
 >>> read_phasing(reading, data, Names())
 >>> data["phasing"]
 {'projects': [], 'periods': 3, 'budget': 10}
@@ -62,7 +58,19 @@ def _per_period_budget(reading: Reading, values: dict[str, tuple[Any, Row]],
 
 
 def read_phasing(reading: Reading, data: dict[str, Any], names: Names) -> None:
-    """The ``phasing`` and ``projects`` sheets (projects need a phasing sheet)."""
+    """The ``phasing`` and ``projects`` sheets (projects need a phasing sheet).
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({
+    ...     "phasing": [("key", "value"), ("periods", 2), ("budget_1", 5), ("budget_2", 8)],
+    ...     "projects": [("issue", "option", "duration", "cost"), ("tunnel", "in", 2, 10)]})
+    >>> data = {}
+    >>> read_phasing(reading, data, Names(issues={"tunnel": ["out", "in"]}))
+    >>> data["phasing"]
+    {'projects': [{'option': {'tunnel': 'in'}, 'duration': 2, 'cost': 10}], 'periods': 2, \
+'budget': [5, 8]}
+    """
     values = reading.key_values("phasing", [k for k in PHASING_KEYS if "<" not in k],
                                 patterns=[r"budget_[1-9]\d*"])
     projects = reading.table("projects", patterns=[r"cost_[1-9]\d*"])

@@ -4,13 +4,9 @@
 Examples
 --------
 >>> from mutualgains.io.excel.workbook import Reading
->>> class Sheet:  # a stand-in for a worksheet, as the readers see one
-...     title = "excludes"
-...     def reset_dimensions(self): pass
-...     def iter_rows(self, values_only):
-...         return iter([("option_issue", "option", "excludes_issue", "excludes_option"),
-...                      ("tunnel", "in", "ferry", "in")])
->>> reading = Reading(values=None, sheets={"excludes": Sheet()})
+>>> reading = Reading.from_rows({"excludes": [
+...     ("option_issue", "option", "excludes_issue", "excludes_option"),
+...     ("tunnel", "in", "ferry", "in")]})
 >>> data, names = {}, Names(issues={"tunnel": ["out", "in"], "ferry": ["out", "in"]})
 >>> read_excludes(reading, data, names)
 >>> data["excludes"], reading.places["excludes[0]"]
@@ -51,7 +47,20 @@ def _keep(reading: Reading, data: dict[str, Any], key: str, items: list) -> None
 
 def read_requires(reading: Reading, data: dict[str, Any], names: Names) -> None:
     """The ``requires`` sheet; a row with blank option_issue and option adds an issue to the
-    requirement above."""
+    requirement above.
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"requires": [
+    ...     ("option_issue", "option", "needs_issue", "needs_options"),
+    ...     ("tunnel", "in", "permit", "granted"), (None, None, "budget", "high, medium")]})
+    >>> names = Names(issues={"tunnel": ["out", "in"], "permit": ["refused", "granted"],
+    ...                       "budget": ["low", "medium", "high"]})
+    >>> data = {}
+    >>> read_requires(reading, data, names)
+    >>> data["requires"]
+    [{'option': {'tunnel': 'in'}, 'needs': {'permit': 'granted', 'budget': ['high', 'medium']}}]
+    """
     rows = reading.table("requires")
     if rows is None:
         return
@@ -99,12 +108,36 @@ def _read_pairs(reading: Reading, data: dict[str, Any], names: Names, key: str) 
 
 
 def read_excludes(reading: Reading, data: dict[str, Any], names: Names) -> None:
-    """The ``excludes`` sheet: one pair of options per row."""
+    """The ``excludes`` sheet: one pair of options per row.
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"excludes": [
+    ...     ("option_issue", "option", "excludes_issue", "excludes_option"),
+    ...     ("tunnel", "in", "ferry", "in")]})
+    >>> data = {}
+    >>> names = Names(issues={"tunnel": ["out", "in"], "ferry": ["out", "in"]})
+    >>> read_excludes(reading, data, names)
+    >>> data["excludes"]
+    [[{'tunnel': 'in'}, {'ferry': 'in'}]]
+    """
     _read_pairs(reading, data, names, "excludes")
 
 
 def read_precedes(reading: Reading, data: dict[str, Any], names: Names) -> None:
-    """The ``precedes`` sheet: one pair of options per row (the first before the second)."""
+    """The ``precedes`` sheet: one pair of options per row (the first before the second).
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"precedes": [
+    ...     ("option_issue", "option", "precedes_issue", "precedes_option"),
+    ...     ("permit", "granted", "tunnel", "in")]})
+    >>> data = {}
+    >>> names = Names(issues={"tunnel": ["out", "in"], "permit": ["refused", "granted"]})
+    >>> read_precedes(reading, data, names)
+    >>> data["precedes"]
+    [[{'permit': 'granted'}, {'tunnel': 'in'}]]
+    """
     _read_pairs(reading, data, names, "precedes")
 
 
@@ -150,7 +183,18 @@ def _synergy_row(reading: Reading, row: Row, label: str, group: dict[str, Any],
 
 def read_synergy(reading: Reading, data: dict[str, Any], names: Names) -> None:
     """The ``synergy`` sheet: rows with the same synergy label form one synergy (condition
-    rows: issue, options; bonus rows: party, bonus)."""
+    rows: issue, options; bonus rows: party, bonus).
+
+    Examples
+    --------
+    >>> reading = Reading.from_rows({"synergy": [
+    ...     ("synergy", "name", "issue", "options", "party", "bonus"),
+    ...     (1, "green", "park", "large", None, None), (1, None, None, None, "City", 4)]})
+    >>> data = {}
+    >>> read_synergy(reading, data, Names({"City": 2}, {"park": ["none", "large"]}))
+    >>> data["synergy"]
+    [{'when': {'park': 'large'}, 'bonus': {'City': 4}, 'name': 'green'}]
+    """
     rows = reading.table("synergy")
     if rows is None:
         return

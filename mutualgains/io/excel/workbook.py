@@ -104,6 +104,21 @@ class Reading:
     settings: dict[str, tuple[Any, Row]] = field(default_factory=dict)  # the settings sheet
     cells: int = 0  # cells read so far, every sheet together
 
+    @classmethod
+    def from_rows(cls, sheets: dict[str, list[tuple]]) -> Reading:
+        """A reading of in-memory sheets (name -> rows, the header first), already opened.
+
+        Examples
+        --------
+        >>> reading = Reading.from_rows({"parties": [("party", "batna"), ("Port", 5)]})
+        >>> [row.values for row in reading.table("parties")]
+        [{'party': 'Port', 'batna': 5}]
+        """
+        reading = cls(values=_Book(sheets))
+        reading.open_sheets()
+        reading.problems.clear()  # a missing required sheet is not the point here
+        return reading
+
     # ------------------------------------------------------------ problems
 
     def problem(self, where: str, rule: str, got: Any = BAD) -> None:
@@ -388,11 +403,46 @@ class Reading:
         return BAD
 
 
+class _Sheet:
+    """An in-memory worksheet, as :class:`Reading` reads one (see :meth:`Reading.from_rows`)."""
+
+    def __init__(self, title: str, rows: list[tuple]):
+        self.title, self.rows = title, rows
+
+    def reset_dimensions(self) -> None:
+        pass
+
+    def iter_rows(self, values_only: bool = True) -> Iterator[tuple]:
+        return iter(self.rows)
+
+
+class _Book:
+    """In-memory worksheets, as openpyxl's read-only workbook shows them."""
+
+    def __init__(self, sheets: dict[str, list[tuple]]):
+        self.worksheets = [_Sheet(title, rows) for title, rows in sheets.items()]
+        self.sheetnames = list(sheets)
+
+    def close(self) -> None:
+        pass
+
+
 # -------------------------------------------------------------------- opening
 
 
 def open_workbook(path: str | os.PathLike | Any) -> Reading:
     """Open the workbook at ``path`` (a path or a binary file object) for reading.
+
+    Examples
+    --------
+    >>> import pytest; _ = pytest.importorskip("openpyxl")
+    >>> import tempfile, pathlib
+    >>> from mutualgains.io.excel.writer import copy_template
+    >>> reading = open_workbook(copy_template(pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"))
+    >>> reading.open_sheets()
+    >>> sorted(reading.sheets)[:3], reading.problems
+    (['costs', 'excludes', 'parties'], [])
+    >>> reading.close()
 
     Raises
     ------
