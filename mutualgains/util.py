@@ -18,13 +18,16 @@ import numbers
 import os
 import reprlib
 import sys
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 from mutualgains.errors import Problem
+from mutualgains.limits import MAX_MAGNITUDE, refusal
 
-__all__ = ["caller_stacklevel", "number", "readonly", "show", "tidy"]
+__all__ = ["caller_stacklevel", "listing", "number", "readonly", "set_fields", "show", "tidy",
+           "warn"]
 
 
 def show(value: Any) -> str:
@@ -47,6 +50,23 @@ def show(value: Any) -> str:
     except Exception:  # a __repr__ that fails must not hide the real problem
         text = f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def listing(names: Any, most: int = 20) -> str:
+    """Names for a message, separated by commas: all of them, or the first ``most`` and a count.
+
+    Bounded like :func:`show`: an issue with a million options is not listed in full in
+    each of its problems.
+
+    Examples
+    --------
+    >>> listing(["x", "y"]), listing([str(k) for k in range(1000)], most=3)
+    ('x, y', '0, 1, 2, ... (1,000 in all)')
+    """
+    names = list(names) if not isinstance(names, list | tuple) else names
+    if len(names) <= most:
+        return ", ".join(map(str, names))
+    return ", ".join(map(str, names[:most])) + f", ... ({len(names):,} in all)"
 
 
 class _ShortRepr(reprlib.Repr):
@@ -150,20 +170,39 @@ def number(value: Any, where: str, problems: list[Problem], *, low: float | None
     """``value`` as a finite int or float within bounds, or record a problem and return None.
 
     ``low`` is inclusive unless ``strict``; ``low=0`` reads "must be non-negative"
-    (or "must be positive" when strict).
+    (or "must be positive" when strict). Whatever the bounds, the absolute value
+    is at most :data:`mutualgains.limits.MAX_MAGNITUDE` (1e9), so that the one
+    tolerance keeps its meaning and the solver can handle the value exactly.
 
     Examples
     --------
     >>> problems = []
     >>> number(3, "x", problems), number(-1, "y", problems, low=0), [str(p) for p in problems]
     (3, None, ['y: must be non-negative (got -1)'])
+    >>> number(10 ** 400, "z", problems), problems[-1].rule
+    (None, 'must be at most 1e+09 in absolute value (limits.MAX_MAGNITUDE)')
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    kind = type(value)
+    if kind is int or kind is float:  # the common case, without the slower ABC checks
+        if kind is float and not math.isfinite(value):
+            problems.append(Problem(where, "must be a finite number", show(value)))
+            return None
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
         problems.append(Problem(where, "must be a number", show(value)))
         return None
-    value = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if not math.isfinite(value):
-        problems.append(Problem(where, "must be a finite number", show(value)))
+    elif isinstance(value, numbers.Integral):
+        value = int(value)  # compared with the limit exactly: never converted to float
+    else:
+        try:
+            value = float(value)
+        except OverflowError:  # a Fraction or Decimal beyond the doubles
+            value = math.inf
+        if not math.isfinite(value):
+            problems.append(Problem(where, "must be a finite number", show(value)))
+            return None
+    if abs(value) > MAX_MAGNITUDE:
+        limit = refusal("MAX_MAGNITUDE", "in absolute value")
+        problems.append(Problem(where, f"must be {limit}", show(value)))
         return None
     if low is not None and (value <= low if strict else value < low):
         rule = (("must be positive" if strict else "must be non-negative") if low == 0
@@ -174,3 +213,43 @@ def number(value: Any, where: str, problems: list[Problem], *, low: float | None
         problems.append(Problem(where, f"must be at most {high:g}", show(value)))
         return None
     return value
+
+
+def set_fields(instance: Any, **values: Any) -> None:
+    """Store normalised field ``values`` on a frozen dataclass ``instance``.
+
+    The one place where a frozen value object is written to: a ``__post_init__``
+    that has checked and normalised its fields (lists to tuples, numbers to
+    int or float) stores them with it, as attrs' converters do.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Pair:
+    ...     items: tuple
+    ...     def __post_init__(self):
+    ...         set_fields(self, items=tuple(self.items))
+    >>> Pair([1, 2]).items
+    (1, 2)
+    """
+    for name, value in values.items():
+        object.__setattr__(instance, name, value)
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` attributed to the first caller outside mutualgains.
+
+    The warning then names the user's line that led to it (``Case(...)``,
+    ``load_case(...)``), however deep in the package it was raised.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("careful", UserWarning)
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('UserWarning', 'careful')
+    """
+    warnings.warn(message, category, stacklevel=caller_stacklevel())

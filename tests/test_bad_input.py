@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 
@@ -297,3 +298,358 @@ def test_cli_unknown_solver(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: solver: unknown solver 'nosuch'")
     assert len(err.splitlines()) == 1
+
+
+# ------------------------------------------------------- numbers and limits
+
+
+def test_magnitude_limit_is_derived_from_the_tolerance():
+    from mutualgains.limits import MAX_MAGNITUDE
+    from mutualgains.tolerance import TOLERANCE
+
+    assert MAX_MAGNITUDE == TOLERANCE * 1e15
+    # a double near the limit is held to better than an eighth of the tolerance
+    assert math.ulp(MAX_MAGNITUDE) < TOLERANCE / 8
+
+
+@pytest.mark.parametrize("value", [10**9, -(10**9), 1e9, -1e9])
+def test_numbers_at_the_limit_are_accepted(value):
+    d = base()
+    d["scores"]["A"]["i"]["x"] = value
+    d["parties"]["B"]["batna"] = value
+    assert Case.from_dict(d).scores["A"]["i"][0] == value
+
+
+@pytest.mark.parametrize("value", [10**9 + 1, 1e9 * (1 + 1e-15), -1e16, 10**400])
+def test_numbers_beyond_the_limit_are_refused_with_their_place(value):
+    d = base()
+    d["scores"]["A"]["i"]["x"] = value
+    assert only(d).startswith("scores.A.i.x: must be at most 1e+09 in absolute value "
+                              "(limits.MAX_MAGNITUDE)")
+
+
+def test_scores_at_the_limit_solve_exactly_under_a_k_of_n_rule():
+    """The limit is one the MIP handles: a k-of-n rule (big-M rows) with scores of 1e9."""
+    from mutualgains import solve
+    from mutualgains.testing import BruteForce
+
+    big = 1e9
+    case = Case.from_dict({
+        "parties": {"A": {"batna": big / 2}, "B": {"batna": -big}, "C": {"batna": big / 3}},
+        "issues": {"i": ["x", "y", "z"], "j": ["u", "v"], "k": ["p", "q"]},
+        "scores": {"A": {"i": [big, -big, 0.5], "j": [0, big / 7], "k": [1, -1]},
+                   "B": {"i": [-big, big, 3], "j": [big, -big], "k": [0, big / 3]},
+                   "C": {"i": [0, big / 2, -big], "j": [big / 9, 0], "k": [big, 0]}},
+        "decision_rule": {"min_parties": 2},
+    })
+    result = solve(case, method="mip")
+    oracle = BruteForce(case)
+    assert result.status.value == "optimal"
+    assert result.objective_value == pytest.approx(oracle.best("joint"), rel=1e-12)
+
+
+def test_size_limits_of_a_case():
+    from mutualgains.limits import MAX_OPTIONS, MAX_SCORE_CELLS
+    from mutualgains.model.validate import size_problems
+
+    assert size_problems(1, MAX_OPTIONS) == []
+    assert [str(p) for p in size_problems(1, MAX_OPTIONS + 1)] == [
+        "issues: must have at most 1,000,000 options (limits.MAX_OPTIONS) in all "
+        "(got 1,000,001)"]
+    assert size_problems(MAX_SCORE_CELLS // 1000, 1000) == []
+    assert size_problems(MAX_SCORE_CELLS // 1000 + 1, 1000)[0].where == "scores"
+
+
+def test_an_issue_beyond_the_option_limit_is_refused_before_its_options_are_checked():
+    from mutualgains.limits import MAX_OPTIONS
+
+    with pytest.raises(CaseError, match=r"issues.i: must have at most 1,000,000 options"):
+        Issue("i", [""] * (MAX_OPTIONS + 1))  # blank names: not one reported
+
+
+def test_option_positions_are_a_lookup():
+    issue = Issue("i", ["x", "y", "z"])
+    assert dict(issue.positions) == {"x": 0, "y": 1, "z": 2}
+    assert issue.index("z") == 2
+    with pytest.raises(ValueError, match="'w' is not an option of issue 'i'"):
+        issue.index("w")
+
+
+def test_frozen_values_are_written_in_one_place():
+    """The model normalises its frozen fields through util.set_fields only."""
+    from pathlib import Path
+
+    import mutualgains.model
+
+    folder = Path(mutualgains.model.__file__).parent
+    sites = [p.name for p in folder.glob("*.py") if "object.__setattr__" in p.read_text()]
+    assert sites == []
+
+
+def test_a_case_without_issues_has_one_package_everywhere():
+    from mutualgains import alternatives, pareto_frontier, solve
+
+    case = Case.from_dict({"parties": {"A": 0, "B": -1}, "issues": {}})
+    assert case.n_packages == 1
+    assert case.utility_rows([[]]).tolist() == [[0.0, 0.0]]
+    assert solve(case).status.value == "optimal"
+    assert solve(case, method="mip").status.value == "optimal"
+    assert len(pareto_frontier(case).to_frame()) == 1
+    assert len(alternatives(case, 3)) == 1
+
+
+# ---------------------------------------------------------------- YAML, JSON
+
+
+def test_yaml_aliases_and_merge_keys_still_work():
+    from mutualgains.io.plaindata import yaml_data
+
+    data = yaml_data("base: &b {batna: 1}\nparties: {A: *b, B: {<<: *b, weight: 2}}\n", "x")
+    assert data["parties"] == {"A": {"batna": 1}, "B": {"batna": 1, "weight": 2}}
+
+
+def test_yaml_alias_bomb_is_refused_before_anything_is_built():
+    from mutualgains.io.plaindata import yaml_data
+
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(CaseError, match=r"x\.yaml:\d+:\d+: must hold at most 1,000,000 values "
+                                        r"\(limits\.MAX_YAML_NODES\) \(aliases expanded\)"):
+        yaml_data("\n".join(lines), "x.yaml")
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("parties: {[A, B]: 1}", "a list cannot be a key"),
+    ("? {a: 1}\n: 1", "a mapping cannot be a key"),
+    ("x: " + "9" * 5000, "an integer of 5,000 digits is too long"),
+    ("x: " + "[" * 100 + "]" * 100, "must nest lists and mappings at most 32 levels"),
+])
+def test_yaml_refusals_name_line_and_column(text, rule):
+    from mutualgains.io.plaindata import yaml_data
+
+    with pytest.raises(CaseError, match=r"^1 problem in the case:\n  x\.yaml:\d+:\d+: ") as info:
+        yaml_data(text, "x.yaml")
+    assert rule in str(info.value)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    for name, text in (("bom.json", '{"parties": {"A": 0}, "issues": {"i": ["x"]}}'),
+                       ("bom.yaml", "parties: {A: 0}\nissues: {i: [x]}\n")):
+        (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + text.encode())
+        assert load_case(tmp_path / name).party_names == ("A",)
+
+
+def test_json_nesting_beyond_the_interpreter_is_a_case_error():
+    from mutualgains.io.plaindata import json_data
+
+    with pytest.raises(CaseError, match="must nest lists and mappings at most 32 levels"):
+        json_data("[" * 100_000 + "]" * 100_000, "x.json")
+
+
+# -------------------------------------------------------- files and folders
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    os.mkfifo(tmp_path / "case.yaml")
+    with pytest.raises(CaseError, match=r"must be a regular file or a folder \(it is a FIFO"):
+        load_case(tmp_path / "case.yaml")
+
+
+def test_every_entry_of_a_genius_folder_is_accounted_for(tmp_path):
+    from mutualgains.io.genius import read_genius
+
+    domain = ('<negotiation_template><utility_space><objective index="0">'
+              '<issue index="1" name="price" type="integer" lowerbound="1" upperbound="2"/>'
+              '</objective></utility_space></negotiation_template>')
+    profile = ('<utility_space><objective index="0"><issue index="1" name="price" '
+               'type="integer" lowerbound="1" upperbound="2"><evaluator ftype="linear" '
+               'slope="1" offset="0"/></issue><weight index="1" value="1"/></objective>'
+               '</utility_space>')
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "domain.xml").write_text(domain)
+    (folder / "a.xml").write_text(profile)
+    (folder / "b.xml").write_bytes(bytes(range(256)))  # a party that cannot be read
+    with pytest.raises(CaseError) as info:
+        read_genius(folder)
+    assert [p.where for p in info.value.problems] == [str(folder / "b.xml")]
+    (folder / "b.xml").unlink()
+    for name, text in (("pareto.xml", "0.5, 1\n"), ("notes.txt", "x"), ("README.md", "x")):
+        (folder / name).write_text(text)
+    assert read_genius(folder).party_names == ("a",)
+
+
+def test_a_scores_file_that_config_does_not_name_is_an_error(tmp_path):
+    from mutualgains.io.scorable import read_scorable
+
+    (tmp_path / "scores_files").mkdir()
+    (tmp_path / "config.txt").write_text("A,a,p1\nB,b,p2\n")
+    for stem in "abc":
+        (tmp_path / "scores_files" / f"{stem}.txt").write_text("1, 2\n1\n")
+    with pytest.raises(CaseError) as info:
+        read_scorable(tmp_path)
+    assert [p.where for p in info.value.problems] == ["scores_files/c.txt"]
+
+
+# -------------------------------------------------------------------- Excel
+
+
+def _sheets_with(score: object) -> dict[str, list[tuple]]:
+    return {"parties": [("party", "batna"), ("A", 0), ("B", 0)],
+            "scores": [("party", "issue", "option", "score"), ("A", "i", "x", score),
+                       ("B", "i", "x", 1)]}
+
+
+def _workbook(sheets: dict[str, list[tuple]]):
+    openpyxl = pytest.importorskip("openpyxl")
+    import io
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_formula_without_a_computed_value_names_its_cell():
+    import io
+
+    from mutualgains.io.excel import case_from_excel
+
+    raw = _workbook(_sheets_with("=10+4"))  # openpyxl stores no computed value
+    with pytest.raises(CaseError) as info:
+        case_from_excel(io.BytesIO(raw))
+    assert [str(p) for p in info.value.problems] == [
+        "scores!D2 (score): the formula =10+4 has no computed value (the workbook was saved "
+        "without calculating it, e.g. by a script: open and save it in Excel or LibreOffice, "
+        "or write the value itself)"]
+
+
+def test_a_formula_counts_with_its_computed_value():
+    import io
+    import zipfile
+
+    from mutualgains.io.excel import case_from_excel
+
+    raw = _workbook(_sheets_with("=10+4"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):  # what Excel writes on saving
+                data = re.sub(rb"<f>10\+4</f>(<v\s*/>)?", b"<f>10+4</f><v>14</v>", data)
+            target.writestr(item, data)
+    assert case_from_excel(io.BytesIO(out.getvalue())).scores["A"]["i"] == (14,)
+
+
+def test_exact_floats_are_written_through_openpyxls_public_attributes(tmp_path):
+    import zipfile
+
+    from openpyxl.compat.strings import safe_string  # what openpyxl writes for a number
+
+    from mutualgains.io.excel import case_from_excel, case_to_excel
+
+    pytest.importorskip("openpyxl")
+    value = 0.1 + 0.2
+    assert safe_string(value) == "0.3"  # measured: "%.16g" loses the 17th digit
+    case = Case([Party("A", batna=value)], [Issue("i", ["x"])], {"A": {"i": [1 / 3]}})
+    path = tmp_path / "exact.xlsx"
+    case_to_excel(case, path)
+    with zipfile.ZipFile(path) as book:
+        sheets = b"".join(book.read(n) for n in book.namelist() if "worksheets/" in n)
+    assert b"<v>0.30000000000000004</v>" in sheets
+    assert case_from_excel(path) == case
+
+
+def test_excel_cells_beyond_the_sheet_are_refused_before_reading():
+    import io
+    import zipfile
+
+    from mutualgains.io.excel import case_from_excel
+
+    raw = _workbook(_sheets_with(1))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"</sheetData>", b'<row r="99999999"><c r="A99999999">'
+                                    b"<v>1</v></c></row></sheetData>")
+            target.writestr(item, data)
+    with pytest.raises(CaseError, match="names a cell beyond the last of an Excel sheet"):
+        case_from_excel(io.BytesIO(out.getvalue()))
+
+
+# ------------------------------------------------------------------ phasing
+
+
+def test_the_predicted_phasing_size_bounds_the_model():
+    import mutualgains as mg
+    from mutualgains.engine.mip import MipModel
+    from mutualgains.phasing.instance import (
+        build_instance,
+        package_choice,
+        phasing_settings,
+        predicted_size,
+    )
+    from mutualgains.phasing.program import Program
+    from mutualgains.phasing.windows import compute_windows
+
+    case = mg.load_example("regional")
+    choice = package_choice(case, mg.solve(case).package)
+    for periods in (10, 30):
+        for carry in (None, 0.0):
+            inst = build_instance(case, choice, phasing_settings(case, periods, None, carry,
+                                                                 None))
+            size = predicted_size(inst.n, periods, list(inst.durations), len(inst.edges))
+            win = compute_windows(inst, False)
+            assert sum(r.size for r in win.reach) <= size["windows"]
+            for formulation in ("started_by", "start"):
+                model = Program(inst, win, formulation, complete=False).model
+                assert isinstance(model, MipModel)
+                assert model.n_variables <= size["variables"]
+
+
+def test_a_phasing_model_that_cannot_fit_is_refused_naming_periods():
+    import mutualgains as mg
+    from mutualgains.errors import UsageError
+
+    case = mg.load_example("regional")
+    package = mg.solve(case).package
+    with pytest.raises(UsageError, match=r"^periods: 5,000 periods for \d+ projects need a "
+                                         r"phasing model of about [\d,]+ numbers"):
+        mg.phase(case, package, periods=5000)
+    with pytest.raises(UsageError, match=r"periods: must be at most 10,000 "
+                                         r"\(limits\.MAX_PERIODS\)"):
+        mg.phase(case, package, periods=10_000_000)
+
+
+# --------------------------------------------------------- the ruled-out search
+
+
+def test_the_ruled_out_search_stops_within_its_steps_and_says_so():
+    from mutualgains.model.relations import DependencyWarning, Requires
+
+    n = 800  # a chain: every option's search follows the rest of it (n^2 / 2 steps)
+    issues = [Issue(f"i{k}", ["out", "in"]) for k in range(n)]
+    chain = [Requires({f"i{k}": "in"}, {f"i{k + 1}": "in"}) for k in range(n - 1)]
+    with pytest.warns(DependencyWarning, match="stopped after 250,000 steps") as caught:
+        Case([Party("A")], issues, {}, requires=chain)
+    assert caught[0].filename == __file__  # attributed to the caller, not to mutualgains
+
+
+def test_case_to_frames_says_what_it_leaves_out():
+    from mutualgains.io.examples import load_example
+    from mutualgains.io.frames import IncompleteFramesWarning, case_to_frames
+
+    with pytest.warns(IncompleteFramesWarning, match="precedes, phasing of case"):
+        case_to_frames(load_example("regional"))

@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.io.files import entry_kind, read_regular_file
+from mutualgains.io.plaindata import decode, json_data, yaml_data
 from mutualgains.model import Case
 from mutualgains.model.arguments import CASE
 from mutualgains.model.convert import case_from_dict, case_to_dict
@@ -31,42 +33,18 @@ __all__ = ["load_case", "read_text", "save_case"]
 # ---------------------------------------------------------------------- files
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML loader that rejects duplicate keys instead of keeping the last."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    loader.flatten_mapping(node)
-    seen: dict[Any, Any] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", mark)
-        seen[key] = True
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
-
-
 def read_text(path: Path) -> Any:
     """The plain data in a ``.yaml``/``.yml`` or ``.json`` file (duplicate keys refused).
+
+    Only a regular file is read, of at most :data:`~mutualgains.limits.MAX_FILE_BYTES`;
+    its text must be UTF-8 (a byte order mark is accepted); the data is bounded before it
+    is built (see :mod:`mutualgains.io.plaindata`).
 
     Raises
     ------
     CaseError
-        Malformed YAML or JSON (with line and column), or another suffix.
+        Malformed YAML or JSON (with line and column), another suffix, a file that
+        is not a regular file or is beyond the limits.
 
     Examples
     --------
@@ -79,27 +57,16 @@ def read_text(path: Path) -> Any:
     mutualgains.errors.CaseError: 1 problem in the case:
       ...x.json: malformed JSON (got duplicate key 'a')
     """
-    text = path.read_text(encoding="utf-8")
+    path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        try:
-            return yaml.load(text, Loader=_StrictLoader)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-            what = getattr(err, "problem", None) or str(err)
-            raise CaseError([Problem(where, "malformed YAML", what)]) from None
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml, .json or "
+                                 ".xlsx, or a scorable-game, GENIUS or GeniusWeb folder)",
+                                 path.suffix or "no suffix")])
+    text = decode(read_regular_file(path), str(path))
     if suffix == ".json":
-        try:
-            return json.loads(text, object_pairs_hook=_json_pairs)
-        except json.JSONDecodeError as err:
-            where = f"{path}:{err.lineno}:{err.colno}"
-            raise CaseError([Problem(where, "malformed JSON", err.msg)]) from None
-        except ValueError as err:
-            raise CaseError([Problem(str(path), "malformed JSON", str(err))]) from None
-    raise CaseError([Problem(str(path), "unknown case file type (use .yaml, .yml, .json or "
-                             ".xlsx, or a scorable-game, GENIUS or GeniusWeb folder)",
-                             path.suffix or "no suffix")])
+        return json_data(text, str(path))
+    return yaml_data(text, str(path))
 
 
 @validated(path=FilePath())
@@ -117,7 +84,9 @@ def load_case(path: str | Path) -> Case:
     Raises
     ------
     CaseError
-        When the path does not exist, cannot be parsed, or holds an invalid case.
+        When the path does not exist, is neither a regular file nor a folder (a
+        FIFO, a device, a socket: refused without reading), is beyond the limits
+        of :mod:`mutualgains.limits`, cannot be parsed, or holds an invalid case.
 
     Examples
     --------
@@ -129,9 +98,7 @@ def load_case(path: str | Path) -> Case:
       no/such/file.yaml: no such file or folder
     """
     path = Path(path)
-    if not path.exists():
-        raise CaseError([Problem(str(path), "no such file or folder")])
-    if path.is_dir():
+    if entry_kind(path) == "folder":  # a FIFO, a device or a socket is refused unread
         from mutualgains.io.genius import is_genius, read_genius
         from mutualgains.io.geniusweb import is_geniusweb, read_geniusweb
         from mutualgains.io.scorable import is_scorable, read_scorable
@@ -156,10 +123,7 @@ def load_case(path: str | Path) -> Case:
 
         if file_kind(path) is not None:  # a GeniusWeb profile (or a domain: refused, named)
             return read_geniusweb(path)
-    try:
-        data = read_text(path)
-    except (OSError, UnicodeDecodeError) as err:
-        raise CaseError([Problem(str(path), "cannot be read", str(err))]) from None
+    data = read_text(path)
     if data is None:
         raise CaseError([Problem(str(path), "is empty")])
     return case_from_dict(data)

@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,9 +34,10 @@ from mutualgains.model import Case, DecisionRule, Issue, Party
 from mutualgains.model.arguments import CASE
 from mutualgains.model.convert import build_case
 from mutualgains.params import Instance, Maybe, validated
-from mutualgains.util import number, show
+from mutualgains.util import listing, number, show
 
-__all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "case_from_frames", "case_to_frames"]
+__all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "IncompleteFramesWarning", "case_from_frames",
+           "case_to_frames"]
 
 SCORE_COLUMNS: tuple[str, ...] = ("party", "issue", "option", "score")
 """Columns of the long score table, in order."""
@@ -44,6 +46,21 @@ PARTY_COLUMNS: tuple[str, ...] = ("party", "batna", "weight", "veto")
 """Columns of the parties table, in order (``weight`` and ``veto`` are optional)."""
 
 _REQUIRED_PARTY_COLUMNS = ("party", "batna")
+
+
+class IncompleteFramesWarning(UserWarning):
+    """:func:`case_to_frames` left out parts of the case that the two tables cannot hold."""
+
+
+def _left_out(case: Case) -> list[str]:
+    """The parts of ``case`` that the score and parties tables do not hold."""
+    parts = [key for key in ("requires", "excludes", "synergy", "precedes", "costs")
+             if getattr(case, key)]
+    parts += [key for key in ("total_budget", "transfers", "phasing", "uncertainty")
+              if getattr(case, key) is not None]
+    parts += [f"party {key}s" for key in ("cap", "budget")
+              if any(getattr(p, key) is not None for p in case.parties)]
+    return parts
 
 
 # ------------------------------------------------------------------ helpers
@@ -250,6 +267,8 @@ def _scores_from_frame(
                     continue
                 fixed[issue] = tuple(options)
 
+    known_options = {issue: {o for o in options if isinstance(o, str)}
+                     for issue, options in (fixed or {}).items()}
     order: dict[str, dict[str, None]] = {}  # issue -> options, by first appearance
     table: dict[str, dict[str, dict[str, Any]]] = {}
     columns = _columns(frame, "scores", SCORE_COLUMNS, (), problems)
@@ -268,14 +287,14 @@ def _scores_from_frame(
             issue_ok = have["issue"] and _label(issue, f"{where}.issue", problems)
             if issue_ok and fixed is not None and issue not in fixed:
                 problems.append(Problem(f"{where}.issue",
-                                        f"unknown issue (issues: {', '.join(map(str, fixed))})",
+                                        f"unknown issue (issues: {listing(fixed)})",
                                         show(issue)))
                 issue_ok = False
             option_ok = have["option"] and _label(option, f"{where}.option", problems)
-            if option_ok and issue_ok and fixed is not None and option not in fixed[issue]:
+            if option_ok and issue_ok and fixed is not None and option not in known_options[issue]:
                 problems.append(Problem(
                     f"{where}.option",
-                    f"unknown option of {issue} (options: {', '.join(map(str, fixed[issue]))})",
+                    f"unknown option of {issue} (options: {listing(fixed[issue])})",
                     show(option)))
                 option_ok = False
             points = number(score, f"{where}.score", problems) if have["score"] else None
@@ -318,7 +337,10 @@ def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The long score table and the parties table of ``case``.
 
     The inverse of :func:`case_from_frames`:
-    ``case_from_frames(*case_to_frames(case)) == case``.
+    ``case_from_frames(*case_to_frames(case)) == case`` for a case of parties, issues
+    and scores. The tables hold nothing else: dependencies, costs, budgets, caps,
+    transfers and phasing data are left out with an :class:`IncompleteFramesWarning`
+    naming them.
 
     Parameters
     ----------
@@ -354,6 +376,12 @@ def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> parties.attrs
     {'min_parties': 2, 'margin': 0, 'name': 'tiny', 'description': ''}
     """
+    left_out = _left_out(case)
+    if left_out:
+        warnings.warn(f"case_to_frames: the tables hold parties, issues and scores; "
+                      f"{', '.join(left_out)} of case {case.name!r} are left out, so "
+                      "case_from_frames will not give it back (case_to_excel and save_case "
+                      "keep everything)", IncompleteFramesWarning, stacklevel=2)
     rows = [
         (party, issue.name, option, value)
         for party in case.party_names

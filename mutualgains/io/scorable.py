@@ -53,17 +53,27 @@ import re
 from pathlib import Path
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.io.files import NOTES, is_note, read_regular_file
+from mutualgains.io.plaindata import decode
 from mutualgains.model import Case, DecisionRule, Issue, Number, Party
 from mutualgains.params import FilePath, validated
-from mutualgains.util import show
+from mutualgains.util import listing, show
 
-__all__ = ["SOURCE", "is_scorable", "read_scorable", "read_scorable_deal"]
+__all__ = ["KNOWN", "SOURCE", "is_scorable", "read_scorable", "read_scorable_deal"]
 
 SOURCE = "S-Abdelnabi/LLM-Deliberation (MIT licence)"
 """Where the scorable games come from."""
 
 VETO_ROLES = ("p1", "p2")
 """Roles in ``config.txt`` whose parties must accept every deal."""
+
+KNOWN: tuple[str, ...] = ("config.txt", "scores_files", "global_instructions.txt",
+                          "initial_deal.txt", "individual_instructions")
+"""The entries of a game folder. ``individual_instructions/`` (the agents' prompts in the
+published games) is not read; neither are the notes of :data:`mutualgains.io.files.NOTES`
+(README*, LICENSE*, COPYING*, *.md, hidden files). Any other entry, and any file in
+``scores_files/`` that ``config.txt`` does not name, is an error naming it: a party is never
+lost without a word."""
 
 _ISSUE_LINE = re.compile(r"^\s*(?:[-*]\s*)?Issue\s+([A-Z])\s*:\s*(.*?)\s*$")
 _CODE = re.compile(r"^([A-Z])([0-9]+)$")
@@ -73,13 +83,11 @@ _CODE = re.compile(r"^([A-Z])([0-9]+)$")
 
 
 def _read_lines(path: Path) -> list[str]:
-    """The lines of ``path``; a CaseError naming the path when it is missing or unreadable."""
-    if not path.is_file():
+    """The lines of ``path``; a CaseError naming the path when it is missing, not a regular
+    file, too large or not UTF-8 text."""
+    if not path.exists():
         raise CaseError([Problem(str(path), "no such file")])
-    try:
-        return path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise CaseError([Problem(str(path), "cannot be read", str(err))]) from None
+    return decode(read_regular_file(path), str(path)).splitlines()
 
 
 def _number(text: str) -> Number | None:
@@ -180,17 +188,33 @@ def _scores_file(
     return (rel, rows, threshold) if ok else None
 
 
+def _stray_entries(folder: Path, stems: set[str]) -> list[Problem]:
+    """Entries of the game folder that are not part of the game (see :data:`KNOWN`), and
+    scores files that ``config.txt`` does not name."""
+    problems = []
+    known = ", ".join(KNOWN)
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name not in KNOWN and not is_note(path.name):
+            problems.append(Problem(str(path), f"is not part of a scorable game (a game folder "
+                                    f"holds {known}; not read: {', '.join(NOTES)})"))
+    scores = folder / "scores_files"
+    for path in sorted(scores.iterdir(), key=lambda p: p.name) if scores.is_dir() else ():
+        if is_note(path.name):
+            continue
+        if path.suffix != ".txt" or path.stem not in stems:
+            problems.append(Problem(f"scores_files/{path.name}", "is not named in config.txt "
+                                    "(each scores file is a party: add its line to config.txt, "
+                                    "or move the file out of scores_files/)"))
+    return problems
+
+
 def _titles(folder: Path, n_issues: int) -> list[str]:
     """Issue names: titles from ``global_instructions.txt``, else the letters."""
     letters = [_letter(k) for k in range(n_issues)]
     path = folder / "global_instructions.txt"
     found: dict[str, str] = {}
-    if path.is_file():
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError):
-            lines = []
-        for line in lines:
+    if path.exists():
+        for line in _read_lines(path):
             match = _ISSUE_LINE.match(line)
             if match and match.group(1) not in found:
                 title = _quoted_title(match.group(2))
@@ -277,6 +301,8 @@ def read_scorable(folder: str | Path) -> Case:
     folder = Path(folder)
     problems: list[Problem] = []
     config = _config(folder, problems)
+    if not problems:  # a broken config line may be the one that names a file
+        problems += _stray_entries(folder, {stem for _, _, stem, _ in config})
     files: dict[str, tuple[str, list[tuple[int, list[Number]]], Number]] = {}
     for _, name, stem, _ in config:
         parsed = _scores_file(folder, stem, problems)
@@ -376,9 +402,9 @@ def read_scorable_deal(folder: str | Path) -> dict[str, str]:
             if k >= len(case.issues):
                 problems.append(Problem(where, f"unknown issue {match.group(1)} (the game has "
                                         f"{len(case.issues)} issues)", show(token)))
-            elif token not in case.issues[k].options:
+            elif token not in case.issues[k].positions:
                 problems.append(Problem(where, f"unknown option of issue {match.group(1)} "
-                                        f"(options: {', '.join(case.issues[k].options)})",
+                                        f"(options: {listing(case.issues[k].options)})",
                                         show(token)))
             elif k in chosen:
                 problems.append(Problem(where, f"issue {match.group(1)} is chosen twice",

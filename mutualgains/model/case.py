@@ -25,6 +25,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -44,9 +45,17 @@ from mutualgains.model.values import (
     raise_problems,
 )
 from mutualgains.tolerance import TOLERANCE
-from mutualgains.util import show
+from mutualgains.util import listing, show
 
 __all__ = ["Case"]
+
+
+def _position(issue: Issue, option: Any) -> int | None:
+    """The position of ``option`` among the options of ``issue``, or None."""
+    try:
+        return issue.positions.get(option)
+    except TypeError:  # unhashable: no option
+        return None
 
 
 # ------------------------------------------------------------------------ case
@@ -147,15 +156,23 @@ class Case:
     def issue(self, name: str) -> Issue:
         """The issue called ``name``."""
         try:
-            return self.issues[self.issue_names.index(name)]
-        except ValueError:
+            return self.issues[self._issue_index[name]]
+        except (KeyError, TypeError):
             raise CaseError([Problem(f"issues.{name}", "unknown issue", show(name))]) from None
 
     def _party_index(self, name: str) -> int:
         try:
-            return self.party_names.index(name)
-        except ValueError:
+            return self._party_positions[name]
+        except (KeyError, TypeError):
             raise CaseError([Problem(f"parties.{name}", "unknown party", show(name))]) from None
+
+    @cached_property
+    def _issue_index(self) -> Mapping[str, int]:
+        return MappingProxyType({name: k for k, name in enumerate(self.issue_names)})
+
+    @cached_property
+    def _party_positions(self) -> Mapping[str, int]:
+        return MappingProxyType({name: k for k, name in enumerate(self.party_names)})
 
     @property
     def veto_parties(self) -> tuple[str, ...]:
@@ -182,10 +199,10 @@ class Case:
     def score(self, party: str, issue: str, option: str) -> Number:
         """Points ``party`` gets when ``option`` is chosen on ``issue``."""
         self._party_index(party)
-        options = self.issue(issue).options
-        if option not in options:
+        k = _position(self.issue(issue), option)
+        if k is None:
             raise CaseError([Problem(f"issues.{issue}", "unknown option", show(option))])
-        return self.scores[party][issue][options.index(option)]
+        return self.scores[party][issue][k]
 
     # ---------------------------------------------------------------- packages
 
@@ -212,8 +229,9 @@ class Case:
         problems: list[Problem] = []
         if isinstance(package, Mapping):
             items = dict(package)
+            known = self._issue_index
             for issue in items:
-                if issue not in self.issue_names:
+                if not isinstance(issue, str) or issue not in known:
                     problems.append(Problem(f"package.{issue}", "unknown issue", show(issue)))
             choice = [items.get(i.name) for i in self.issues]
         elif isinstance(package, Sequence) and not isinstance(package, str):
@@ -227,14 +245,15 @@ class Case:
                                      show(package))])
         indices: list[int] = []
         for issue, option in zip(self.issues, choice, strict=True):
+            k = None if option is None else _position(issue, option)
             if option is None:
                 problems.append(Problem(f"package.{issue.name}", "missing option for this issue"))
-            elif option not in issue.options:
+            elif k is None:
                 problems.append(Problem(f"package.{issue.name}",
-                                        f"unknown option (options: {', '.join(issue.options)})",
+                                        f"unknown option (options: {listing(issue.options)})",
                                         show(option)))
             else:
-                indices.append(issue.options.index(option))
+                indices.append(k)
         raise_problems(problems)
         return tuple(indices)
 
@@ -275,8 +294,13 @@ class Case:
         >>> bool((case.utility_rows(rows)[1] == case.utility_vector(rows[1])).all())
         True
         """
-        choices = np.asarray(choices, dtype=np.int64).reshape(-1, len(self.issues))
-        u = self.score_matrix[:, choices + np.asarray(self.option_offsets[:-1])].sum(axis=2).T
+        choices = np.asarray(choices, dtype=np.int64)
+        if self.issues:
+            choices = choices.reshape(-1, len(self.issues))
+        else:  # the one package of a case without issues (a flat vector is one package)
+            choices = choices.reshape(choices.shape[0] if choices.ndim >= 2 else 1, 0)
+        offsets = np.asarray(self.option_offsets[:-1], dtype=np.int64)
+        u = self.score_matrix[:, choices + offsets].sum(axis=2).T
         for masks, bonus in self.synergy_table:
             holds = np.ones(len(choices), dtype=bool)
             for k, mask in masks:
@@ -295,7 +319,7 @@ class Case:
         [True, False]
         """
         accepts = np.asarray(accepts, dtype=bool).reshape(-1, len(self.parties))
-        veto = [self.party_names.index(p) for p in self.veto_parties]
+        veto = [self._party_positions[p] for p in self.veto_parties]
         return (accepts.sum(axis=1) >= self.min_parties) & accepts[:, veto].all(axis=1)
 
     def violations(self, package: Package | Sequence[str]) -> list[str]:

@@ -18,11 +18,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.limits import MAX_OPTIONS
 from mutualgains.model.case import Case
 from mutualgains.model.money import transfers_from_dict, transfers_to_dict
 from mutualgains.model.phasing import phasing_from_dict, phasing_to_dict
 from mutualgains.model.relations import Excludes, Precedes, Requires, Synergy
 from mutualgains.model.uncertainty_format import uncertainty_from_dict, uncertainty_to_dict
+from mutualgains.model.validate import size_problems
 from mutualgains.model.values import DecisionRule, Issue, Party
 from mutualgains.util import show
 
@@ -83,6 +85,9 @@ def case_from_dict(data: Any) -> Case:
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
         raise CaseError([Problem("case", "must be a mapping of keys to values", show(data))])
+    too_large = _size_problems(data)
+    if too_large:  # refused before a party or an issue is built
+        raise CaseError(too_large)
     for key in data:
         if key not in CASE_KEYS:
             problems.append(Problem(str(key), f"unknown key (known: {', '.join(CASE_KEYS)})"))
@@ -99,6 +104,15 @@ def case_from_dict(data: Any) -> Case:
         if data.get(key) is not None:
             kwargs[key] = data[key]
     return build_case(problems, parties, issues, data.get("scores"), **kwargs)
+
+
+def _size_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """The size limits of :func:`mutualgains.model.validate.size_problems`, on the raw data."""
+    parties, issues = data.get("parties"), data.get("issues")
+    n_parties = len(parties) if isinstance(parties, Mapping) else 0
+    n_options = sum(len(o) for o in issues.values() if isinstance(o, list | tuple)) \
+        if isinstance(issues, Mapping) else 0
+    return size_problems(n_parties, n_options)
 
 
 def build_case(problems: list[Problem], *args: Any, **kwargs: Any) -> Case:
@@ -118,7 +132,8 @@ def build_case(problems: list[Problem], *args: Any, **kwargs: Any) -> Case:
     try:
         case = Case(*args, **kwargs)
     except CaseError as err:
-        problems.extend(p for p in err.problems if p not in problems)
+        seen = set(problems)
+        problems.extend(p for p in err.problems if p not in seen)
         raise CaseError(problems) from None
     if problems:
         raise CaseError(problems)
@@ -173,7 +188,7 @@ def _issues(raw: Any, problems: list[Problem]) -> list[Issue]:
         except CaseError as err:
             problems.extend(err.problems)
             valid = tuple(dict.fromkeys(o for o in options if isinstance(o, str) and o.strip()))
-            if isinstance(name, str) and name.strip() and valid:
+            if isinstance(name, str) and name.strip() and 0 < len(valid) <= MAX_OPTIONS:
                 out.append(Issue(name, valid))  # stand-in, so its scores are still checked
     return out
 

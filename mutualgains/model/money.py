@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.util import number, show
+from mutualgains.util import number, set_fields, show
 
 __all__ = ["Transfers"]
 
@@ -94,9 +94,7 @@ class Transfers:
                     rate[party] = rate_
         if problems:
             raise CaseError(problems)
-        object.__setattr__(self, "pairs", pairs)
-        object.__setattr__(self, "cap", cap)
-        object.__setattr__(self, "rate", MappingProxyType(rate))
+        set_fields(self, pairs=pairs, cap=cap, rate=MappingProxyType(rate))
 
     def allows(self, payer: str, payee: str) -> bool:
         """Whether ``payer`` may pay ``payee``."""

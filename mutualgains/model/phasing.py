@@ -30,15 +30,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.limits import MAX_PERIODS, refusal
 from mutualgains.model.relations import OptionRef, option_label, option_ref
-from mutualgains.util import number, show
+from mutualgains.util import number, set_fields, show
 
 __all__ = ["Phasing", "Project"]
 
 
-def _positive_int(value: Any, where: str, problems: list[Problem]) -> int | None:
+def _periods(value: Any, where: str, problems: list[Problem]) -> int | None:
+    """A positive number of periods, at most :data:`~mutualgains.limits.MAX_PERIODS`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         problems.append(Problem(where, "must be a positive integer", show(value)))
+        return None
+    if value > MAX_PERIODS:
+        problems.append(Problem(where, f"must be {refusal('MAX_PERIODS')}", show(value)))
         return None
     return int(value)
 
@@ -52,8 +57,8 @@ class Project:
     option : (issue, option) or {issue: option}
         The option that is the project (usually ``{project: in}``).
     duration : int, default 1
-        Periods from start to finish; the scores of the option count from the
-        period in which the project finishes.
+        Periods from start to finish (at most :data:`~mutualgains.limits.MAX_PERIODS`);
+        the scores of the option count from the period in which the project finishes.
     cost : float or sequence of float
         The total cost, spread evenly over the duration, or one cost per period
         of the duration.
@@ -72,7 +77,7 @@ class Project:
         problems: list[Problem] = []
         option = option_ref(self.option, "phasing.projects.option", problems)
         where = f"phasing.projects[{option_label(option)}]" if option else "phasing.projects"
-        duration = _positive_int(self.duration, f"{where}.duration", problems)
+        duration = _periods(self.duration, f"{where}.duration", problems)
         cost: tuple[float, ...] = ()
         if isinstance(self.cost, Sequence) and not isinstance(self.cost, str):
             if duration is not None and len(self.cost) != duration:
@@ -87,9 +92,7 @@ class Project:
                 cost = tuple(float(total) / duration for _ in range(duration))
         if problems:
             raise CaseError(problems)
-        object.__setattr__(self, "option", option)
-        object.__setattr__(self, "duration", duration)
-        object.__setattr__(self, "cost", cost)
+        set_fields(self, option=option, duration=duration, cost=cost)
 
     @property
     def total_cost(self) -> float:
@@ -104,7 +107,8 @@ class Phasing:
     Parameters
     ----------
     periods : int
-        Length of the horizon.
+        Length of the horizon: at most :data:`~mutualgains.limits.MAX_PERIODS`
+        (the phasing model grows with its square).
     budget : float or sequence of float
         Money available per period (one number for every period, or a list).
     carry_over : float, default 0
@@ -128,7 +132,7 @@ class Phasing:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        periods = _positive_int(self.periods, "phasing.periods", problems)
+        periods = _periods(self.periods, "phasing.periods", problems)
         budget: tuple[float, ...] = ()
         if isinstance(self.budget, Sequence) and not isinstance(self.budget, str):
             if periods is not None and len(self.budget) != periods:
@@ -163,11 +167,8 @@ class Phasing:
                 seen.add(p.option)
         if problems:
             raise CaseError(problems)
-        object.__setattr__(self, "periods", periods)
-        object.__setattr__(self, "budget", budget)
-        object.__setattr__(self, "carry_over", carry)
-        object.__setattr__(self, "discount", discount)
-        object.__setattr__(self, "projects", projects)
+        set_fields(self, periods=periods, budget=budget, carry_over=carry, discount=discount,
+                   projects=projects)
 
     def project(self, option: OptionRef) -> Project | None:
         """The realisation data of ``option``, or None."""

@@ -36,17 +36,19 @@ Examples
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from mutualgains.errors import CaseError, Problem
-from mutualgains.util import caller_stacklevel, number, show
+from mutualgains.limits import MAX_DEPENDENCY_STEPS
+from mutualgains.util import listing, number, set_fields, show, warn
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
     from mutualgains.model.case import Case
     from mutualgains.model.values import Issue
 
@@ -103,7 +105,7 @@ def _condition(value: Any, where: str,
     """``issue -> allowed options`` from a mapping whose values are a name or a list."""
     if not isinstance(value, Mapping) or not value:
         problems.append(Problem(where, "must map issues to an option or a list of options",
-                                repr(value)[:60]))
+                                show(value)))
         return None
     out = {}
     for issue, options in value.items():
@@ -112,12 +114,12 @@ def _condition(value: Any, where: str,
         if (not isinstance(issue, str) or isinstance(options, Mapping)
                 or not isinstance(options, Iterable)):
             problems.append(Problem(f"{where}.{issue}", "must be an option or a list of options",
-                                    repr(options)[:60]))
+                                    show(options)))
             continue
         options = tuple(options)
         if not options or not all(isinstance(o, str) and o for o in options):
             problems.append(Problem(f"{where}.{issue}", "must list at least one option name",
-                                    repr(options)[:60]))
+                                    show(options)))
             continue
         out[issue] = tuple(dict.fromkeys(options))
     return MappingProxyType(out)
@@ -154,8 +156,7 @@ class Requires:
         option = option_ref(self.option, "requires.option", problems)
         needs = _condition(self.needs, "requires.needs", problems)
         _raise(problems)
-        object.__setattr__(self, "option", option)
-        object.__setattr__(self, "needs", needs)
+        set_fields(self, option=option, needs=needs)
 
     def __str__(self) -> str:
         need = " and ".join(f"{i}={'|'.join(o)}" for i, o in self.needs.items())
@@ -180,8 +181,7 @@ class Excludes:
         a = option_ref(self.a, "excludes[0]", problems)
         b = option_ref(self.b, "excludes[1]", problems)
         _raise(problems)
-        object.__setattr__(self, "a", a)
-        object.__setattr__(self, "b", b)
+        set_fields(self, a=a, b=b)
 
     def __str__(self) -> str:
         return f"{option_label(self.a)} excludes {option_label(self.b)}"
@@ -218,17 +218,16 @@ class Synergy:
         bonus: dict[str, Any] = {}
         if not isinstance(self.bonus, Mapping):
             problems.append(Problem(f"{where}.bonus", "must map parties to points",
-                                    repr(self.bonus)[:60]))
+                                    show(self.bonus)))
         else:
             for party, value in self.bonus.items():
                 points = number(value, f"{where}.bonus.{party}", problems)
                 if points is not None:
                     bonus[party] = points
         if not isinstance(self.name, str):
-            problems.append(Problem(f"{where}.name", "must be a string", repr(self.name)))
+            problems.append(Problem(f"{where}.name", "must be a string", show(self.name)))
         _raise(problems)
-        object.__setattr__(self, "when", when)
-        object.__setattr__(self, "bonus", MappingProxyType(bonus))
+        set_fields(self, when=when, bonus=MappingProxyType(bonus))
 
     def __str__(self) -> str:
         cond = " and ".join(f"{i}={'|'.join(o)}" for i, o in self.when.items())
@@ -253,8 +252,7 @@ class Precedes:
         before = option_ref(self.before, "precedes[0]", problems)
         after = option_ref(self.after, "precedes[1]", problems)
         _raise(problems)
-        object.__setattr__(self, "before", before)
-        object.__setattr__(self, "after", after)
+        set_fields(self, before=before, after=after)
 
     def __str__(self) -> str:
         return f"{option_label(self.before)} precedes {option_label(self.after)}"
@@ -272,10 +270,10 @@ def reference_problems(case: Case) -> list[Problem]:
     def check_ref(ref: OptionRef, where: str) -> None:
         issue = issues.get(ref[0])
         if issue is None:
-            problems.append(Problem(where, "unknown issue", repr(ref[0])))
-        elif ref[1] not in issue.options:
+            problems.append(Problem(where, "unknown issue", show(ref[0])))
+        elif ref[1] not in issue.positions:
             problems.append(Problem(where, f"unknown option of issue {ref[0]!r} "
-                                    f"(options: {', '.join(issue.options)})", repr(ref[1])))
+                                    f"(options: {listing(issue.options)})", show(ref[1])))
 
     def check_condition(cond: Mapping[str, tuple[str, ...]], where: str) -> None:
         for name, options in cond.items():
@@ -295,7 +293,7 @@ def reference_problems(case: Case) -> list[Problem]:
         check_condition(s.when, f"synergy[{k}].when")
         for party in s.bonus:
             if party not in parties:
-                problems.append(Problem(f"synergy[{k}].bonus", "unknown party", repr(party)))
+                problems.append(Problem(f"synergy[{k}].bonus", "unknown party", show(party)))
     for k, p in enumerate(case.precedes):
         check_ref(p.before, f"precedes[{k}]")
         check_ref(p.after, f"precedes[{k}]")
@@ -304,6 +302,10 @@ def reference_problems(case: Case) -> list[Problem]:
 
 def precedence_problems(case: Case) -> list[Problem]:
     """A cycle of ``precedes`` (no order can satisfy it), shown option by option."""
+    if not case.precedes:
+        return []
+    import networkx as nx  # only when needed: it takes long to import
+
     graph = nx.DiGraph()
     graph.add_edges_from((p.before, p.after) for p in case.precedes)
     try:
@@ -329,7 +331,9 @@ def ruled_out(case: Case) -> dict[OptionRef, str]:
     one issue, two options that exclude each other, or an option that is
     itself ruled out. The analysis repeats until nothing changes. It is sound
     (every option it names is impossible) and explains why; the solver is
-    exact in any case.
+    exact in any case. Its work is bounded: after
+    :data:`~mutualgains.limits.MAX_DEPENDENCY_STEPS` steps it stops, with a
+    :class:`DependencyWarning` saying that it may have missed some options.
 
     Examples
     --------
@@ -355,49 +359,72 @@ def ruled_out(case: Case) -> dict[OptionRef, str]:
         excluded.setdefault(e.a, set()).add(e.b)
         excluded.setdefault(e.b, set()).add(e.a)
     out: dict[OptionRef, str] = {}
+    steps = [MAX_DEPENDENCY_STEPS]
     changed = True
-    while changed:
-        changed = False
-        for issue in case.issues:
-            for option in issue.options:
-                ref = (issue.name, option)
-                if ref not in out:
-                    reason = _conflict(ref, needs_of, excluded, out)
-                    if reason:
-                        out[ref] = reason
-                        changed = True
+    try:
+        while changed:
+            changed = False
+            for issue in case.issues:
+                for option in issue.options:
+                    ref = (issue.name, option)
+                    if ref not in out and (ref in needs_of or ref in excluded):
+                        reason = _conflict(ref, needs_of, excluded, out, steps)
+                        if reason:
+                            out[ref] = reason
+                            changed = True
+    except _OutOfSteps:
+        warn(f"the search for options that no package can contain stopped after "
+             f"{MAX_DEPENDENCY_STEPS:,} steps (limits.MAX_DEPENDENCY_STEPS): what it found "
+             "holds, but it may have missed options (the solver is exact in any case)",
+             DependencyWarning)
     return out
 
 
+class _OutOfSteps(Exception):
+    """The step budget of :func:`ruled_out` is spent."""
+
+
 def _conflict(start: OptionRef, needs_of: dict, excluded: dict,
-              ruled: dict[OptionRef, str]) -> str | None:
+              ruled: dict[OptionRef, str], steps: list[int]) -> str | None:
     """Why ``start`` is impossible, or None: follow the requirements it forces."""
-    chain: dict[OptionRef, str] = {start: option_label(start)}  # option -> how it is forced
-    queue = [start]
+    parent: dict[OptionRef, OptionRef | None] = {start: None}  # option -> what forces it
+    forced = {start[0]: start}  # issue -> the option of it in the chain
+
+    def how(ref: OptionRef) -> str:  # "a=1 requires b=2 requires c=3": the chain to ref
+        path = [ref]
+        while parent[path[-1]] is not None:
+            path.append(parent[path[-1]])
+        return " requires ".join(option_label(r) for r in reversed(path))
+
+    queue = deque([start])
     while queue:
-        u = queue.pop(0)
+        u = queue.popleft()
         for r in needs_of.get(u, ()):
             for issue, options in r.needs.items():
+                steps[0] -= len(options)
+                if steps[0] < 0:
+                    raise _OutOfSteps
                 left = [o for o in options if (issue, o) not in ruled]
-                need = f"{issue}={'|'.join(options)}"
                 if not left:
                     why = "; ".join(f"{option_label((issue, o))}: {ruled[(issue, o)]}"
                                     for o in options)
-                    return f"{chain[u]} requires {need}, and each of those is ruled out ({why})"
+                    return (f"{how(u)} requires {issue}={'|'.join(options)}, and each of "
+                            f"those is ruled out ({why})")
                 if len(left) > 1:
                     continue
                 ref = (issue, left[0])
-                how = f"{chain[u]} requires {option_label(ref)}"
-                clash = next((c for c in chain if c[0] == issue and c != ref), None)
-                if clash is not None:
-                    return f"{how}, but {chain[clash]} (two options of issue {issue!r})"
-                if ref not in chain:
-                    chain[ref] = how
+                clash = forced.get(issue)
+                if clash is not None and clash != ref:
+                    return (f"{how(u)} requires {option_label(ref)}, but {how(clash)} (two "
+                            f"options of issue {issue!r})")
+                if ref not in parent:
+                    parent[ref] = u
+                    forced[issue] = ref
                     queue.append(ref)
-    for a in chain:
+    for a in parent:
         for b in excluded.get(a, ()):
-            if b in chain:
-                return f"{chain[b] if b != start else chain[a]}, but {option_label(a)} excludes " \
+            if b in parent:
+                return f"{how(b) if b != start else how(a)}, but {option_label(a)} excludes " \
                        f"{option_label(b)}"
     return None
 
@@ -407,8 +434,6 @@ def contradiction_problems(case: Case) -> list[Problem]:
 
     Options ruled out one by one are reported as a :class:`DependencyWarning`.
     """
-    import warnings
-
     out = ruled_out(case)
     problems = []
     for issue in case.issues:
@@ -420,8 +445,7 @@ def contradiction_problems(case: Case) -> list[Problem]:
                                     "package exists", why))
     if out and not problems:
         text = "; ".join(f"{option_label(r)} ({why})" for r, why in out.items())
-        warnings.warn(f"options that no package can contain: {text}", DependencyWarning,
-                      stacklevel=caller_stacklevel())
+        warn(f"options that no package can contain: {text}", DependencyWarning)
     return problems
 
 
@@ -448,6 +472,8 @@ def dependency_graph(case: Case) -> nx.MultiDiGraph:
     >>> g.number_of_nodes(), sorted(k for _, _, k in g.edges(keys=True))
     (4, ['excludes', 'excludes'])
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for issue in case.issues:
         for option in issue.options:
@@ -493,6 +519,6 @@ def condition_masks(issues: Sequence[Issue], when: Mapping[str, tuple[str, ...]]
     position = {i.name: k for k, i in enumerate(issues)}
     out = []
     for name, options in when.items():
-        issue = issues[position[name]]
-        out.append((position[name], tuple(o in options for o in issue.options)))
+        issue, allowed = issues[position[name]], set(options)
+        out.append((position[name], tuple(o in allowed for o in issue.options)))
     return out

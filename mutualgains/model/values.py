@@ -17,10 +17,13 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.util import number, show
+from mutualgains.limits import MAX_OPTIONS, refusal
+from mutualgains.util import number, set_fields, show
 
 __all__ = ["DecisionRule", "Issue", "Number", "Package", "Party", "check_name", "raise_problems"]
 
@@ -106,10 +109,7 @@ class Party:
         budget = None if self.budget is None else number(self.budget, f"{where}.budget",
                                                           problems, low=0)
         raise_problems(problems)
-        object.__setattr__(self, "budget", budget)
-        object.__setattr__(self, "batna", batna)
-        object.__setattr__(self, "weight", weight)
-        object.__setattr__(self, "cap", cap)
+        set_fields(self, budget=budget, batna=batna, weight=weight, cap=cap)
 
 
 @dataclass(frozen=True)
@@ -145,23 +145,42 @@ class Issue:
         options = tuple(options)
         if not options and not problems:
             problems.append(Problem(where, "must have at least one option", "none"))
+        if len(options) > MAX_OPTIONS:
+            problems.append(Problem(where, f"must have {refusal('MAX_OPTIONS', 'options')}",
+                                    f"{len(options):,}"))
+            options = ()
         seen: set[str] = set()
         for k, option in enumerate(options):
-            if check_name(option, f"{where}[{k}]", problems):
+            if (type(option) is str and option.strip()) or check_name(option, f"{where}[{k}]",
+                                                                      problems):
                 if option in seen:
                     problems.append(Problem(f"{where}.{option}", "duplicate option name"))
                 seen.add(option)
         raise_problems(problems)
-        object.__setattr__(self, "options", options)
+        set_fields(self, options=options)
 
     @property
     def is_project(self) -> bool:
         """Whether the options are exactly ``out`` and ``in`` (a project)."""
         return set(self.options) == {"out", "in"} and len(self.options) == 2
 
+    @cached_property
+    def positions(self) -> Mapping[str, int]:
+        """``option -> position`` in :attr:`options` (a read-only mapping, built once).
+
+        Examples
+        --------
+        >>> Issue("park", ["out", "in"]).positions["in"]
+        1
+        """
+        return MappingProxyType({option: k for k, option in enumerate(self.options)})
+
     def index(self, option: str) -> int:
-        """Position of ``option`` in :attr:`options`."""
-        return self.options.index(option)
+        """Position of ``option`` in :attr:`options` (a ValueError when it is not one)."""
+        try:
+            return self.positions[option]
+        except (KeyError, TypeError):
+            raise ValueError(f"{option!r} is not an option of issue {self.name!r}") from None
 
 
 @dataclass(frozen=True)
@@ -203,8 +222,7 @@ class DecisionRule:
         for j, name in enumerate(veto):
             check_name(name, f"decision_rule.veto[{j}]", problems)
         raise_problems(problems)
-        object.__setattr__(self, "min_parties", None if k is None else int(k))
-        object.__setattr__(self, "veto", veto)
+        set_fields(self, min_parties=None if k is None else int(k), veto=veto)
 
     @property
     def is_unanimity(self) -> bool:

@@ -12,6 +12,7 @@ import networkx as nx
 import numpy as np
 
 from mutualgains.errors import CaseError, UsageError
+from mutualgains.limits import MAX_PHASING_CELLS
 from mutualgains.model import Case
 from mutualgains.model.phasing import Phasing
 from mutualgains.model.relations import OptionRef, option_label
@@ -29,6 +30,7 @@ __all__ = [
     "build_instance",
     "package_choice",
     "phasing_settings",
+    "predicted_size",
 ]
 
 
@@ -188,15 +190,62 @@ def build_instance(case: Case, choice: tuple[int, ...], plan: Phasing) -> Instan
         if ref not in index and c != 0:
             instant[_label(case, ref)] = marginal(issue.name)
     edges, notes = _project_edges(case, chosen, index)
+    durations = [data[r].duration for r in refs]
+    _check_size(predicted_size(len(refs), plan.periods, durations, len(edges)), plan.periods,
+                len(refs))
     return Instance(
         parties=case.party_names, weights=weights, refs=refs,
         labels=[_label(case, r) for r in refs],
-        durations=np.array([data[r].duration for r in refs], dtype=int),
+        durations=np.array(durations, dtype=int),
         costs=[np.array(data[r].cost, dtype=float) for r in refs],
         values=values, weighted=values @ weights, edges=edges, periods=plan.periods,
         budget=np.array(plan.budget, dtype=float), rho=float(plan.carry_over),
         delta=1.0 / (1.0 + float(plan.discount)), discount=float(plan.discount),
         instant=instant, notes=notes)
+
+
+def predicted_size(projects: int, periods: int, durations: list[int],
+                   precedences: int) -> dict[str, int]:
+    """Upper bounds on the size of the phasing model, before anything is allocated.
+
+    For ``projects`` projects over ``periods`` periods (``T``): the time windows hold a
+    ``T x T`` matrix per project (the money a start draws from each period's budget,
+    with carry-over); the program has a binary per project and possible start (at most
+    ``T`` each) and a carry-over variable per period; its rows are the budget rows (per
+    period, a term per project and start whose cost falls there: at most
+    ``duration + 1``, and two carry-over terms), the precedence rows (per precedence and
+    start, at most ``T + 2`` terms, in the plain start formulation) and the order rows (two
+    terms per start). Measured on the regional example: at most 92 % of the bound on
+    variables and 90 % on non-zeros (plain start form, 120 periods).
+    ``cells`` is their sum: the numbers the model holds, 8 bytes each.
+
+    Examples
+    --------
+    >>> predicted_size(16, 10, [1] * 16, 3)
+    {'windows': 1600, 'variables': 170, 'nonzeros': 1020, 'cells': 2790}
+    >>> predicted_size(10, 10_000, [5] * 10, 0)["windows"]  # 10 x 10,000 x 10,000
+    1000000000
+    """
+    T = periods
+    windows = projects * T * T
+    variables = projects * T + T
+    nonzeros = T * sum(int(d) + 1 for d in durations) + precedences * T * (T + 2) \
+        + 2 * projects * T + 2 * T
+    return {"windows": windows, "variables": variables, "nonzeros": nonzeros,
+            "cells": windows + variables + nonzeros}
+
+
+def _check_size(size: dict[str, int], periods: int, projects: int) -> None:
+    """A UsageError naming the periods and the predicted size when the model cannot fit."""
+    if size["cells"] <= MAX_PHASING_CELLS:
+        return
+    raise UsageError(
+        f"periods: {periods:,} periods for {projects} projects need a phasing model of about "
+        f"{size['cells']:,} numbers ({size['cells'] * 8 / 2**30:,.1f} GiB: time windows "
+        f"{projects} x {periods:,} x {periods:,}, {size['variables']:,} variables, "
+        f"{size['nonzeros']:,} non-zeros), more than limits.MAX_PHASING_CELLS "
+        f"({MAX_PHASING_CELLS:,}); "
+        "use fewer, longer periods (quarters instead of months)")
 
 
 def _project_edges(case: Case, chosen: set[OptionRef],

@@ -53,8 +53,12 @@ class SheetReader(Protocol):  # pragma: no cover - the workbook reader provides 
     def place(self, path: str, where: str) -> None: ...
 
 
-def read_uncertainty_sheet(reader: SheetReader, data: dict[str, Any]) -> None:
+def read_uncertainty_sheet(reader: SheetReader, data: dict[str, Any],
+                           names: object = None) -> None:
     """Read the ``uncertainty`` sheet (when there is one) into ``data["uncertainty"]``.
+
+    A reader of :data:`~mutualgains.io.excel.reader.READERS` (``names``, the names read
+    so far, is not needed: the names are checked with the whole case).
 
     Names are checked later, with the whole case (each problem then points at the
     row); what is checked here is the shape of every row.

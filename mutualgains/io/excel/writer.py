@@ -67,9 +67,12 @@ class _Writer:
                                  f"cells cannot store ({err})") from None
             cell.data_type = "s"  # text that starts with "=" stays text, not a formula
         elif isinstance(value, float) and float(f"{value:.16g}") != value:
-            # openpyxl writes 16 significant digits; keep the 17 this float needs
-            cell.value = value
-            cell._value = repr(value)
+            # openpyxl writes numbers with "%.16g", which loses the 17th digit some floats
+            # need (0.1 + 0.2 would be stored as 0.3). Store the shortest exact text, marked
+            # as a number: openpyxl writes a text value verbatim, so the sheet holds
+            # <c t="n"><v>0.30000000000000004</v></c>, as Excel itself writes it.
+            cell.value = repr(value)
+            cell.data_type = "n"
         else:
             cell.value = value
 
@@ -118,38 +121,47 @@ def case_to_excel(case: Case, path: str | os.PathLike | Any) -> None:
     writer.save(path)
 
 
-def _tables(case: Case) -> list[tuple[str, tuple[str, ...], list[list[Any]]]]:
-    """``(sheet, header, rows)`` for every sheet ``case`` needs, in order."""
-    out: list[tuple[str, tuple[str, ...], list[list[Any]]]] = []
+Table = tuple[str, tuple[str, ...], list[list[Any]]]
 
-    def add(name: str, rows: list[list[Any]], header: tuple[str, ...] | None = None) -> None:
-        out.append((name, header or SHEETS[name], rows))
 
-    settings: list[list[Any]] = [
+def _settings(case: Case) -> list[Table]:
+    rows: list[list[Any]] = [
         ["name", case.name], ["description", case.description or None],
         ["margin", case.margin], ["min_parties", case.decision_rule.min_parties],
         ["total_budget", case.total_budget],
     ]
-    t = case.transfers
-    if t is not None:
-        settings.append(["transfers", "all" if t.pairs is None else "listed"])
-        settings.append(["transfer_cap", t.cap])
-    add("settings", settings)
-    add("parties", [[p.name, p.batna, p.weight, p.veto, p.cap, p.budget] for p in case.parties])
-    add("scores", [[p, i.name, o, v] for p in case.party_names for i in case.issues
-                   for o, v in zip(i.options, case.scores[p][i.name], strict=True)])
-    if case.costs:
-        add("costs", [[i, o, c] for i, values in case.costs.items()
-                      for o, c in zip(case.issue(i).options, values, strict=True)])
+    if case.transfers is not None:
+        rows.append(["transfers", "all" if case.transfers.pairs is None else "listed"])
+        rows.append(["transfer_cap", case.transfers.cap])
+    return [("settings", SHEETS["settings"], rows)]
+
+
+def _parties_and_scores(case: Case) -> list[Table]:
+    parties = [[p.name, p.batna, p.weight, p.veto, p.cap, p.budget] for p in case.parties]
+    scores = [[p, i.name, o, v] for p in case.party_names for i in case.issues
+              for o, v in zip(i.options, case.scores[p][i.name], strict=True)]
+    return [("parties", SHEETS["parties"], parties), ("scores", SHEETS["scores"], scores)]
+
+
+def _costs(case: Case) -> list[Table]:
+    if not case.costs:
+        return []
+    return [("costs", SHEETS["costs"],
+             [[i, o, c] for i, values in case.costs.items()
+              for o, c in zip(case.issue(i).options, values, strict=True)])]
+
+
+def _relations(case: Case) -> list[Table]:
+    out: list[Table] = []
     if case.requires:
         rows = []
         for r in case.requires:
             for k, (issue, options) in enumerate(r.needs.items()):
                 rows.append([*(r.option if k == 0 else (None, None)), issue,
                              join_options(options)])
-        add("requires", rows)
+        out.append(("requires", SHEETS["requires"], rows))
     if case.excludes:
-        add("excludes", [[*e.a, *e.b] for e in case.excludes])
+        out.append(("excludes", SHEETS["excludes"], [[*e.a, *e.b] for e in case.excludes]))
     if case.synergy:
         rows = []
         for k, s in enumerate(case.synergy, start=1):
@@ -158,43 +170,75 @@ def _tables(case: Case) -> list[tuple[str, tuple[str, ...], list[list[Any]]]]:
                 rows.append([k, name, issue, join_options(options), None, None])
                 name = None
             rows.extend([k, None, None, None, party, value] for party, value in s.bonus.items())
-        add("synergy", rows)
+        out.append(("synergy", SHEETS["synergy"], rows))
     if case.precedes:
-        add("precedes", [[*p.before, *p.after] for p in case.precedes])
-    if t is not None:
-        if t.pairs is not None:
-            add("transfers", [list(pair) for pair in t.pairs])
-        if t.rate:
-            add("rates", [[party, rate] for party, rate in t.rate.items()])
-    if case.phasing is not None:
-        plan = case.phasing
-        rows = [["periods", plan.periods]]
-        if len(set(plan.budget)) == 1:
-            rows.append(["budget", plan.budget[0]])
-        else:
-            rows.extend([f"budget_{k}", b] for k, b in enumerate(plan.budget, start=1))
-        rows += [["carry_over", plan.carry_over], ["discount", plan.discount]]
-        add("phasing", rows)
-        if plan.projects:
-            spread = []
-            for p in plan.projects:
-                each = p.cost[0]
-                total = each * p.duration
-                even = len(set(p.cost)) == 1 and float(total) / p.duration == each
-                spread.append(None if not even else total)
-            longest = max((p.duration for p, s in zip(plan.projects, spread, strict=True)
-                           if s is None), default=0)
-            header = (*SHEETS["projects"][:-1], *(f"cost_{k}" for k in range(1, longest + 1)))
-            rows = []
-            for p, total in zip(plan.projects, spread, strict=True):
-                costs = [None] * longest
-                if total is None:
-                    costs[:p.duration] = p.cost
-                rows.append([*p.option, p.duration, total, *costs])
-            add("projects", rows, header)
-    if case.uncertainty is not None:
-        add("uncertainty", uncertainty_sheet_rows(case))
+        out.append(("precedes", SHEETS["precedes"],
+                    [[*p.before, *p.after] for p in case.precedes]))
     return out
+
+
+def _transfers(case: Case) -> list[Table]:
+    t = case.transfers
+    out: list[Table] = []
+    if t is not None and t.pairs is not None:
+        out.append(("transfers", SHEETS["transfers"], [list(pair) for pair in t.pairs]))
+    if t is not None and t.rate:
+        out.append(("rates", SHEETS["rates"], [[party, rate] for party, rate in t.rate.items()]))
+    return out
+
+
+def _phasing(case: Case) -> list[Table]:
+    plan = case.phasing
+    if plan is None:
+        return []
+    rows = [["periods", plan.periods]]
+    if len(set(plan.budget)) == 1:
+        rows.append(["budget", plan.budget[0]])
+    else:
+        rows.extend([f"budget_{k}", b] for k, b in enumerate(plan.budget, start=1))
+    rows += [["carry_over", plan.carry_over], ["discount", plan.discount]]
+    out: list[Table] = [("phasing", SHEETS["phasing"], rows)]
+    if plan.projects:
+        out.append(_projects(plan.projects))
+    return out
+
+
+def _projects(projects: tuple) -> Table:
+    """The projects sheet: a total ``cost`` where the cost is spread evenly (and that total
+    splits back exactly), else ``cost_1 ... cost_N``."""
+    spread = []
+    for p in projects:
+        each = p.cost[0]
+        total = each * p.duration
+        even = len(set(p.cost)) == 1 and float(total) / p.duration == each
+        spread.append(None if not even else total)
+    longest = max((p.duration for p, s in zip(projects, spread, strict=True) if s is None),
+                  default=0)
+    header = (*SHEETS["projects"][:-1], *(f"cost_{k}" for k in range(1, longest + 1)))
+    rows = []
+    for p, total in zip(projects, spread, strict=True):
+        costs = [None] * longest
+        if total is None:
+            costs[:p.duration] = p.cost
+        rows.append([*p.option, p.duration, total, *costs])
+    return ("projects", header, rows)
+
+
+def _uncertainty(case: Case) -> list[Table]:
+    if case.uncertainty is None:
+        return []
+    return [("uncertainty", SHEETS["uncertainty"], uncertainty_sheet_rows(case))]
+
+
+TABLES = (_settings, _parties_and_scores, _costs, _relations, _transfers, _phasing,
+          _uncertainty)
+"""The sheet writers, in the order of the sheets: ``writer(case) -> [(sheet, header, rows)]``
+(an empty list when the case does not use the sheet)."""
+
+
+def _tables(case: Case) -> list[Table]:
+    """``(sheet, header, rows)`` for every sheet ``case`` needs, in order."""
+    return [table for write in TABLES for table in write(case)]
 
 
 @validated(path=FilePath())

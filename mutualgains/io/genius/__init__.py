@@ -3,9 +3,17 @@
 A GENIUS domain folder holds one *domain file* (root tag
 ``<negotiation_template>``: the issues and their values) and one *utility
 profile* per party (root tag ``<utility_space>``). Files are recognised by
-their root tag, not by their name; ``.xml`` files with any other root (such as
-the ``pareto.xml`` frontier some folders carry, which is not XML at all) are
-skipped. Each profile becomes a party named after the file stem.
+their root tag, not by their name. Each profile becomes a party named after the
+file stem.
+
+Nothing in the folder is skipped without a word: every other entry is an error
+naming it (an ``.xml`` file that is random bytes or has another root tag would
+otherwise lose its party), except the short list of :data:`IGNORED` extras:
+GENIUS' own ``pareto.xml`` (the Pareto frontier some folders carry, often not
+XML at all) and any ``.xml`` file whose root tag is ``<pareto>``, text notes
+(``*.txt``), and the notes every case folder may hold
+(:data:`mutualgains.io.files.NOTES`: ``README*``, ``LICENSE*``, ``COPYING*``,
+``*.md``, hidden files).
 
 Issues and options
     Issues are taken from the domain file in the order of their ``index``
@@ -74,7 +82,10 @@ Safety: every ``.xml`` file in the folder is refused (:class:`CaseError`
 naming the file) when it contains a ``DOCTYPE`` or ``ENTITY`` declaration,
 before anything is parsed, so entity-expansion ("billion laughs") and external
 entity attacks never reach the parser; the parser (the standard library's
-expat) refuses such declarations again should one slip past the scan.
+expat) refuses such declarations again should one slip past the scan. Files
+are read only when regular and at most :data:`mutualgains.limits.MAX_FILE_BYTES`
+long; elements are nested at most :data:`mutualgains.limits.MAX_XML_DEPTH`
+deep and counted up to :data:`mutualgains.limits.MAX_XML_ELEMENTS`.
 
 Examples
 --------
@@ -114,6 +125,13 @@ True
 {'ann': 0.375, 'bob': 1}
 """
 
-from mutualgains.io.genius.reader import DOMAIN_ROOT, PROFILE_ROOT, SOURCE, is_genius, read_genius
+from mutualgains.io.genius.reader import (
+    DOMAIN_ROOT,
+    IGNORED,
+    PROFILE_ROOT,
+    SOURCE,
+    is_genius,
+    read_genius,
+)
 
-__all__ = ["DOMAIN_ROOT", "PROFILE_ROOT", "SOURCE", "is_genius", "read_genius"]
+__all__ = ["DOMAIN_ROOT", "IGNORED", "PROFILE_ROOT", "SOURCE", "is_genius", "read_genius"]

@@ -26,7 +26,7 @@ from mutualgains.io.genius.xml import (
     float_attribute,
     integer_attribute,
 )
-from mutualgains.util import show
+from mutualgains.util import listing, show
 
 __all__ = ["EVALUATION_FLOOR", "MAX_VALUES", "DomainIssue", "Profile", "read_domain",
            "read_linear", "read_nonlinear"]
@@ -99,7 +99,7 @@ def read_domain(doc: Document) -> list[DomainIssue]:
         names[name] = node
         kind = _kind(node)
         if kind == "discrete":
-            values: list[str] = []
+            values: dict[str, None] = {}  # in order, with constant-time membership
             for item in node.kids("item"):
                 value = attribute(doc, item, "value", problems)
                 if value is None:
@@ -110,7 +110,7 @@ def read_domain(doc: Document) -> list[DomainIssue]:
                     problems.append(Problem(doc.at(item), "duplicate value of this issue",
                                             show(value)))
                 else:
-                    values.append(value)
+                    values[value] = None
             if not values:
                 problems.append(Problem(doc.at(node), "a discrete issue needs at least one "
                                         "<item value=..>", "none"))
@@ -212,6 +212,7 @@ def _discrete_values(doc: Document, node: Node, issue: DomainIssue,
                      problems: list[Problem]) -> list[float] | None:
     """Value utilities: evaluation / largest evaluation (later duplicates win, as in GENIUS)."""
     evaluation: dict[str, float] = {}
+    known = set(issue.options)
     ok = True
     for item in node.kids("item"):
         value = attribute(doc, item, "value", problems)
@@ -219,9 +220,9 @@ def _discrete_values(doc: Document, node: Node, issue: DomainIssue,
         if value is None or number is None:
             ok = False
             continue
-        if value not in issue.options:
+        if value not in known:
             problems.append(Problem(doc.at(item), f"value not in the domain's issue "
-                                    f"{issue.name!r} (values: {', '.join(issue.options)})",
+                                    f"{issue.name!r} (values: {listing(issue.options)})",
                                     show(value)))
             ok = False
         elif number < 0:
@@ -233,7 +234,7 @@ def _discrete_values(doc: Document, node: Node, issue: DomainIssue,
     missing = [o for o in issue.options if o not in evaluation]
     if ok and missing:
         problems.append(Problem(doc.at(node), f"must evaluate every value of issue "
-                                f"{issue.name!r}", f"no evaluation for {', '.join(missing)}"))
+                                f"{issue.name!r}", f"no evaluation for {listing(missing)}"))
     if not ok or missing:
         return None
     top = max(evaluation.values())

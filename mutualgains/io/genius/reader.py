@@ -9,10 +9,12 @@ False
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable
 from pathlib import Path
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.io.files import NOTES, is_note
 from mutualgains.io.genius.profiles import (
     DomainIssue,
     Profile,
@@ -24,9 +26,9 @@ from mutualgains.io.genius.xml import parse, read_bytes, root_tag, unsafe_declar
 from mutualgains.model import Case, Issue, Party
 from mutualgains.model.relations import Synergy
 from mutualgains.params import FilePath, Maybe, Names, validated
-from mutualgains.util import show
+from mutualgains.util import listing, show
 
-__all__ = ["DOMAIN_ROOT", "PROFILE_ROOT", "SOURCE", "is_genius", "read_genius"]
+__all__ = ["DOMAIN_ROOT", "IGNORED", "PROFILE_ROOT", "SOURCE", "is_genius", "read_genius"]
 
 SOURCE = "GENIUS negotiation environment (TU Delft) / ANAC domain XML"
 """Where GENIUS domains come from, as named in case descriptions."""
@@ -36,6 +38,17 @@ DOMAIN_ROOT = "negotiation_template"
 
 PROFILE_ROOT = "utility_space"
 """Root tag of a GENIUS utility profile."""
+
+IGNORED: tuple[str, ...] = ("pareto.xml", "*.txt")
+"""Files of a GENIUS folder that are not read, besides the notes of
+:data:`mutualgains.io.files.NOTES` (README*, LICENSE*, COPYING*, *.md, hidden files):
+GENIUS' own ``pareto.xml`` (the Pareto frontier, often not XML at all) and text notes.
+An ``.xml`` file whose root tag is ``<pareto>`` is skipped too. Every other entry of the
+folder that is neither the domain file nor a profile is an error naming it: a profile that
+cannot be read never silently loses its party."""
+
+_STRAY = ("is not part of a GENIUS domain folder (it holds the domain file, one utility "
+          "profile per party and, not read, " + ", ".join((*IGNORED, *NOTES)) + ")")
 
 
 def is_genius(folder: str | Path) -> bool:
@@ -125,70 +138,34 @@ def read_genius(folder: str | Path, *, parties: Iterable[str] | None = None) -> 
     if not folder.is_dir():
         raise CaseError([Problem(str(folder), "no such folder")])
     problems: list[Problem] = []
-    raws: dict[Path, bytes] = {}
-    try:
-        files = xml_files(folder)
-    except OSError as err:
-        raise CaseError([Problem(str(folder), "cannot be listed", str(err))]) from None
-    for path in files:
-        raw = read_bytes(path, problems)
-        if raw is None:
-            continue
-        bad = unsafe_declaration(path, raw)
-        if bad is not None:
-            problems.append(bad)
-        else:
-            raws[path] = raw
-    if problems:
-        raise CaseError(problems)
-
-    roots = {path: root_tag(raw) for path, raw in raws.items()}
-    domains = [p for p, tag in roots.items() if tag == DOMAIN_ROOT]
-    profiles = {p.stem: p for p, tag in roots.items() if tag == PROFILE_ROOT}
-    skipped = [p.name for p, tag in roots.items() if tag not in (DOMAIN_ROOT, PROFILE_ROOT)]
-    note = f" (skipped, other or no root: {', '.join(skipped)})" if skipped else ""
+    files = _classify(folder, problems)
+    domains, profiles = files[DOMAIN_ROOT], files[PROFILE_ROOT]
     if not domains:
         problems.append(Problem(str(folder), f"must hold a domain file (root tag "
-                                f"<{DOMAIN_ROOT}>){note}",
-                                ", ".join(p.name for p in files) or "no .xml files"))
+                                f"<{DOMAIN_ROOT}>)", ", ".join(files["listed"])
+                                or "no .xml files"))
     elif len(domains) > 1:
         problems.append(Problem(str(folder), f"must hold exactly one domain file (root tag "
-                                f"<{DOMAIN_ROOT}>)", ", ".join(p.name for p in domains)))
-    stems = [p.stem for p, tag in roots.items() if tag == PROFILE_ROOT]
-    for dup in sorted({s for s in stems if stems.count(s) > 1}):
-        problems.append(Problem(str(folder), "two profiles have the same name (file stem)",
-                                dup))
+                                f"<{DOMAIN_ROOT}>)", ", ".join(p.name for p, _ in domains)))
+    by_stem: dict[str, tuple[Path, bytes]] = {}
+    for path, raw in profiles:
+        if path.stem in by_stem:
+            problems.append(Problem(str(folder), "two profiles have the same name (file stem)",
+                                    path.stem))
+        by_stem[path.stem] = (path, raw)
     if not profiles:
         problems.append(Problem(str(folder), f"must hold at least one utility profile (root "
-                                f"tag <{PROFILE_ROOT}>){note}", "none"))
-    if parties is None:
-        chosen = sorted(profiles, key=lambda s: profiles[s].name)
-    elif isinstance(parties, str) or not isinstance(parties, Iterable):
-        raise CaseError([Problem("parties", "must be a list of profile names (file stems)",
-                                 show(parties))])
-    else:
-        chosen = []
-        for name in parties:
-            if name not in profiles:
-                if profiles:
-                    problems.append(Problem("parties", f"unknown profile (profiles: "
-                                            f"{', '.join(sorted(profiles))})", show(name)))
-            elif name in chosen:
-                problems.append(Problem("parties", "profile named twice", show(name)))
-            else:
-                chosen.append(name)
-        if not chosen and not problems:
-            problems.append(Problem("parties", "must name at least one profile", "none"))
+                                f"tag <{PROFILE_ROOT}>)", "none"))
+    chosen = _chosen(parties, by_stem, problems)
     if problems:
         raise CaseError(problems)
 
-    domain_doc = parse(domains[0], raws[domains[0]])
+    domain_doc = parse(*domains[0])
     domain = read_domain(domain_doc)
     read: dict[str, Profile] = {}
     for name in chosen:
-        path = profiles[name]
         try:
-            doc = parse(path, raws[path])
+            doc = parse(*by_stem[name])
         except CaseError as err:
             problems.extend(err.problems)
             continue
@@ -198,6 +175,67 @@ def read_genius(folder: str | Path, *, parties: Iterable[str] | None = None) -> 
     if problems:
         raise CaseError(problems)
     return _build(folder, domain, read)
+
+
+def _classify(folder: Path, problems: list[Problem]) -> dict[str, list]:
+    """The folder's files by role: ``(path, bytes)`` of the domain files and the profiles,
+    and the names of every ``.xml`` file; every other entry is an error naming it, unless
+    it is one of :data:`IGNORED`."""
+    out: dict[str, list] = {DOMAIN_ROOT: [], PROFILE_ROOT: [], "listed": []}
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as err:
+        raise CaseError([Problem(str(folder), "cannot be listed", str(err))]) from None
+    for path in entries:
+        xml = path.suffix.lower() == ".xml"
+        if xml:
+            out["listed"].append(path.name)
+        if is_note(path.name) or any(fnmatch.fnmatchcase(path.name.lower(), pattern)
+                                     for pattern in IGNORED):
+            continue
+        if not xml:
+            problems.append(Problem(str(path), _STRAY, "a folder" if path.is_dir()
+                                    else "not an .xml file"))
+            continue
+        raw = read_bytes(path, problems)
+        if raw is None:
+            continue
+        bad = unsafe_declaration(path, raw)
+        if bad is not None:
+            problems.append(bad)
+            continue
+        tag = root_tag(raw)
+        if tag in (DOMAIN_ROOT, PROFILE_ROOT):
+            out[tag].append((path, raw))
+        elif tag != "pareto":  # a Pareto frontier in XML: an extra, not read
+            problems.append(Problem(str(path), f"is neither the domain (root tag "
+                                    f"<{DOMAIN_ROOT}>) nor a utility profile (root tag "
+                                    f"<{PROFILE_ROOT}>), so it cannot be read as a party",
+                                    f"root tag <{tag}>" if tag else "no XML root element"))
+    return out
+
+
+def _chosen(parties: Iterable[str] | None, profiles: dict[str, tuple[Path, bytes]],
+            problems: list[Problem]) -> list[str]:
+    """The profiles to read, in order: ``parties`` (checked), or all by file name."""
+    if parties is None:
+        return sorted(profiles, key=lambda s: profiles[s][0].name)
+    if isinstance(parties, str) or not isinstance(parties, Iterable):
+        raise CaseError([Problem("parties", "must be a list of profile names (file stems)",
+                                 show(parties))])
+    chosen: list[str] = []
+    for name in parties:
+        if name not in profiles:
+            if profiles:
+                problems.append(Problem("parties", f"unknown profile (profiles: "
+                                        f"{listing(sorted(profiles))})", show(name)))
+        elif name in chosen:
+            problems.append(Problem("parties", "profile named twice", show(name)))
+        else:
+            chosen.append(name)
+    if not chosen and not problems:
+        problems.append(Problem("parties", "must name at least one profile", "none"))
+    return chosen
 
 
 def _build(folder: Path, domain: list[DomainIssue], read: dict[str, Profile]) -> Case:

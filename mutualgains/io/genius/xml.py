@@ -1,6 +1,8 @@
 """The safe XML layer of the GENIUS reader: bounded reads, DOCTYPE/ENTITY refused before
-parsing, expat into a small element tree that remembers lines, and attribute values
-checked with the place they come from.
+parsing, expat into a small element tree that remembers lines (at most
+:data:`~mutualgains.limits.MAX_XML_ELEMENTS` elements nested at most
+:data:`~mutualgains.limits.MAX_XML_DEPTH` deep), and attribute values checked with the
+place they come from.
 
 Examples
 --------
@@ -24,13 +26,15 @@ from pathlib import Path
 from xml.parsers import expat
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.limits import MAX_FILE_BYTES, MAX_XML_DEPTH, MAX_XML_ELEMENTS, refusal
 from mutualgains.util import show
 
 __all__ = ["MAX_BYTES", "Document", "Node", "attribute", "float_attribute", "integer_attribute",
            "parse", "read_bytes", "root_tag", "unsafe_declaration", "xml_files"]
 
-MAX_BYTES = 64 * 1024 * 1024
-"""Larger ``.xml`` files are refused (GENIUS files are a few kilobytes)."""
+MAX_BYTES = MAX_FILE_BYTES
+"""Larger ``.xml`` files are refused (GENIUS files are a few kilobytes):
+:data:`mutualgains.limits.MAX_FILE_BYTES`."""
 
 _UNSAFE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)",
@@ -40,7 +44,7 @@ _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-@dataclass
+@dataclass(eq=False, repr=False, slots=True)
 class Node:
     """An XML element: tag, attributes, children and the line it starts on.
 
@@ -62,10 +66,15 @@ class Node:
 
     def iter(self, tag: str) -> Iterator[Node]:
         """This element and its descendants called ``tag``, in document order."""
-        if self.tag == tag:
-            yield self
-        for child in self.children:
-            yield from child.iter(tag)
+        stack = [self]
+        while stack:  # no recursion: depth is bounded by the parser, but need not be trusted
+            node = stack.pop()
+            if node.tag == tag:
+                yield node
+            stack.extend(reversed(node.children))
+
+    def __repr__(self) -> str:
+        return f"<Node {self.tag} line {self.line}: {len(self.children)} children>"
 
 
 @dataclass
@@ -93,6 +102,10 @@ class _Refused(Exception):
     """A DOCTYPE or ENTITY declaration met while parsing."""
 
 
+class _TooLarge(Exception):
+    """An element beyond the depth or count limits."""
+
+
 def xml_files(folder: Path) -> list[Path]:
     """The ``.xml`` files directly in ``folder``, sorted by name.
 
@@ -110,24 +123,22 @@ def xml_files(folder: Path) -> list[Path]:
 
 
 def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
-    """The bytes of ``path``, or None with a problem when it is too large or unreadable.
+    """The bytes of ``path``, or None with a problem when it is not a regular file, too large
+    (:data:`MAX_BYTES`) or unreadable.
 
     Examples
     --------
     >>> import pathlib
     >>> problems = []
     >>> read_bytes(pathlib.Path("/no/such/file.xml"), problems), problems[0].rule
-    (None, 'cannot be read')
+    (None, 'no such file or folder')
     """
+    from mutualgains.io.files import read_regular_file
+
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            problems.append(Problem(str(path), f"is too large for a GENIUS file "
-                                    f"(at most {MAX_BYTES} bytes)", f"{size} bytes"))
-            return None
-        return path.read_bytes()
-    except OSError as err:
-        problems.append(Problem(str(path), "cannot be read", str(err)))
+        return read_regular_file(path)
+    except CaseError as err:
+        problems.extend(err.problems)
         return None
 
 
@@ -200,7 +211,13 @@ def parse(path: Path, raw: bytes) -> Document:
     def refuse(*_args) -> None:
         raise _Refused
 
+    count = 0
+
     def start(tag: str, attrib: dict[str, str]) -> None:
+        nonlocal count
+        count += 1
+        if len(stack) >= MAX_XML_DEPTH or count > MAX_XML_ELEMENTS:
+            raise _TooLarge
         node = Node(tag, attrib, parser.CurrentLineNumber)
         (stack[-1].children if stack else top).append(node)
         stack.append(node)
@@ -218,6 +235,11 @@ def parse(path: Path, raw: bytes) -> Document:
         raise CaseError([Problem(f"{path}:{parser.CurrentLineNumber}",
                                  "must not contain a DOCTYPE or ENTITY declaration "
                                  "(refused; nothing was expanded)")]) from None
+    except _TooLarge:
+        rule = (f"must nest elements {refusal('MAX_XML_DEPTH', 'levels')} deep"
+                if count <= MAX_XML_ELEMENTS else
+                f"must hold {refusal('MAX_XML_ELEMENTS', 'elements')}")
+        raise CaseError([Problem(f"{path}:{parser.CurrentLineNumber}", rule, "more")]) from None
     except expat.ExpatError as err:
         raise CaseError([Problem(f"{path}:{err.lineno}", "is not well-formed XML",
                                  f"{expat.ErrorString(err.code)} at line {err.lineno}, "

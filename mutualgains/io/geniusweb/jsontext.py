@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from mutualgains.errors import CaseError, Problem
+from mutualgains.io.files import read_regular_file
 from mutualgains.util import show
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "Where", "dumps", "load", "mapping", "number",
@@ -172,20 +173,9 @@ def load(path: Path) -> Document:
     Traceback (most recent call last):
     ...
     mutualgains.errors.CaseError: 1 problem in the case:
-      no/such.json: cannot be read (got ...)
+      no/such.json: ...
     """
-    try:
-        if not path.is_file():
-            raise CaseError([Problem(str(path), "cannot be read", "not a regular file")])
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise CaseError([Problem(str(path), f"is too large for a GeniusWeb file (at most "
-                                     f"{MAX_BYTES} bytes)", f"{size} bytes")])
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as err:
-        raise CaseError([Problem(str(path), "cannot be read", str(err))]) from None
-    return parse_bytes(str(path), raw)
+    return parse_bytes(str(path), read_regular_file(path))
 
 
 def mapping(value: Any, at: Where, problems: list[Problem], what: str = "an object"
