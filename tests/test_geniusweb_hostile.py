@@ -331,8 +331,8 @@ def test_a_50_mb_file_is_refused_unread(tmp_path):
     folder = folder_with(tmp_path)
     with (folder / "a.json").open("r+b") as fh:
         fh.truncate(50 * 1024 * 1024)  # sparse: nothing is written
-    error = _refused(folder, "a.json: is too large for a GeniusWeb file (at most 8388608 bytes) "
-                             "(got 52428800 bytes)")
+    error = _refused(folder, "a.json: must be at most 33,554,432 bytes (limits.MAX_FILE_BYTES) "
+                             "(got 52,428,800 bytes)")
     assert len(error.problems) == 1
 
 
@@ -348,7 +348,7 @@ def test_a_folder_of_many_large_files_is_refused(tmp_path):
 def test_a_fifo_in_a_folder_is_refused_not_read(tmp_path):
     folder = folder_with(tmp_path)
     os.mkfifo(folder / "pipe.json")
-    _refused(folder, "pipe.json: cannot be read (got not a regular file)")
+    _refused(folder, "pipe.json: must be a regular file or a folder (it is a FIFO")
 
 
 def test_every_problem_of_a_profile_is_reported_at_once(tmp_path):

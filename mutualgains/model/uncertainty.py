@@ -54,7 +54,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Union
 
 from mutualgains.errors import CaseError, Problem
-from mutualgains.util import number, show
+from mutualgains.util import number, set_fields, show
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -102,8 +102,7 @@ class Interval:
         if low is not None and high is not None and low > high:
             problems.append(Problem(self.kind, "low must be at most high", f"[{low}, {high}]"))
         _fail(problems)
-        object.__setattr__(self, "low", low)
-        object.__setattr__(self, "high", high)
+        set_fields(self, low=low, high=high)
 
     @property
     def support(self) -> tuple[float, float]:
@@ -165,8 +164,7 @@ class Triangular:
         elif None not in (low, high) and low == high:
             problems.append(Problem("triangular", "low must be below high", f"[{low}, {high}]"))
         _fail(problems)
-        for name, value in (("low", low), ("mode", mode), ("high", high)):
-            object.__setattr__(self, name, value)
+        set_fields(self, low=low, mode=mode, high=high)
 
     @property
     def support(self) -> tuple[float, float]:
@@ -226,10 +224,7 @@ class Normal:
                                     "the normal's probability (below 1e-9)",
                                     f"[{lo}, {hi}] for mean {mu}, sd {sigma}"))
         _fail(problems)
-        object.__setattr__(self, "mean", mu)
-        object.__setattr__(self, "sd", sigma)
-        object.__setattr__(self, "low", lo)
-        object.__setattr__(self, "high", hi)
+        set_fields(self, mean=mu, sd=sigma, low=lo, high=hi)
 
     @property
     def truncated(self) -> bool:
@@ -339,9 +334,7 @@ class Noise:
         if low is not None and high is not None and low >= high:
             problems.append(Problem("low", "must be below high", f"[{low}, {high}]"))
         _fail(problems)
-        object.__setattr__(self, "size", size)
-        object.__setattr__(self, "low", low)
-        object.__setattr__(self, "high", high)
+        set_fields(self, size=size, low=low, high=high)
 
     def spread(self, value: float) -> float:
         """The standard deviation or half-width around ``value``.
@@ -429,6 +422,8 @@ class Uncertainty:
     batnas : mapping party -> Spread, optional
         The spread of BATNAs.
 
+    Notes
+    -----
     The most specific statement wins: a score's own, then its issue's, then its
     party's. Names are checked against the case when the case is built.
 
@@ -466,10 +461,8 @@ class Uncertainty:
         batnas = {p: v for p, v in named_mapping(self.batnas, f"{root}.batnas", problems).items()
                   if _spread(v, f"{root}.batnas.{p}", problems, noise_only=False)}
         _fail(problems)
-        object.__setattr__(self, "scores", MappingProxyType(scores))
-        object.__setattr__(self, "issues", MappingProxyType(issues))
-        object.__setattr__(self, "parties", MappingProxyType(parties))
-        object.__setattr__(self, "batnas", MappingProxyType(batnas))
+        set_fields(self, scores=MappingProxyType(scores), issues=MappingProxyType(issues),
+                   parties=MappingProxyType(parties), batnas=MappingProxyType(batnas))
 
     def __repr__(self) -> str:
         parts = []
