@@ -576,7 +576,8 @@ def stability_radius(case: Case, package: Any, *, relative: bool = False, box: s
     Examples
     --------
     >>> from mutualgains.io.examples import load_example
-    >>> from mutualgains.model.uncertainty import Noise, with_noise
+    >>> from mutualgains.model.noise import with_noise
+    >>> from mutualgains.model.uncertainty import Noise
     >>> case = with_noise(load_example("harbour"), 0.1, shape="interval", batnas=True)
     >>> pkg = ["water and land", "improve", "union only", "3 billion", "150 million"]
     >>> r = stability_radius(case, pkg, relative=True)   # within +-10 % of every number
