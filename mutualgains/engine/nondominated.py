@@ -25,11 +25,12 @@ Examples
 --------
 >>> import numpy as np
 >>> non_dominated(np.array([[1.0, 2.0], [2.0, 1.0], [1.0, 1.0], [2.0, 1.0]])).tolist()
-[3, 0]
+[1, 0]
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -39,6 +40,8 @@ import numpy as np
 __all__ = ["ParetoSet", "lexmin_rows", "non_dominated", "reduce_partials"]
 
 _BLOCK = 256
+_GRID_GROUP = 2048  # a group this large is filtered by a table of suffix maxima ...
+_GRID_CELLS = 1 << 24  # ... when the table has at most this many cells
 
 
 # --------------------------------------------------------------------- the result
@@ -126,8 +129,9 @@ def non_dominated(points: np.ndarray, slack: np.ndarray | float = 0.0) -> np.nda
     """Indices of the points that no other point weakly dominates.
 
     A point is dropped when another is at least as good in every coordinate,
-    less ``slack``; of equal points (within the slack) the one first in
-    descending lexicographic order is kept. The result is in that order.
+    less ``slack``. Without slack, of equal points the first (in input order)
+    is kept; with one, the first in descending lexicographic order. The result
+    is in descending lexicographic order.
 
     Examples
     --------
@@ -140,13 +144,11 @@ def non_dominated(points: np.ndarray, slack: np.ndarray | float = 0.0) -> np.nda
         return np.zeros(0, dtype=np.int64)
     order = np.lexsort(points.T[::-1])[::-1]  # a dominating point comes first
     if np.all(np.asarray(slack) == 0):
-        ordered = points[order]
-        fresh = np.ones(n, dtype=bool)
-        fresh[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
-        distinct = np.flatnonzero(fresh)
-        dominated = _dominated(ordered[distinct], np.zeros(len(distinct), dtype=np.int64),
-                               np.arange(len(distinct)))
-        return order[distinct[~dominated]]
+        zeros = np.zeros(n, dtype=np.int64)
+        ranks, order, fresh = _ranked(points, zeros)
+        starts = np.flatnonzero(fresh)
+        dominated = _dominated(ranks[starts], zeros[starts], points.shape[1])
+        return order[starts[~dominated]]
     lifted = points[order] + slack  # compare p + slack >= q for "p dominates q"
     shifted = lifted - slack
     kept = np.zeros(0, dtype=np.int64)
@@ -213,24 +215,49 @@ def reduce_partials(values: np.ndarray, *, groups: np.ndarray,
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
     columns = [*np.flatnonzero(strict), *np.flatnonzero(~strict)]
-    order = np.lexsort([*(-values[:, c] for c in columns[::-1]), groups])
-    v, g = values[order], groups[order]
-    fresh = np.ones(n, dtype=bool)
-    fresh[1:] = (g[1:] != g[:-1]) | (v[1:] != v[:-1]).any(axis=1)
+    ranks, order, fresh = _ranked(values[:, columns], np.asarray(groups))
     starts = np.flatnonzero(fresh)
     counts = np.add.reduceat(np.asarray(mult, dtype=np.int64)[order], starts)
     rows = order[starts]
     if choices is not None and len(starts) < n:  # equal rows: keep the smallest choice
         rows = _smallest_in_runs(order, fresh, starts, rows, choices)
-    u, gu = v[starts], g[starts]
     if strict.any():
-        s = np.flatnonzero(strict)
-        new_class = np.ones(len(u), dtype=bool)
-        new_class[1:] = (gu[1:] != gu[:-1]) | (u[1:, s] != u[:-1, s]).any(axis=1)
-        classes = np.cumsum(new_class)
-        dominated = _dominated(u[:, columns], gu, classes)
+        dominated = _dominated(ranks[starts], _group_of(ranks, starts), int(strict.sum()))
         rows, counts = rows[~dominated], counts[~dominated]
     return rows, np.minimum(counts, 2).astype(np.int8)
+
+
+def _ranked(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dense ranks (0 the best value of a column), the sort order, and run starts.
+
+    Returns ``ranks`` (in sorted order, with the group's rank as a last column),
+    ``order`` (rows sorted by group, then by ranks, best first) and ``fresh``
+    (whether each sorted row differs from the one before).
+    """
+    n, d = values.shape
+    ranks = np.empty((n, d + 1), dtype=np.int64)
+    sizes = []
+    for k in range(d):
+        distinct, inverse = np.unique(values[:, k], return_inverse=True)
+        ranks[:, k] = len(distinct) - 1 - inverse
+        sizes.append(len(distinct))
+    distinct, ranks[:, d] = np.unique(groups, return_inverse=True)
+    if len(distinct) * math.prod(sizes) < 2**62:
+        key = ranks[:, d].copy()
+        for k in range(d):
+            key = key * sizes[k] + ranks[:, k]
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        fresh = np.r_[True, key[1:] != key[:-1]]
+        return ranks[order], order, fresh
+    order = np.lexsort([*(ranks[:, k] for k in range(d - 1, -1, -1)), ranks[:, d]])
+    ranks = ranks[order]
+    fresh = np.r_[True, (ranks[1:] != ranks[:-1]).any(axis=1)]
+    return ranks, order, fresh
+
+
+def _group_of(ranks: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return ranks[starts, -1]
 
 
 def lexmin_rows(choices: np.ndarray) -> int:
@@ -249,56 +276,124 @@ def lexmin_rows(choices: np.ndarray) -> int:
 
 def _smallest_in_runs(order: np.ndarray, fresh: np.ndarray, starts: np.ndarray,
                       rows: np.ndarray, choices: np.ndarray) -> np.ndarray:
-    """For each run of equal rows, the member with the smallest ``choices``."""
+    """For each run of equal rows, the member with the smallest ``choices``.
+
+    Column by column, only the members with the run's smallest option stay in
+    the race, until each run has one member left.
+    """
     run = np.cumsum(fresh) - 1
     sizes = np.diff(np.append(starts, len(order)))
-    members = np.flatnonzero(sizes[run] > 1)  # positions (in sorted order) in long runs
+    members = order[sizes[run] > 1]
+    member_run = run[sizes[run] > 1]
     if not len(members) or choices.shape[1] == 0:
         return rows
-    picked = order[members]
-    keys = [*choices[picked].T[::-1], run[members]]
-    ranked = members[np.lexsort(keys)]
-    first = np.ones(len(ranked), dtype=bool)
-    first[1:] = run[ranked[1:]] != run[ranked[:-1]]
+    for column in range(choices.shape[1]):
+        values = choices[members, column]
+        begins = np.flatnonzero(np.r_[True, member_run[1:] != member_run[:-1]])
+        best = np.minimum.reduceat(values, begins)
+        stay = values == np.repeat(best, np.diff(np.r_[begins, len(values)]))
+        members, member_run = members[stay], member_run[stay]
+        if not (member_run[1:] == member_run[:-1]).any():
+            break
+    first = np.ones(len(members), dtype=bool)
+    first[1:] = member_run[1:] != member_run[:-1]
     rows = rows.copy()
-    rows[run[ranked[first]]] = order[ranked[first]]
+    rows[member_run[first]] = members[first]
     return rows
 
 
-def _dominated(u: np.ndarray, groups: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Rows dominated by an earlier row of the same group and another class.
+def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int) -> np.ndarray:
+    """Rows dominated by another row of the same group that is better on a strict column.
 
-    ``u`` is sorted by group, then in descending lexicographic order, so any
-    row that dominates another comes before it; rows are distinct, and rows of
-    one class are contiguous.
+    ``ranks`` (0 is a column's best value; any extra last column is ignored) are
+    sorted by group, then ascending, so a row that dominates another comes
+    before it; rows are distinct; the first ``n_strict`` columns are the strict
+    ones.
     """
-    n, d = u.shape
+    d = ranks.shape[1] - 1
+    u = ranks[:, :d]
+    n = len(u)
     out = np.zeros(n, dtype=bool)
-    if n < 2:
+    if n < 2 or n_strict == 0:
         return out
-    one_class_per_row = classes[-1] - classes[0] == n - 1
     if d == 1:  # one strict coordinate: the first of each group beats the others
         out[1:] = groups[1:] == groups[:-1]
         return out
-    if d == 2 and one_class_per_row:
+    if d == 2 and n_strict == 2:
         return _dominated_2d(u, groups)
-    return _dominated_blocked(u, groups, classes)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    ends = np.r_[starts[1:], n]
+    small = np.ones(n, dtype=bool)
+    for a, b in zip(starts, ends, strict=True):
+        if b - a >= _GRID_GROUP:
+            found = _dominated_grid(u[a:b], n_strict)
+            if found is not None:
+                out[a:b] = found
+                small[a:b] = False
+    rest = np.flatnonzero(small)
+    if len(rest):
+        s = u[rest][:, :n_strict]
+        g = groups[rest]
+        new_class = np.r_[True, (g[1:] != g[:-1]) | (s[1:] != s[:-1]).any(axis=1)]
+        out[rest] = _dominated_blocked(-u[rest], g, np.cumsum(new_class))
+    return out
+
+
+def _dominated_grid(u: np.ndarray, n_strict: int) -> np.ndarray | None:
+    """One group, by a table of running minima over the ranks.
+
+    The column with the most distinct ranks is the *value*; over the others,
+    ``T[i]`` is the best (smallest) value among rows ranked at most ``i`` in
+    every indexed column (a scatter, then a running minimum along each axis).
+    A row ``q`` is dominated by a row better on strict column ``k`` exactly when
+    ``T`` at ``q`` with ``q_k`` one rank better (or, for the value column,
+    compared with the value one rank better) is at least as good as ``q``'s
+    value. ``None`` when the table would be too large.
+    """
+    n, d = u.shape
+    sizes = u.max(axis=0) + 1
+    value = int(np.argmax(sizes))
+    indexed = [k for k in range(d) if k != value]
+    shape = tuple(int(sizes[k]) + 1 for k in indexed)  # index 0: nothing that good
+    if math.prod(shape) > _GRID_CELLS:
+        return None
+    kind = np.int16 if sizes[value] < 2**15 - 1 else np.int32
+    table = np.full(shape, np.iinfo(kind).max, dtype=kind)
+    np.minimum.at(table, tuple(u[:, k] + 1 for k in indexed), u[:, value].astype(kind))
+    table = _running_min(table)
+    out = np.zeros(n, dtype=bool)
+    for k in range(n_strict):
+        if k == value:
+            out |= table[tuple(u[:, j] + 1 for j in indexed)] < u[:, value]
+        else:
+            out |= table[tuple(u[:, j] + (j != k) for j in indexed)] <= u[:, value]
+    return out
+
+
+def _running_min(table: np.ndarray) -> np.ndarray:
+    """Running minimum along every axis, slab by slab on the leading axis, rotating the
+    axes in between (numpy's ``accumulate`` off the last axis is slow)."""
+    if table.ndim == 1:
+        return np.minimum.accumulate(table)
+    for _ in range(table.ndim):
+        for i in range(1, table.shape[0]):
+            np.minimum(table[i - 1], table[i], out=table[i])
+        table = np.ascontiguousarray(np.moveaxis(table, 0, -1))
+    return table
 
 
 def _dominated_2d(u: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Sorted by (group, x desc, y desc), distinct: dominated iff an earlier y in the
-    group is at least as large (a running maximum of ranks offset by group)."""
-    _, y = np.unique(u[:, 1], return_inverse=True)
-    _, g = np.unique(groups, return_inverse=True)
-    key = g.astype(np.int64) * (int(y.max()) + 2) + y
-    best = np.maximum.accumulate(key)
+    """Sorted by (group, x, y) ascending ranks, distinct: dominated iff an earlier y
+    of the group is at least as good (a running minimum, later groups offset down)."""
+    key = u[:, 1] - groups * (int(u[:, 1].max()) + 2)
+    best = np.minimum.accumulate(key)
     out = np.zeros(len(u), dtype=bool)
-    same = g[1:] == g[:-1]
-    out[1:] = same & (best[:-1] >= key[1:])
+    out[1:] = (groups[1:] == groups[:-1]) & (best[:-1] <= key[1:])
     return out
 
 
 def _dominated_blocked(u: np.ndarray, groups: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Larger ``u`` is better here; rows compared in blocks with the rows kept so far."""
     n = len(u)
     dominated = np.zeros(n, dtype=bool)
     kept = np.zeros(0, dtype=np.int64)

@@ -152,6 +152,7 @@ class _Program:
                  max_build: int):
         self.case = case
         self.sizes = [len(i.options) for i in case.issues]
+        self.kind = np.int16 if max(self.sizes, default=1) < 2**15 else np.int32
         self.max_rows, self.max_build = max_rows, max_build
         self.largest_table = self.largest_build = 0
         n = len(case.parties)
@@ -241,8 +242,8 @@ class _Program:
         high = vec.max(axis=0) if len(vec) else np.zeros(self.d)
         if len(scope) > 1 or not len(vec):  # relations and bonuses: "not there" is 0
             low, high = np.minimum(low, 0.0), np.maximum(high, 0.0)
-        return _Table(scope, keys.astype(np.int64), vec.astype(float), (),
-                      np.zeros((len(vec), 0), dtype=np.int64), np.ones(len(vec), dtype=np.int8),
+        return _Table(scope, keys.astype(self.kind), vec.astype(float), (),
+                      np.zeros((len(vec), 0), dtype=self.kind), np.ones(len(vec), dtype=np.int8),
                       low, high)
 
     def _allowed_pairs(self) -> dict[tuple[int, int], np.ndarray]:
@@ -326,7 +327,7 @@ class _Program:
             return np.zeros(len(keys), dtype=np.int64)
         dims = [self.sizes[i] for i in scope]
         if math.prod(dims) < 2**62:
-            return np.ravel_multi_index(tuple(keys.T), dims).astype(np.int64)
+            return np.ravel_multi_index(tuple(keys.T.astype(np.int64)), dims).astype(np.int64)
         return np.unique(keys, axis=0, return_inverse=True)[1].astype(np.int64)
 
     def join(self, a: _Table, b: _Table) -> _Table:
@@ -350,15 +351,9 @@ class _Program:
         within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         ib = order[np.repeat(lo, counts) + within]
         scope = tuple(sorted(set(a.scope) | set(b.scope)))
-        keys = np.empty((total, len(scope)), dtype=np.int64)
-        for c, issue in enumerate(scope):
-            keys[:, c] = (a.keys[ia, a.scope.index(issue)] if issue in a.scope
-                          else b.keys[ib, b.scope.index(issue)])
+        keys = _merge_columns(a.keys, a.scope, b.keys, b.scope, ia, ib, scope)
         done = tuple(sorted(a.done + b.done))
-        frag = np.empty((total, len(done)), dtype=np.int64)
-        for c, issue in enumerate(done):
-            frag[:, c] = (a.frag[ia, a.done.index(issue)] if issue in a.done
-                          else b.frag[ib, b.done.index(issue)])
+        frag = _merge_columns(a.frag, a.done, b.frag, b.done, ia, ib, done)
         mult = np.minimum(a.mult[ia].astype(np.int16) * b.mult[ib], 2).astype(np.int8)
         return _Table(scope, keys, a.vec[ia] + b.vec[ib], done, frag, mult,
                       a.low + b.low, a.high + b.high)
@@ -378,8 +373,8 @@ class _Program:
         buckets: list[list[_Table]] = [[] for _ in decomposition.order]
         for f in self.factors:
             buckets[min(position[i] for i in f.scope)].append(f)
-        root = _Table((), np.zeros((1, 0), dtype=np.int64), np.zeros((1, self.d)), (),
-                      np.zeros((1, 0), dtype=np.int64), np.ones(1, dtype=np.int8),
+        root = _Table((), np.zeros((1, 0), dtype=self.kind), np.zeros((1, self.d)), (),
+                      np.zeros((1, 0), dtype=self.kind), np.ones(1, dtype=np.int8),
                       np.zeros(self.d), np.zeros(self.d))
         for k, issue in enumerate(decomposition.order):
             tables = sorted(buckets[k], key=len)
@@ -394,6 +389,18 @@ class _Program:
             if not len(root):
                 break
         return root
+
+
+def _merge_columns(a: np.ndarray, a_cols: tuple[int, ...], b: np.ndarray,
+                   b_cols: tuple[int, ...], ia: np.ndarray, ib: np.ndarray,
+                   cols: tuple[int, ...]) -> np.ndarray:
+    """Rows ``a[ia]`` and ``b[ib]`` side by side, columns in the order of ``cols``
+    (a column in both comes from ``a``)."""
+    joined = np.concatenate([a[ia], b[ib]], axis=1)
+    where = {c: k for k, c in enumerate(b_cols)}
+    where = {c: len(a_cols) + k for c, k in where.items()}
+    where.update({c: k for k, c in enumerate(a_cols)})
+    return joined[:, [where[c] for c in cols]]
 
 
 def _cost_step(case: Case) -> float:
@@ -466,7 +473,7 @@ def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
     except _Limit:
         return None
     counts.update(largest_table=program.largest_table, largest_build=program.largest_build)
-    choices = root.frag if len(root.done) == len(case.issues) else np.zeros(
+    choices = root.frag.astype(np.int64) if len(root.done) == len(case.issues) else np.zeros(
         (len(root), len(case.issues)), dtype=np.int64)
     utilities = case.utility_rows(choices) if len(case.issues) else np.zeros(
         (len(root), len(case.parties)))
