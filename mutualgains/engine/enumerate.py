@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mutualgains.engine.nondominated import ParetoSet, pareto_set, reduce_partials
+from mutualgains.engine.nondominated import ParetoSet, Work, pareto_set, reduce_partials
 from mutualgains.engine.treedp import _budget_slack, budget_binds, set_keys
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
@@ -64,7 +64,7 @@ def feasible_rows(case: Case, choices: np.ndarray) -> np.ndarray:
 
 
 def enumerate_set(case: Case, parties: tuple[int, ...] | None = None, *,
-                  chunk: int = CHUNK) -> ParetoSet:
+                  chunk: int = CHUNK, work: Work | None = None) -> ParetoSet:
     """The non-dominated packages of ``case`` over ``parties``, by enumeration.
 
     Parameters
@@ -75,6 +75,9 @@ def enumerate_set(case: Case, parties: tuple[int, ...] | None = None, *,
         Positions of the parties the set is about (default: every party).
     chunk : int
         Packages evaluated at once.
+    work : Work, optional
+        Counts the filter's comparisons; raises
+        :class:`~mutualgains.engine.nondominated.WorkLimit` past its limit.
 
     Raises
     ------
@@ -111,7 +114,7 @@ def enumerate_set(case: Case, parties: tuple[int, ...] | None = None, *,
                   np.concatenate([kept[2], keys]),
                   np.concatenate([kept[3], np.ones(len(choices), dtype=np.int8)]))
         rows, mult = reduce_partials(merged[2], groups=np.zeros(len(merged[2]), dtype=np.int64),
-                                     choices=merged[0], mult=merged[3])
+                                     choices=merged[0], mult=merged[3], work=work)
         kept = (merged[0][rows], merged[1][rows], merged[2][rows], mult)
     counts = {"packages": total, "chunks": -(-total // chunk), "rows": len(kept[0])}
     return pareto_set(kept[0], kept[1], kept[2], kept[3], parties, "enumerate", counts)

@@ -37,11 +37,39 @@ from types import MappingProxyType
 
 import numpy as np
 
-__all__ = ["ParetoSet", "lexmin_rows", "non_dominated", "reduce_partials"]
+__all__ = ["ParetoSet", "Work", "WorkLimit", "lexmin_rows", "non_dominated", "reduce_partials"]
 
 _BLOCK = 256
 _GRID_GROUP = 2048  # a group this large is filtered by a table of suffix maxima ...
 _GRID_CELLS = 1 << 24  # ... when the table has at most this many cells
+
+
+# ----------------------------------------------------------------- counted work
+
+
+class WorkLimit(Exception):
+    """A count-based work limit was reached (never a clock)."""
+
+
+@dataclass
+class Work:
+    """Counts the elementary comparisons of the filters against a ``limit``.
+
+    Examples
+    --------
+    >>> work = Work(limit=10)
+    >>> work.spend(4); work.used
+    4.0
+    """
+
+    limit: float
+    used: float = 0.0
+
+    def spend(self, units: float) -> None:
+        """Add ``units``; raise :class:`WorkLimit` past the limit."""
+        self.used += float(units)
+        if self.used > self.limit:
+            raise WorkLimit(f"work limit of {self.limit:.3g} comparisons reached")
 
 
 # --------------------------------------------------------------------- the result
@@ -164,7 +192,8 @@ def non_dominated(points: np.ndarray, slack: np.ndarray | float = 0.0) -> np.nda
 
 def reduce_partials(values: np.ndarray, *, groups: np.ndarray,
                     strict: np.ndarray | None = None, choices: np.ndarray | None = None,
-                    mult: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    mult: np.ndarray | None = None,
+                    work: Work | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The rows a dynamic program keeps, and how many packages each stands for.
 
     Rows with the same ``groups`` value are interchangeable for the rest of the
@@ -191,6 +220,8 @@ def reduce_partials(values: np.ndarray, *, groups: np.ndarray,
         The options chosen so far, in issue order (for the smallest one).
     mult : ndarray of int, shape (n,), optional
         Default: 1 each.
+    work : Work, optional
+        Counts the comparisons (raising :class:`WorkLimit` past its limit).
 
     Returns
     -------
@@ -214,6 +245,8 @@ def reduce_partials(values: np.ndarray, *, groups: np.ndarray,
         mult = np.ones(n, dtype=np.int8)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+    work = Work(math.inf) if work is None else work
+    work.spend(n * (d + 1))
     columns = [*np.flatnonzero(strict), *np.flatnonzero(~strict)]
     ranks, order, fresh = _ranked(values[:, columns], np.asarray(groups))
     starts = np.flatnonzero(fresh)
@@ -222,7 +255,8 @@ def reduce_partials(values: np.ndarray, *, groups: np.ndarray,
     if choices is not None and len(starts) < n:  # equal rows: keep the smallest choice
         rows = _smallest_in_runs(order, fresh, starts, rows, choices)
     if strict.any():
-        dominated = _dominated(ranks[starts], _group_of(ranks, starts), int(strict.sum()))
+        dominated = _dominated(ranks[starts], _group_of(ranks, starts), int(strict.sum()),
+                               work)
         rows, counts = rows[~dominated], counts[~dominated]
     return rows, np.minimum(counts, 2).astype(np.int8)
 
@@ -238,9 +272,8 @@ def _ranked(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndar
     ranks = np.empty((n, d + 1), dtype=np.int64)
     sizes = []
     for k in range(d):
-        distinct, inverse = np.unique(values[:, k], return_inverse=True)
-        ranks[:, k] = len(distinct) - 1 - inverse
-        sizes.append(len(distinct))
+        ranks[:, k], size = _dense_ranks(values[:, k])
+        sizes.append(size)
     distinct, ranks[:, d] = np.unique(groups, return_inverse=True)
     if len(distinct) * math.prod(sizes) < 2**62:
         key = ranks[:, d].copy()
@@ -254,6 +287,23 @@ def _ranked(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndar
     ranks = ranks[order]
     fresh = np.r_[True, (ranks[1:] != ranks[:-1]).any(axis=1)]
     return ranks, order, fresh
+
+
+def _dense_ranks(column: np.ndarray) -> tuple[np.ndarray, int]:
+    """Ranks among the distinct values, 0 for the largest; by counting when the values
+    are integers in a small range (grid units), else by sorting."""
+    n = len(column)
+    if n:
+        top, low = column.max(), column.min()
+        if (np.isfinite(top) and np.isfinite(low) and top - low <= 4 * n + 64
+                and np.array_equal(column, np.round(column))):
+            offset = (top - column).astype(np.int64)
+            present = np.zeros(int(top - low) + 1, dtype=np.int64)
+            present[offset] = 1
+            dense = np.cumsum(present) - 1
+            return dense[offset], int(dense[-1]) + 1
+    distinct, inverse = np.unique(column, return_inverse=True)
+    return len(distinct) - 1 - inverse, len(distinct)
 
 
 def _group_of(ranks: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -302,7 +352,8 @@ def _smallest_in_runs(order: np.ndarray, fresh: np.ndarray, starts: np.ndarray,
     return rows
 
 
-def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int) -> np.ndarray:
+def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int,
+               work: Work | None = None) -> np.ndarray:
     """Rows dominated by another row of the same group that is better on a strict column.
 
     ``ranks`` (0 is a column's best value; any extra last column is ignored) are
@@ -310,6 +361,7 @@ def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int) -> np.ndarr
     before it; rows are distinct; the first ``n_strict`` columns are the strict
     ones.
     """
+    work = Work(math.inf) if work is None else work
     d = ranks.shape[1] - 1
     u = ranks[:, :d]
     n = len(u)
@@ -326,7 +378,7 @@ def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int) -> np.ndarr
     small = np.ones(n, dtype=bool)
     for a, b in zip(starts, ends, strict=True):
         if b - a >= _GRID_GROUP:
-            found = _dominated_grid(u[a:b], n_strict)
+            found = _dominated_grid(u[a:b], n_strict, work)
             if found is not None:
                 out[a:b] = found
                 small[a:b] = False
@@ -335,11 +387,12 @@ def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int) -> np.ndarr
         s = u[rest][:, :n_strict]
         g = groups[rest]
         new_class = np.r_[True, (g[1:] != g[:-1]) | (s[1:] != s[:-1]).any(axis=1)]
-        out[rest] = _dominated_blocked(-u[rest], g, np.cumsum(new_class))
+        out[rest] = _dominated_blocked(-u[rest], g, np.cumsum(new_class), work)
     return out
 
 
-def _dominated_grid(u: np.ndarray, n_strict: int) -> np.ndarray | None:
+def _dominated_grid(u: np.ndarray, n_strict: int,
+                    work: Work | None = None) -> np.ndarray | None:
     """One group, by a table of running minima over the ranks.
 
     The column with the most distinct ranks is the *value*; over the others,
@@ -357,6 +410,8 @@ def _dominated_grid(u: np.ndarray, n_strict: int) -> np.ndarray | None:
     shape = tuple(int(sizes[k]) + 1 for k in indexed)  # index 0: nothing that good
     if math.prod(shape) > _GRID_CELLS:
         return None
+    if work is not None:
+        work.spend(math.prod(shape) * len(shape) + n * d)
     kind = np.int16 if sizes[value] < 2**15 - 1 else np.int32
     table = np.full(shape, np.iinfo(kind).max, dtype=kind)
     np.minimum.at(table, tuple(u[:, k] + 1 for k in indexed), u[:, value].astype(kind))
@@ -392,7 +447,8 @@ def _dominated_2d(u: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out
 
 
-def _dominated_blocked(u: np.ndarray, groups: np.ndarray, classes: np.ndarray) -> np.ndarray:
+def _dominated_blocked(u: np.ndarray, groups: np.ndarray, classes: np.ndarray,
+                       work: Work | None = None) -> np.ndarray:
     """Larger ``u`` is better here; rows compared in blocks with the rows kept so far."""
     n = len(u)
     dominated = np.zeros(n, dtype=bool)
@@ -403,6 +459,8 @@ def _dominated_blocked(u: np.ndarray, groups: np.ndarray, classes: np.ndarray) -
             lo = np.searchsorted(groups[kept], groups[rows[0]], side="left")
             if lo < len(kept):
                 cand = kept[lo:]
+                if work is not None:
+                    work.spend(len(rows) * len(cand) * u.shape[1])
                 cover = _covers(u[cand], u[rows])
                 cover &= groups[cand][None, :] == groups[rows][:, None]
                 cover &= classes[cand][None, :] != classes[rows][:, None]

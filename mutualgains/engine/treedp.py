@@ -41,7 +41,8 @@ Utilities are counted in the steps of each party's grid
 and comparison is exact; otherwise in floats.
 
 Work is bounded by counts, never by the clock: when a table would keep more
-than ``max_rows`` rows or one step would build more than ``max_build``,
+than ``max_rows`` rows, one step would build more than ``max_build``, or the
+filters would make more than ``max_work`` elementary comparisons in all,
 :func:`tree_dp` returns ``None`` (the same case always stops at the same place).
 
 Examples
@@ -67,17 +68,27 @@ import numpy as np
 
 from mutualgains.engine.grid import unit_scales
 from mutualgains.engine.interaction import Decomposition, decompose
-from mutualgains.engine.nondominated import ParetoSet, pareto_set, reduce_partials
+from mutualgains.engine.nondominated import (
+    ParetoSet,
+    Work,
+    WorkLimit,
+    pareto_set,
+    reduce_partials,
+)
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
 
-__all__ = ["MAX_BUILD", "MAX_ROWS", "budget_binds", "set_keys", "tree_dp"]
+__all__ = ["MAX_BUILD", "MAX_ROWS", "MAX_WORK", "budget_binds", "dimensions", "set_keys",
+           "tree_dp"]
 
 MAX_ROWS = 400_000
 """Rows one table of the program may keep before :func:`tree_dp` gives up."""
 
 MAX_BUILD = 3_000_000
 """Rows one combination step may build before :func:`tree_dp` gives up."""
+
+MAX_WORK = 1e9
+"""Elementary comparisons the filters of one run may make before :func:`tree_dp` gives up."""
 
 _MARGIN = 1e-9  # relative slack on "cannot pass": float sums must never prune a package
 
@@ -97,6 +108,33 @@ def budget_binds(case: Case) -> bool:
     most = sum(float(case.cost_vector[offs[k]:offs[k + 1]].max())
                for k in range(len(case.issues)))
     return most > float(case.total_budget) + _budget_slack(case)
+
+
+def dimensions(case: Case, parties: tuple[int, ...]) -> int:
+    """The coordinates of the program's vectors: the parties of the set, the other
+    parties that may fail to accept, and the cost when the budget binds.
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> dimensions(load_example("harbour"), (0, 1))
+    5
+    """
+    thresholds = case.batnas + float(case.margin) - TOLERANCE
+    low = _lowest_utilities(case)
+    others = sum(1 for p in range(len(case.parties)) if p not in parties
+                 and low[p] < thresholds[p])
+    return len(parties) + others + int(budget_binds(case))
+
+
+def _lowest_utilities(case: Case) -> np.ndarray:
+    """Each party's least utility over all packages (not always attained)."""
+    offs = case.option_offsets
+    low = np.array([sum(float(case.score_matrix[p, offs[k]:offs[k + 1]].min())
+                        for k in range(len(case.issues))) for p in range(len(case.parties))])
+    for _, bonus in case._synergy_table:
+        low = low + np.minimum(bonus, 0.0)
+    return np.minimum(low, case.caps)
 
 
 def _budget_slack(case: Case) -> float:
@@ -149,8 +187,9 @@ class _Program:
     """The case compiled to factors and coordinates (see the module notes)."""
 
     def __init__(self, case: Case, parties: tuple[int, ...], *, max_rows: int,
-                 max_build: int):
+                 max_build: int, max_work: float = MAX_WORK):
         self.case = case
+        self.work = Work(max_work)
         self.sizes = [len(i.options) for i in case.issues]
         self.kind = np.int16 if max(self.sizes, default=1) < 2**15 else np.int32
         self.max_rows, self.max_build = max_rows, max_build
@@ -160,7 +199,7 @@ class _Program:
         self.exact = scales is not None
         scales = np.ones(n) if scales is None else scales
         thresholds = case.batnas + float(case.margin) - TOLERANCE
-        low_utility = self._lowest_utilities()
+        low_utility = _lowest_utilities(case)
         cols = list(parties) + [p for p in range(n)
                                 if p not in parties and low_utility[p] < thresholds[p]]
         self.col_party = np.array(cols, dtype=np.int64)
@@ -186,15 +225,6 @@ class _Program:
             else np.zeros(self.d)
         self.total_high = np.sum([f.high for f in self.factors], axis=0) if self.factors \
             else np.zeros(self.d)
-
-    def _lowest_utilities(self) -> np.ndarray:
-        case = self.case
-        offs = case.option_offsets
-        low = np.array([sum(float(case.score_matrix[p, offs[k]:offs[k + 1]].min())
-                            for k in range(len(case.issues))) for p in range(len(case.parties))])
-        for _, bonus in case._synergy_table:
-            low = low + np.minimum(bonus, 0.0)
-        return np.minimum(low, case.caps)
 
     # ---------------------------------------------------------------- factors
 
@@ -314,7 +344,7 @@ class _Program:
         rows = np.flatnonzero(ok)
         groups = self._codes(t.keys[rows], t.scope)
         kept, mult = reduce_partials(saturated[rows], groups=groups, strict=self.strict,
-                                     choices=t.frag[rows], mult=t.mult[rows])
+                                     choices=t.frag[rows], mult=t.mult[rows], work=self.work)
         rows = rows[kept]
         if len(rows) > self.max_rows:
             raise _Limit
@@ -429,7 +459,7 @@ def _cost_step(case: Case) -> float:
 
 def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
             decomposition: Decomposition | None = None, max_rows: int = MAX_ROWS,
-            max_build: int = MAX_BUILD) -> ParetoSet | None:
+            max_build: int = MAX_BUILD, max_work: float = MAX_WORK) -> ParetoSet | None:
     """The non-dominated packages of ``case`` over ``parties``, by the dynamic program.
 
     Parameters
@@ -442,7 +472,9 @@ def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
     decomposition : Decomposition, optional
         Default: :func:`~mutualgains.engine.interaction.decompose`.
     max_rows, max_build : int
-        Count-based work limits (see the module notes).
+        Count-based limits on the rows of one table and of one step.
+    max_work : float
+        Elementary comparisons the filters may make in all.
 
     Returns
     -------
@@ -468,11 +500,13 @@ def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
     counts = {"packages": case.n_packages, "width": decomposition.width,
               "largest_bag": decomposition.largest_bag}
     try:
-        program = _Program(case, parties, max_rows=max_rows, max_build=max_build)
+        program = _Program(case, parties, max_rows=max_rows, max_build=max_build,
+                           max_work=max_work)
         root = program.run(decomposition)
-    except _Limit:
+    except (_Limit, WorkLimit):
         return None
-    counts.update(largest_table=program.largest_table, largest_build=program.largest_build)
+    counts.update(largest_table=program.largest_table, largest_build=program.largest_build,
+                  work=int(program.work.used))
     choices = root.frag.astype(np.int64) if len(root.done) == len(case.issues) else np.zeros(
         (len(root), len(case.issues)), dtype=np.int64)
     utilities = case.utility_rows(choices) if len(case.issues) else np.zeros(
