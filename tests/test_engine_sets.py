@@ -161,3 +161,17 @@ def test_contributions_are_refused():
         tree_dp(case)
     with pytest.raises(ValueError, match="contributions"):
         enumerate_set(case)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_the_sweep_agrees_with_pairwise_comparison(data):
+    rows = data.draw(st.lists(st.tuples(*[st.integers(0, 30)] * 3), min_size=1, max_size=300,
+                              unique=True))
+    u = np.array(rows, dtype=np.int64)
+    n_strict = data.draw(st.integers(1, 3))
+    fast = nd._dominated_sweep(u, n_strict)
+    for k in range(len(u)):  # ranks: smaller is better; strict columns first
+        beaten = any((u[j] <= u[k]).all() and (u[j][:n_strict] != u[k][:n_strict]).any()
+                     for j in range(len(u)) if j != k)
+        assert fast[k] == beaten

@@ -378,7 +378,13 @@ def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int,
     small = np.ones(n, dtype=bool)
     for a, b in zip(starts, ends, strict=True):
         if b - a >= _GRID_GROUP:
-            found = _dominated_grid(u[a:b], n_strict, work)
+            found = None
+            sizes = u[a:b].max(axis=0) + 2
+            cells = math.prod(sorted(sizes.tolist())[:-1])  # the table's, without the value
+            if d == 3 and cells > 8 * (b - a):
+                found = _dominated_sweep(u[a:b], n_strict, work)  # few rows, many cells
+            else:
+                found = _dominated_grid(u[a:b], n_strict, work)
             if found is not None:
                 out[a:b] = found
                 small[a:b] = False
@@ -422,6 +428,68 @@ def _dominated_grid(u: np.ndarray, n_strict: int,
             out |= table[tuple(u[:, j] + 1 for j in indexed)] < u[:, value]
         else:
             out |= table[tuple(u[:, j] + (j != k) for j in indexed)] <= u[:, value]
+    return out
+
+
+def _dominated_sweep(u: np.ndarray, n_strict: int, work: Work | None = None) -> np.ndarray:
+    """One group in three columns, by a sweep: a row is dominated by a row better on
+    strict column ``k`` exactly when some row is at least as good everywhere as the
+    row with column ``k`` one rank better; one sweep per strict column."""
+    out = np.zeros(len(u), dtype=bool)
+    for k in range(n_strict):
+        query = u.copy()
+        query[:, k] -= 1
+        out |= _covered(u, query, work)
+    return out
+
+
+def _covered(points: np.ndarray, queries: np.ndarray, work: Work | None) -> np.ndarray:
+    """For each query, whether a point is at most it in all three columns (ranks).
+
+    Queries are taken in order of the column with the most distinct values, a
+    block at a time. Points before a block's first query on that column go into
+    a running minimum over the second column (best third column so far); points
+    between the block's first and last query are compared with it pairwise.
+    """
+    sizes = points.max(axis=0) + 1
+    sweep = int(np.argmax(sizes))
+    second, third = [c for c in range(3) if c != sweep]
+    order_p = np.argsort(points[:, sweep], kind="stable")
+    order_q = np.argsort(queries[:, sweep], kind="stable")
+    p, q = points[order_p], queries[order_q]
+    width = int(sizes[second]) + 1
+    best = np.full(width, np.iinfo(np.int64).max)
+    prefix = best.copy()
+    added = 0
+    hit = np.zeros(len(q), dtype=bool)
+    start = 0
+    while start < len(q):
+        stop = min(start + _BLOCK, len(q))
+        low, high = q[start, sweep], q[stop - 1, sweep]
+        end = int(np.searchsorted(p[:, sweep], high, side="right"))
+        first = int(np.searchsorted(p[:, sweep], low, side="right"))
+        if end - first > 4 * _BLOCK:  # a plateau: take only the queries at ``low``
+            stop = int(np.searchsorted(q[:, sweep], low, side="right"))
+            end = first
+        if first > added:
+            np.minimum.at(best, p[added:first, second], p[added:first, third])
+            prefix = np.minimum.accumulate(best)
+            added = first
+        block = q[start:stop]
+        if work is not None:
+            work.spend(width + len(block) * (end - added) * 3)
+        usable = block[:, second] >= 0
+        found = np.zeros(len(block), dtype=bool)
+        found[usable] = prefix[block[usable, second]] <= block[usable, third]
+        if end > added:
+            cand = p[added:end]
+            found |= ((cand[None, :, sweep] <= block[:, None, sweep])
+                      & (cand[None, :, second] <= block[:, None, second])
+                      & (cand[None, :, third] <= block[:, None, third])).any(axis=1)
+        hit[start:stop] = found
+        start = stop
+    out = np.zeros(len(q), dtype=bool)
+    out[order_q] = hit
     return out
 
 
