@@ -74,10 +74,11 @@ from mutualgains.analysis.objectives import (
     plan,
 )
 from mutualgains.engine.mip import MipOutcome, check_limits, check_solver
-from mutualgains.engine.paths import METHODS, Path, exact_set
+from mutualgains.engine.paths import METHODS, Path, best_by_issue, exact_set
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
+from mutualgains.model.relations import violations
 from mutualgains.results import SolveResult
 from mutualgains.status import Status, outcome_status
 from mutualgains.tolerance import TOLERANCE
@@ -157,6 +158,17 @@ def solve(
     check_limits(time_limit, gap)
     check_solver(solver)  # a wrong name is a mistake even when no solver runs
     started = time.perf_counter()
+    weights = np.array([float(p.weight) for p in case.parties])
+    if objective == "joint" and method == "auto" and not transfers:
+        choice = best_by_issue(case, weights)
+        if choice is not None:
+            path = Path("dp", "separable, and the best option of every issue passes the "
+                        "decision rule: one pass over the data", {"packages": case.n_packages,
+                                                                   "width": 0})
+            answer = _Answer(case, path=path, solver="dp")
+            value = float(weights @ (case.utility_vector(choice) - case.batnas))
+            return answer.result(objective, _Pick(choice, {}, {}), value, Status.OPTIMAL,
+                                 started=started)
     found, path = exact_set(case, method=method, money=transfers)
     if found is None:
         return solve_with(case, objective, solver=solver, time_limit=time_limit, gap=gap,
@@ -316,7 +328,8 @@ class _Answer:
         rates = self.program.rates if self.program is not None else np.ones(len(names))
         utilities = case.utility_vector(pick.choice) + rates * self.money(pick)
         accepted = utilities >= case.batnas + float(case.margin) - TOLERANCE
-        passes = not case.violations(package) and bool(case.rule_holds(accepted)[0])
+        broken = (case.requires or case.excludes) and violations(case, pick.choice)
+        passes = not broken and bool(case.rule_holds(accepted)[0])
         money = {}
         if self.program is not None and self.program.has_money:
             net = self.money(pick)
@@ -413,11 +426,15 @@ class _MipProgram:
             self.solver_name = out.solver
             if not _usable(out) or not self._logs:
                 return out
-            gains = self.gains(self.pick(out))
+            pick = self.pick(out)
+            gains = self.gains(pick)
             added = 0
             for stage, floor, tangents in self._logs:
                 if stage.values(gains[None])[0] < floor:
                     added += tangents.add(gains)
+                    if not added:  # the envelope is exact there: below the floor, cut it off
+                        self.model.add_rows([self.program.no_good(pick.choice)])
+                        added = 1
             if not added or self.out_of_time():
                 return out
 
@@ -508,8 +525,12 @@ class _MipProgram:
         return _optimise_log(self, stage)
 
     def keep_log(self, stage: LogSum, floor: float) -> None:
+        """``sum w z >= floor``, a little looser than the floor (the tangents are tight at
+        the optimum, and a presolve would call the exact row infeasible); every package
+        a later solve returns is then checked against the exact floor (see :meth:`solve`)."""
         tangents = self._tangents
-        self.model.add_rows([(tangents.z, tangents.w.tolist(), ">=", floor)])
+        slack = 10 * TOLERANCE * (1.0 + len(tangents.z))
+        self.model.add_rows([(tangents.z, tangents.w.tolist(), ">=", floor - slack)])
         self._logs.append((stage, floor, tangents))
 
     # ---- the tie rule

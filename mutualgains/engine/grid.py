@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import math
+import weakref
 from fractions import Fraction
 from functools import reduce
 
@@ -87,6 +88,20 @@ def unit_scales(case: Case) -> np.ndarray | None:
     >>> unit_scales(load_example("harbour")).tolist()  # City's scores are all even
     [1.0, 2.0, 5.0, 1.0, 1.0]
     """
+    hit = _SCALES.get(id(case))
+    if hit is not None and hit[0]() is case:
+        return hit[1]
+    scales = _unit_scales(case)
+    if len(_SCALES) > 64:
+        _SCALES.clear()
+    _SCALES[id(case)] = (weakref.ref(case), scales)
+    return scales
+
+
+_SCALES: dict[int, tuple[weakref.ref, np.ndarray | None]] = {}
+
+
+def _unit_scales(case: Case) -> np.ndarray | None:
     steps = []
     for p in range(len(case.parties)):
         step, exact = party_step(case, p)
@@ -99,4 +114,5 @@ def unit_scales(case: Case) -> np.ndarray | None:
         largest = largest + np.abs(bonus)
     if ((largest / scales) >= _EXACT_UNITS).any():
         return None
+    scales.flags.writeable = False
     return scales

@@ -121,9 +121,14 @@ def _silence_highs_banner() -> None:
             os.close(saved)
 
 
+_AVAILABLE: set[str] = set()
+
+
 def check_solver(name: str) -> None:
     """Raise :class:`SolverError` unless ``name`` names a solver available here."""
-    _make_solver(name, None, 0.0, False)
+    if name not in _AVAILABLE:
+        _make_solver(name, None, 0.0, False)
+        _AVAILABLE.add(name)
 
 
 def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
