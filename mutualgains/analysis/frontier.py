@@ -512,7 +512,8 @@ class _Search:
         for p in self.parties:
             self.bound(p, u[p] - TOLERANCE * max(1.0, abs(u[p])))
         (row,) = self.model.add_rows([self.program.no_good(choice)])
-        other = self.maximise({})
+        self.model.clear_objective()
+        other = self._solve()
         self.model.set_rhs(row, float(len(choice)))  # switch the cut off again
         if other is None:
             for p in self.parties:

@@ -211,6 +211,12 @@ class Objective:
     ``fallback`` replaces every stage when the first one finds no package with
     a finite value (the Nash product is 0 for every passing package), with the
     note saying so and the value reported.
+
+    Examples
+    --------
+    >>> objective = plan("egalitarian", n_parties=2)
+    >>> [type(s).__name__ for s in objective.stages], objective.value(np.array([3.0, 1.0]))
+    (['ScaledMin', 'WeightedSum'], 1.0)
     """
 
     name: str
@@ -339,6 +345,15 @@ def evaluate(objective: Objective, program: Program) -> Evaluation:
     The status is ``optimal`` when every stage was proven (and the tie rule
     applied), ``feasible`` when a stage stopped early with a package; without a
     package it is the first stage's (``infeasible`` means no package passes).
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> from mutualgains.engine.treedp import tree_dp
+    >>> case = load_example("harbour")
+    >>> out = evaluate(plan("egalitarian", n_parties=5), SetProgram(tree_dp(case), case.batnas))
+    >>> out.value, sorted(tree_dp(case).choices[out.pick].tolist())
+    (10.0, [0, 1, 1, 1, 2])
     """
     notes = list(objective.notes)
     details = dict(objective.details)

@@ -546,7 +546,7 @@ class _MipProgram:
             return pick, False
         choice = pick.choice
         (cut,) = model.add_rows([program.no_good(choice)])
-        model.set_objective([], [])
+        model.clear_objective()
         out = self.solve()
         model.set_rhs(cut, float(len(choice)))  # switch the cut off again
         if out.status == Status.INFEASIBLE:
