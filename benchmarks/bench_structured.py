@@ -34,7 +34,6 @@ run. Exit status 1 when any answer disagrees.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 import warnings
@@ -48,7 +47,7 @@ from mutualgains.model.relations import Excludes, Requires, Synergy
 from mutualgains.testing import BruteForce
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_solver import README, environment, write_readme  # noqa: E402
+from bench_solver import README, environment, write_readme
 
 START, END = "<!-- structured:start -->", "<!-- structured:end -->"
 TOL = 1e-6
