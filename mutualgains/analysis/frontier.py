@@ -57,10 +57,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from mutualgains.engine.grid import party_step
 from mutualgains.engine.mip import check_limits, check_solver
@@ -71,7 +70,9 @@ from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
-from mutualgains.util import tidy
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["Frontier", "FrontierPoint", "pareto_frontier", "utility_step"]
 
@@ -192,6 +193,8 @@ class Frontier:
         >>> list(frame.columns[:4])
         ['score Port', 'score City', 'score Environmental League', 'score Union']
         """
+        import pandas as pd
+
         rows = []
         names = list(self.points[0].scores) if self.points else list(self.parties)
         for point in self.points:
@@ -350,7 +353,8 @@ def pareto_frontier(
         steps = {p: step if step[1] else (step[0] * _SET_STEP, False)
                  for p, step in steps.items()}
         rows, tied, status = _set_points(found, index, steps, max_points)
-        choices = [tuple(int(c) for c in found.choices[r]) for r in rows]
+        choices = [tuple(c) for c in found.choices[rows].tolist()]
+        utilities = found.utilities[rows]
         flags = [bool(t) if ties else None for t in tied]
         solver_name, solves = path.method, 0
     else:
@@ -371,16 +375,17 @@ def pareto_frontier(
                     choices[k] = smallest
             flags.append(tied)
         solver_name, solves = search.solver_name, search.solves
+        utilities = np.array([case.utility_vector(c) for c in choices]).reshape(
+            len(choices), len(case.parties))
     if status == "complete" and not choices:
         status = "no_agreement"
     points = []
-    for choice, tied in zip(choices, flags, strict=True):
-        u = case.utility_vector(choice)
-        gains = u - case.batnas
-        points.append(FrontierPoint(
-            scores={p: tidy(u[k]) for k, p in enumerate(case.party_names)},
-            gains={p: tidy(gains[k]) for k, p in enumerate(case.party_names)},
-            package=case.package_from_indices(choice), tied=tied))
+    everyone = case.party_names
+    scores, gains = _plain(utilities), _plain(utilities - case.batnas)
+    for k, (choice, tied) in enumerate(zip(choices, flags, strict=True)):
+        points.append(FrontierPoint(scores=dict(zip(everyone, scores[k], strict=True)),
+                                    gains=dict(zip(everyone, gains[k], strict=True)),
+                                    package=case.package_from_indices(choice), tied=tied))
     points.sort(key=lambda pt: tuple(-pt.scores[case.party_names[p]] for p in index))
     messages = {
         "limit": f"stopped after max_points={max_points} points",
@@ -395,6 +400,13 @@ def pareto_frontier(
         solver=solver_name, seconds=time.perf_counter() - started, solves=solves,
         message=messages.get(status, ""), case_name=case.name, issue_names=case.issue_names,
         method=path.method, path=MappingProxyType(path.to_dict()))
+
+
+def _plain(values: np.ndarray) -> list[list[float | int]]:
+    """Rows of plain Python numbers, integral values as ``int`` (as :func:`tidy` does)."""
+    integral = (values == np.round(values)) & (np.abs(values) < 2**53)
+    return [[int(v) if i else v for v, i in zip(row, flags, strict=True)]
+            for row, flags in zip(values.tolist(), integral.tolist(), strict=True)]
 
 
 def _set_points(found: ParetoSet, index: list[int], steps: dict,
