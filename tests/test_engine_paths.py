@@ -24,7 +24,7 @@ from mutualgains import (
     pareto_frontier,
     solve,
 )
-from mutualgains.analysis import frontier as frontier_module
+from mutualgains.analysis import frontiersearch as frontier_module
 from mutualgains.engine import mip
 from mutualgains.engine.paths import exact_set
 from mutualgains.io.examples import load_example
