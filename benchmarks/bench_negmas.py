@@ -65,15 +65,15 @@ QUICK_FRONTIER = ["Genius-S-1NAGUNL-114", "Genius-S-1NIKFRT-1"]
 def ours(case: mg.Case, frontier_limit: float, method: str = "auto") -> dict:
     """mutualgains' answers, each timed on its own (wall clock).
 
-    ``method`` as in :func:`mutualgains.solve`: ``auto`` (the table of dominating
-    packages on separable cases) or ``mip`` (integer programs throughout).
+    ``method`` as in :func:`mutualgains.solve`: ``auto`` (the path the case calls
+    for) or a forced one (``mip``: integer programs throughout).
     """
     out: dict = {"method": method}
     for objective in ("joint", "nash", "ks"):
         start = time.perf_counter()
         result = mg.solve(case, objective, method=method)
         out[f"{objective}_s"] = time.perf_counter() - start
-        out[f"{objective}_by"] = "separable" if result.solver == "separable" else "mip"
+        out[f"{objective}_by"] = result.method
         if result.status == "no_agreement":
             out[objective] = None
         elif result.status == "optimal":
@@ -91,12 +91,12 @@ def ours(case: mg.Case, frontier_limit: float, method: str = "auto") -> dict:
 
 
 def _methods(answers: dict) -> str:
-    """``separable``, ``mip``, or which answers took which path."""
+    """The path (``dp``, ``enumerate``, ``mip``), or which answers took which path."""
     by = {key: answers[f"{key}_by"] for key in ("joint", "nash", "ks", "frontier")}
     if len(set(by.values())) == 1:
         return next(iter(by.values()))
-    table = [k for k, v in by.items() if v == "separable"]
-    return f"separable: {', '.join(table)}; mip: the rest"
+    return "; ".join(f"{method}: {', '.join(k for k, v in by.items() if v == method)}"
+                     for method in sorted(set(by.values())))
 
 
 def ks_value(point: np.ndarray, batnas: np.ndarray, ideals: np.ndarray) -> float:

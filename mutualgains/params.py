@@ -359,8 +359,10 @@ TIME_LIMIT = Maybe(Real(low=0, strict=True))
 GAP = Real(low=0, high=1)
 """``gap=``: the relative MIP gap at which a solve may stop, from 0 (exact) to 1."""
 
-METHOD = Choice(("auto", "mip"))
-"""``method=``: ``auto`` decides the exact path from the case, ``mip`` always solves MIPs."""
+METHOD = Choice(("auto", "dp", "enumerate", "mip"))
+"""``method=``: ``auto`` decides the exact path from the case (structure and counts, never
+the clock); ``dp`` (the tree dynamic program), ``enumerate`` and ``mip`` force one
+(:data:`mutualgains.engine.paths.METHODS`)."""
 
 
 @dataclass(frozen=True)

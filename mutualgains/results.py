@@ -60,7 +60,7 @@ class SolveResult:
     batnas, veto : mapping
         Per party: BATNA and veto flag (copied from the case for display).
     solver : str
-        The solver used.
+        The solver used (the path's name, ``dp`` or ``enumerate``, when none ran).
     seconds : float
         Wall-clock time of all solver calls.
     gap : float or None
@@ -69,7 +69,11 @@ class SolveResult:
         What else the caller should know (time limit hit, ties broken, ...).
     details : mapping
         Objective-specific extras: ``ideal_gains`` (ks), ``sorted_gains``
-        (leximin), ``log_nash`` and ``log_bound`` (nash).
+        (leximin), ``log_nash`` and ``log_bound`` (nash); and ``path``: the exact
+        path taken, why, and the counts behind the choice
+        (:mod:`mutualgains.engine.paths`).
+    method : str
+        The exact path: ``dp``, ``enumerate`` or ``mip``.
 
     Examples
     --------
@@ -102,6 +106,7 @@ class SolveResult:
     money: Mapping[str, float] = field(default_factory=dict)
     transfers: tuple[tuple[str, str, float], ...] = ()
     contributions: tuple[tuple[str, str, str, float], ...] = ()
+    method: str = "mip"
 
     def __post_init__(self) -> None:
         for name in ("package", "scores", "gains", "accepted", "batnas", "veto", "weights",
@@ -218,6 +223,7 @@ class SolveResult:
                 "transfers": [list(t) for t in self.transfers],
                 "contributions": [list(c) for c in self.contributions]} if self.money else {}),
             "solver": self.solver,
+            "method": self.method,
             "seconds": self.seconds,
             "gap": num(self.gap),
             "message": self.message,

@@ -1,7 +1,8 @@
 """A brute-force oracle: enumerate every package of a small case.
 
 The oracle reads the case's raw data (parties, issues, the ``scores`` mapping,
-the decision rule, requires, excludes, synergy bonuses, utility caps) and
+the decision rule, requires, excludes, synergy bonuses, utility caps, option
+costs and the total budget) and
 computes everything itself; it never imports the solver, the program or the
 case's own evaluation helpers, so a bug there cannot hide in both. Use it to
 check mutualgains, or any other tool, on small cases.
@@ -57,7 +58,8 @@ class BruteForce:
     utilities, gains : ndarray, shape (n_packages, n_parties)
     accepts : ndarray of bool, shape (n_packages, n_parties)
     feasible : ndarray of bool, shape (n_packages,)
-        Whether the package respects every ``requires`` and ``excludes``.
+        Whether the package respects every ``requires`` and ``excludes`` and, when
+        the case has a total budget, costs at most that (within the tolerance).
     passes : ndarray of bool, shape (n_packages,)
         Whether the package is feasible and passes the decision rule.
     """
@@ -85,6 +87,14 @@ class BruteForce:
             self.feasible &= ~chosen | self._holds(r.needs)
         for e in getattr(case, "excludes", ()):
             self.feasible &= ~(self._holds({e.a[0]: (e.a[1],)}) & self._holds({e.b[0]: (e.b[1],)}))
+        budget = getattr(case, "total_budget", None)
+        if budget is not None:
+            cost = np.zeros(total)
+            for k, issue in enumerate(case.issues):
+                values = getattr(case, "costs", {}).get(issue.name)
+                if values is not None:
+                    cost += np.array([float(v) for v in values])[self.choices[:, k]]
+            self.feasible &= cost <= float(budget) + TOLERANCE * max(1.0, abs(float(budget)))
         for s in getattr(case, "synergy", ()):
             holds = self._holds(s.when)
             for p, name in enumerate(self.party_names):

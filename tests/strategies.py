@@ -15,7 +15,7 @@ from mutualgains.model.relations import Excludes, Requires, Synergy
 @st.composite
 def small_cases(draw, *, max_parties: int = 4, max_issues: int = 5, max_options: int = 4,
                 rules: bool = True, weights: bool = True, dependencies: bool = False,
-                caps: bool = False) -> Case:
+                caps: bool = False, budgets: bool = False) -> Case:
     n_parties = draw(st.integers(2, max_parties))
     n_issues = draw(st.integers(1, max_issues))
     sizes = [draw(st.integers(1, max_options)) for _ in range(n_issues)]
@@ -40,6 +40,11 @@ def small_cases(draw, *, max_parties: int = 4, max_issues: int = 5, max_options:
         veto = draw(st.lists(st.sampled_from(names), max_size=k, unique=True))
         rule = DecisionRule(min_parties=k, veto=veto)
     margin = draw(st.sampled_from([0, 0, 0, 1]))
+    if budgets and draw(st.booleans()):  # option costs and a total budget the witness meets
+        costs = {i.name: [draw(st.integers(0, 5)) for _ in i.options] for i in issues}
+        spent = sum(costs[i.name][c] for i, c in zip(issues, witness, strict=True))
+        relations = {**relations, "costs": costs,
+                     "total_budget": spent + draw(st.integers(0, 4))}
     return Case(parties, issues, scores, decision_rule=rule, margin=margin, name="random",
                 **relations)
 

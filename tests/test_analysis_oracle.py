@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutualgains import alternatives, amend, improve, pareto_frontier
-from mutualgains.engine.separable import candidate_table, is_separable
+from mutualgains.engine.enumerate import enumerate_set
+from mutualgains.engine.treedp import tree_dp
 from mutualgains.testing import BruteForce
 
 from .strategies import small_cases
@@ -37,10 +38,9 @@ def test_frontier_is_exactly_the_nondominated_set(case, data):
     oracle = BruteForce(case)
     expected = nondominated(oracle.utilities[oracle.passes][:, cols]) if oracle.passes.any() \
         else set()
-    method = data.draw(st.sampled_from(["auto", "mip"]))
+    method = data.draw(st.sampled_from(["auto", "dp", "enumerate", "mip"]))
     frontier = pareto_frontier(case, parties=parties, method=method)
-    assert frontier.method == ("separable" if method == "auto" and is_separable(case)
-                               else "mip")
+    assert frontier.method == ("enumerate" if method == "auto" else method)
     assert frontier.status == ("complete" if expected else "no_agreement")
     got = {tuple(float(p.scores[q]) for q in parties) for p in frontier.points}
     assert got == expected
@@ -56,31 +56,32 @@ def test_frontier_is_exactly_the_nondominated_set(case, data):
 
 @SETTINGS
 @given(case=small_cases(max_parties=4))
-def test_candidate_table_dominates_every_passing_package(case):
+def test_the_sets_dominate_every_passing_package(case):
     oracle = BruteForce(case)
-    table = candidate_table(case)
-    rows = [oracle.row_of(case.package_from_indices(c)) for c in table.choices]
-    assert all(oracle.passes[rows])
-    np.testing.assert_allclose(table.utilities, oracle.utilities[rows], atol=1e-9)
-    for u in oracle.utilities[oracle.passes]:
-        assert (table.utilities >= u - 1e-9).all(axis=1).any()
-    for k, u in enumerate(table.utilities):  # and keeps no dominated package
-        others = np.delete(table.utilities, k, axis=0)
-        assert not (others >= u).all(axis=1).any()
+    for found in (tree_dp(case), enumerate_set(case)):
+        rows = [oracle.row_of(case.package_from_indices(c)) for c in found.choices]
+        assert all(oracle.passes[rows])
+        np.testing.assert_allclose(found.utilities, oracle.utilities[rows], atol=1e-9)
+        for u in oracle.utilities[oracle.passes]:
+            assert (found.utilities >= u - 1e-9).all(axis=1).any()
+        for k, u in enumerate(found.utilities):  # and keeps no dominated package
+            others = np.delete(found.utilities, k, axis=0)
+            assert not (others >= u).all(axis=1).any()
 
 
-def test_candidate_table_refuses_cases_with_caps():
+def test_the_sets_handle_caps():
     import dataclasses
 
     from mutualgains.io.examples import load_example
 
     case = load_example("harbour")
-    capped = dataclasses.replace(case, parties=(dataclasses.replace(case.parties[0], cap=50),
+    capped = dataclasses.replace(case, parties=(dataclasses.replace(case.parties[0], cap=70),
                                                 *case.parties[1:]))
-    assert is_separable(case) and not is_separable(capped)
-    with pytest.raises(ValueError, match="not separable"):
-        candidate_table(capped)
-    assert pareto_frontier(capped, ["Port", "City"]).method == "mip"
+    by_set = pareto_frontier(capped, ["Port", "City"])
+    by_mip = pareto_frontier(capped, ["Port", "City"], method="mip")
+    assert by_set.method == "enumerate" and by_mip.method == "mip"
+    assert by_set.to_dict()["points"] == by_mip.to_dict()["points"]
+    assert max(p.scores["Port"] for p in by_set.points) == 70
 
 
 @pytest.mark.parametrize("objective", ["joint", "egalitarian", "nash"])

@@ -55,7 +55,7 @@ def test_one_small_domain_agrees_in_every_answer():
     assert bench_negmas._verdict(row) == "agree"
     assert row["frontier_ours"] == row["frontier_distinct"] > 1
     assert row["brute_ok"] and row["ks_same_point"] and row["mip_ok"]
-    assert row["used"] == "separable"  # the integer programs ran too (mip_ok)
+    assert row["used"] == "enumerate"  # the integer programs ran too (mip_ok)
     text = bench_negmas.genius_tables([row])
     assert "ANAC2010-ItexvsCypress" in text and "✗" not in text
 

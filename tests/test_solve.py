@@ -204,15 +204,18 @@ def test_cli_json(tmp_path, capsys):
 
 
 def test_cli_method_chooses_the_path(tmp_path, capsys):
-    path = str(_harbour_file(tmp_path))
-    for method, solver in (("auto", "separable"), ("mip", "HiGHS")):
-        assert main(["solve", "--json", path, "--method", method]) == 0
+    path_file = str(_harbour_file(tmp_path))
+    for method, solver, path in (("auto", "enumerate", "enumerate"), ("dp", "dp", "dp"),
+                                 ("enumerate", "enumerate", "enumerate"),
+                                 ("mip", "HiGHS", "mip")):
+        assert main(["solve", "--json", path_file, "--method", method]) == 0
         data = json.loads(capsys.readouterr().out)
         assert data["solver"] == solver and data["objective_value"] == 114
-        assert main(["frontier", "--json", path, "--parties", "Port,City",
+        assert data["method"] == path
+        assert main(["frontier", "--json", path_file, "--parties", "Port,City",
                      "--method", method]) == 0
         frontier = json.loads(capsys.readouterr().out)
-        assert frontier["method"] == ("separable" if method == "auto" else "mip")
+        assert frontier["method"] == path
         assert len(frontier["points"]) == 6
 
 

@@ -48,14 +48,16 @@ def check_against_oracle(case, objective, solver="highs", method="auto"):
         assert oracle.gains[row].sum() == pytest.approx(joint)
 
 
-@pytest.mark.parametrize("method", ["auto", "mip"])
+@pytest.mark.parametrize("method", ["auto", "dp", "enumerate", "mip"])
 @pytest.mark.parametrize("objective", OBJECTIVES)
 @SETTINGS
 @given(case=small_cases())
 def test_solver_matches_oracle(objective, method, case):
     check_against_oracle(case, objective, method=method)
-    solver = solve(case, objective, method=method).solver
-    assert (solver == "separable") == (method == "auto")
+    result = solve(case, objective, method=method)
+    assert result.method == method or (method == "auto" and result.method in ("dp",
+                                                                              "enumerate"))
+    assert (result.solver == "HiGHS") == (method == "mip")
 
 
 @pytest.mark.parametrize("objective", OBJECTIVES)

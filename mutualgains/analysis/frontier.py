@@ -2,35 +2,39 @@
 
 A utility vector is on the frontier when no passing package gives every
 frontier party at least as much and one of them more. The frontier is
-computed exactly, with one package per point:
+computed exactly, with one package per point: of the packages that reach a
+point, the one with the lexicographically smallest option positions (when
+``ties`` are checked; the same rule as :func:`mutualgains.solve`).
 
-- two parties: the epsilon-constraint method with a lexicographic second
-  stage, sweeping the second party's utility upwards;
-- three or more: a search-region method (Klamroth, Lacour & Vanderpooten,
-  2015): the region not dominated by the points found so far is a union of
-  boxes ``{u > l}``; each solve maximises the sum of utilities in one box and
-  either finds a new non-dominated point (and splits the boxes it lies in)
-  or proves the box empty.
+Paths (:mod:`mutualgains.engine.paths`, chosen from the case, never the clock):
 
-On a separable case (utilities plain sums over issues: no synergies, caps,
-requires or excludes) no solver is needed: the few packages that dominate all
-others are merged issue by issue (:mod:`mutualgains.engine.separable`); with two
-parties the sweep above runs on that table (its searches maximise a
-non-negative combination of utilities under lower bounds, which a dominating
-row answers), with more the frontier is read off the table directly. Otherwise,
-or when that table would be too large, each search is an integer program.
-``method="mip"`` forces the integer programs; :attr:`Frontier.method` says which
-was used.
+- ``dp`` and ``enumerate`` compute the non-dominated set over the frontier
+  parties directly (the other parties only have to accept as the decision rule
+  says); the frontier is read off it, and whether another package reaches a
+  point comes with it, at no extra cost.
+- ``mip`` searches by integer programs. Two parties: the epsilon-constraint
+  method, sweeping the second party's utility upwards, one integer program
+  per point (on the data's exact grid a weighted objective makes the first
+  party's utility decide and the second's break ties; otherwise two stages). A
+  point whose program did not finish is left out and the status says
+  ``time_limit``: a point is reported only when proven non-dominated. Three or
+  more: a search-region method (Klamroth, Lacour & Vanderpooten, 2015): the
+  region not dominated by the points found so far is a union of boxes
+  ``{u > l}``; each solve maximises the sum of utilities in one box and either
+  finds a new non-dominated point or proves the box empty. Boxes are updated
+  in numpy, and a new box is compared only with the boxes it can be contained
+  in. With ``ties``, one more program per point checks whether another
+  package reaches it, and a tied point's package is the smallest one.
 
 "Strictly more" needs a step: on data whose scores lie on a rational grid
 (integers, decimals, fractions with denominators up to 10**6) the step is the
 grid's, and the frontier is exact; otherwise it is ``TOLERANCE`` times the
 party's utility range (at least ``10 * TOLERANCE``), and points closer than
-that in a party's utility count as one (see :func:`utility_step`); on the
-separable table, which involves no solver, that off-grid step is 10**4 times
-smaller, so only rounding merges points. When the
-solver returns a package that misses a bound by less than its own feasibility
-tolerance, that package is cut off and the solve repeated.
+that in a party's utility count as one (see :func:`utility_step`); on the sets,
+which involve no solver, that off-grid step is 10**4 times smaller, so only
+rounding merges points. When the solver returns a package that misses a bound
+by less than its own feasibility tolerance, that package is cut off and the
+solve repeated.
 
 Examples
 --------
@@ -47,26 +51,19 @@ Examples
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
-from functools import reduce
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from mutualgains.engine.mip import check_solver
-from mutualgains.engine.program import PackageProgram
-from mutualgains.engine.separable import (
-    CandidateTable,
-    candidate_table,
-    is_separable,
-    non_dominated,
-)
+from mutualgains.analysis.frontiersearch import Search, many_parties, two_parties
+from mutualgains.engine.grid import party_step
+from mutualgains.engine.mip import check_limits, check_solver
+from mutualgains.engine.nondominated import ParetoSet, non_dominated
+from mutualgains.engine.paths import exact_set
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.model.arguments import CASE
@@ -83,14 +80,13 @@ from mutualgains.params import (
     validated,
 )
 from mutualgains.progress import ProgressArg, track
-from mutualgains.status import Status
-from mutualgains.tolerance import TOLERANCE
-from mutualgains.util import tidy
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["Frontier", "FrontierPoint", "pareto_frontier", "utility_step"]
 
-_MAX_DENOMINATOR = 10**6
-_TABLE_STEP = 1e-4  # off-grid step on the separable table, relative to the solvers' one
+_SET_STEP = 1e-4  # off-grid step on the sets, relative to the solvers' one
 
 
 @dataclass(frozen=True)
@@ -142,19 +138,20 @@ class Frontier:
     steps : mapping
         The utility step used per frontier party (see the module notes).
     solver : str
-        The solver of the integer programs (tie checks included).
+        The solver of the integer programs (the path's name when none ran).
     solves : int
         Integer programs solved.
     method : str
-        ``separable`` (searches answered from the table of dominating
-        packages) or ``mip`` (every search an integer program).
+        The exact path: ``dp``, ``enumerate`` or ``mip``.
+    path : mapping
+        Why that path: ``method``, ``reason`` and the counts behind the choice.
 
     Examples
     --------
     >>> from mutualgains import pareto_frontier
     >>> from mutualgains.io.examples import load_example
     >>> pareto_frontier(load_example("harbour"), parties=["Port", "City"])
-    <Frontier 6 points over Port, City: complete, ...>
+    <Frontier 6 points over Port, City: complete, enumerate, 0 solves, ...>
     """
 
     parties: tuple[str, ...]
@@ -168,6 +165,7 @@ class Frontier:
     case_name: str = ""
     issue_names: tuple[str, ...] = field(default=())
     method: str = "mip"
+    path: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -204,6 +202,8 @@ class Frontier:
         >>> list(frame.columns[:4])
         ['score Port', 'score City', 'score Environmental League', 'score Union']
         """
+        import pandas as pd
+
         rows = []
         names = list(self.points[0].scores) if self.points else list(self.parties)
         for point in self.points:
@@ -236,6 +236,7 @@ class Frontier:
             "steps": dict(self.steps),
             "solver": self.solver,
             "method": self.method,
+            "path": {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in self.path.items()},
             "solves": self.solves,
             "seconds": self.seconds,
             "message": self.message,
@@ -262,7 +263,8 @@ def utility_step(case: Case, party: str) -> tuple[float, bool]:
     a multiple of a common rational grid (integers, decimals, or fractions such
     as GENIUS' ``utility / maxutility``; denominators up to 10**6) the step is
     that grid and ``exact`` is True; otherwise ``TOLERANCE`` times the party's
-    utility range, and at least ``10 * TOLERANCE``.
+    utility range, and at least ``10 * TOLERANCE``. See
+    :func:`mutualgains.engine.grid.party_step`.
 
     Examples
     --------
@@ -270,159 +272,10 @@ def utility_step(case: Case, party: str) -> tuple[float, bool]:
     >>> utility_step(load_example("harbour"), "Port")
     (1.0, True)
     """
-    p = case.party_names.index(party)
-    values = [float(v) for v in case.score_matrix[p]]
-    values += [float(bonus[p]) for _, bonus in case.synergy_table]
-    if math.isfinite(case.caps[p]):
-        values.append(float(case.caps[p]))
-    values = [v for v in values if v != 0]
-    if not values:
-        return 1.0, True
-    fractions = [Fraction(v).limit_denominator(_MAX_DENOMINATOR) for v in values]
-    if all(abs(float(f) - v) <= 1e-12 * max(1.0, abs(v)) for f, v in zip(fractions, values,
-                                                                          strict=True)):
-        denominator = reduce(math.lcm, (f.denominator for f in fractions))
-        if denominator <= _MAX_DENOMINATOR:
-            grid = reduce(math.gcd, (abs(f.numerator * (denominator // f.denominator))
-                                     for f in fractions))
-            return float(Fraction(grid, denominator)), True
-    span = max(values) - min(min(values), 0.0)
-    # well above the solvers' feasibility tolerance (1e-6), so a step is never bent away
-    return max(10 * TOLERANCE, TOLERANCE * span), False
+    return party_step(case, case.party_names.index(party))
 
 
-# ---------------------------------------------------------------- the search
-
-
-class _Search:
-    """Solves on one program: utility rows with movable bounds, staged objectives."""
-
-    def __init__(self, case: Case, parties: list[int], *, solver: str,
-                 time_limit: float | None, gap: float, msg: bool,
-                 started: float | None = None):
-        self.case = case
-        self.parties = parties
-        self.program = program = PackageProgram(case)
-        self.model = program.model
-        self.options = {"solver": solver, "gap": gap, "msg": msg}
-        self.time_limit = time_limit
-        self.started = time.perf_counter() if started is None else started
-        self.solves = 0
-        self.solver_name = solver
-        self.proven = True
-        self.cuts: list[tuple[int, int]] = []
-        self.low = {p: program.utility_bounds(p)[0] - 1.0 for p in parties}
-        rows = [(*program.utility_terms(p), ">=", self.low[p]) for p in parties]
-        self.rows = dict(zip(parties, self.model.add_rows(rows), strict=True))
-
-    def out_of_time(self) -> bool:
-        return (self.time_limit is not None
-                and time.perf_counter() - self.started >= self.time_limit)
-
-    def bound(self, p: int, value: float | None) -> None:
-        """Require ``U_p >= value`` (``None`` lifts the requirement)."""
-        self.model.set_rhs(self.rows[p], self.low[p] if value is None else value)
-
-    def maximise(self, weights: Mapping[int, float]) -> tuple[int, ...] | None:
-        """Maximise ``sum weights[p] * U_p``; the package, or None if infeasible."""
-        total = np.zeros(len(self.case.parties))
-        for p, w in weights.items():
-            total[p] = w
-        self.model.set_objective(*self.program.combined_terms(total))
-        left = None
-        if self.time_limit is not None:
-            left = max(0.01, self.time_limit - (time.perf_counter() - self.started))
-        out = self.model.solve(time_limit=left, **self.options)
-        self.solves += 1
-        self.solver_name = out.solver
-        if out.status == Status.INFEASIBLE:
-            return None
-        if out.status != Status.OPTIMAL:
-            self.proven = False
-            return None
-        return self.program.choice(out.values)
-
-    def utilities(self, choice: tuple[int, ...]) -> np.ndarray:
-        return self.case.utility_vector(choice)
-
-    def cut(self, choice: tuple[int, ...]) -> None:
-        """Exclude one package from the search (undone by :meth:`uncut`)."""
-        self.cuts.append((self.model.add_rows([self.program.no_good(choice)])[0], len(choice)))
-
-    def uncut(self) -> None:
-        """Switch every cut off again (before checking ties)."""
-        for row, n in self.cuts:
-            self.model.set_rhs(row, float(n))
-        self.cuts = []
-
-    def tied(self, choice: tuple[int, ...], u: np.ndarray) -> bool:
-        """Whether another package gives the frontier parties at least ``u``."""
-        (row,) = self.model.add_rows([self.program.no_good(choice)])
-        for p in self.parties:
-            self.bound(p, u[p] - TOLERANCE * max(1.0, abs(u[p])))
-        found = self.maximise({})
-        self.model.set_rhs(row, float(len(choice)))  # switch the cut off again
-        return found is not None
-
-
-class _TableSearch:
-    """The searches of :class:`_Search`, answered from a :class:`CandidateTable`.
-
-    Exact: every package that passes is weakly dominated by a row of the table,
-    so a best row under lower bounds and non-negative weights is a best package.
-    Tie checks (which need the packages the table left out) go to a :class:`_Search`.
-    """
-
-    def __init__(self, case: Case, parties: list[int], table: CandidateTable, *,
-                 started: float, time_limit: float | None, mip: dict):
-        self.case = case
-        self.parties = parties
-        self.table = table
-        self.started = started
-        self.time_limit = time_limit
-        self.mip_options = mip
-        self.mip: _Search | None = None
-        self.proven = True
-        self.floor = {p: -math.inf for p in parties}
-        self.excluded = np.zeros(len(table), dtype=bool)
-
-    solves = property(lambda self: 0 if self.mip is None else self.mip.solves)
-    solver_name = property(lambda self: self.mip_options["solver"] if self.mip is None
-                           else self.mip.solver_name)
-
-    out_of_time = _Search.out_of_time
-    utilities = _Search.utilities
-
-    def bound(self, p: int, value: float | None) -> None:
-        # a bound sits on the grid of utilities: allow for rounding in their sums
-        self.floor[p] = -math.inf if value is None else value - 1e-11 * max(1.0, abs(value))
-
-    def maximise(self, weights: Mapping[int, float]) -> tuple[int, ...] | None:
-        u = self.table.utilities
-        ok = ~self.excluded
-        for p, low in self.floor.items():
-            if low > -math.inf:
-                ok &= u[:, p] >= low
-        if not ok.any():
-            return None
-        w = np.zeros(u.shape[1])
-        for p, v in weights.items():
-            w[p] = v
-        rows = np.flatnonzero(ok)
-        best = rows[int(np.argmax(u[rows] @ w))]
-        return tuple(int(c) for c in self.table.choices[best])
-
-    def cut(self, choice: tuple[int, ...]) -> None:
-        self.excluded |= (self.table.choices == np.array(choice)).all(axis=1)
-
-    def uncut(self) -> None:
-        self.excluded[:] = False
-
-    def tied(self, choice: tuple[int, ...], u: np.ndarray) -> bool:
-        if self.mip is None:
-            self.mip = _Search(self.case, self.parties, time_limit=self.time_limit,
-                               started=self.started, **self.mip_options)
-        return self.mip.tied(choice, u)
+# ------------------------------------------------------------------ the entry point
 
 
 @validated(case=CASE, parties=Maybe(Names(min_length=2)), ties=Flag(), max_points=Integer(low=1),
@@ -450,8 +303,9 @@ def pareto_frontier(
         The parties whose utilities span the frontier (default: all). The
         others still have to accept as the decision rule requires.
     ties : bool, default True
-        Check, for every point, whether another package attains it (one more
-        solve per point).
+        Say, for every point, whether another package attains it (free on the
+        sets; one more integer program per point on ``mip``), and take a tied
+        point's lexicographically smallest package.
     max_points : int, default 10_000
         Stop after this many points (status ``limit``).
     progress : bool or callable, default False
@@ -459,11 +313,10 @@ def pareto_frontier(
         ``progress(points found, None)`` after every solve (the number of points
         is not known in advance). See :mod:`mutualgains.progress`.
     solver, time_limit, gap, msg
-        As in :func:`mutualgains.solve`; ``time_limit`` is for the whole call.
-    method : {"auto", "mip"}, default "auto"
-        ``auto`` answers the searches from the table of dominating packages
-        when the case is separable and the table stays small (see the module
-        notes), else by integer programs; ``mip`` always solves integer programs.
+        As in :func:`mutualgains.solve`; ``time_limit`` is for the integer
+        programs of the whole call.
+    method : {"auto", "dp", "enumerate", "mip"}, default "auto"
+        The exact path (see the module notes).
 
     Returns
     -------
@@ -472,7 +325,8 @@ def pareto_frontier(
     Raises
     ------
     UsageError
-        Unknown or repeated party, fewer than two parties, bad limits.
+        Unknown or repeated party, fewer than two parties, bad limits, a
+        forced path that cannot answer.
 
     Examples
     --------
@@ -483,6 +337,8 @@ def pareto_frontier(
     ('complete', True)
     """
     case.require_no_contributions("pareto_frontier")
+    if isinstance(parties, str):
+        raise UsageError(f"parties: must be a list of party names, got the string {parties!r}")
     names = list(case.party_names if parties is None else parties)
     unknown = [p for p in names if p not in case.party_names]
     if unknown:
@@ -490,52 +346,55 @@ def pareto_frontier(
                          f"(parties: {', '.join(case.party_names)})")
     if len(set(names)) != len(names) or len(names) < 2:
         raise UsageError(f"parties: need at least two different parties, got {names}")
+    check_limits(time_limit, gap)
+    check_solver(solver)
     started = time.perf_counter()
     index = [case.party_names.index(p) for p in names]
     steps = {p: utility_step(case, case.party_names[p]) for p in index}
-    options = {"solver": solver, "gap": gap, "msg": msg}
-    table = None
-    if method == "auto" and is_separable(case):
-        table = candidate_table(case, deadline=None if time_limit is None
-                                else started + time_limit / 2)
-    search: _Search | _TableSearch
-    if table is not None:
-        check_solver(solver)  # used for tie checks only, but a wrong name is a mistake
+    found, path = exact_set(case, tuple(index), method=method)
+    if found is not None:
         # no solver tolerance to stay clear of: off the grid, only rounding merges points
-        steps = {p: step if step[1] else (step[0] * _TABLE_STEP, False)
+        steps = {p: step if step[1] else (step[0] * _SET_STEP, False)
                  for p, step in steps.items()}
-        search = _TableSearch(case, index, table, started=started, time_limit=time_limit,
-                              mip=options)
+        rows, tied, status = _set_points(found, index, steps, max_points)
+        choices = [tuple(c) for c in found.choices[rows].tolist()]
+        utilities = found.utilities[rows]
+        flags = [bool(t) if ties else None for t in tied]
+        solver_name, solves = path.method, 0
+        with track(progress, "frontier", unit="point") as tracker:
+            tracker.update(len(choices))  # the whole set at once: no solver runs
     else:
-        search = _Search(case, index, time_limit=time_limit, started=started, **options)
-    with track(progress, "frontier", unit="point") as tracker:
-        def report(points: int, boxes: int) -> None:
-            tracker.update(points)
+        search = Search(case, index, time_limit=time_limit, started=started, solver=solver,
+                        gap=gap, msg=msg)
+        with track(progress, "frontier", unit="point") as tracker:
+            def report(points: int, boxes: int) -> None:
+                tracker.update(points)
 
-        if len(index) == 2:
-            found, status = _two_parties(search, index, steps, max_points, report)
-        elif isinstance(search, _TableSearch):
-            found, status = _table_points(search.table, index, steps, max_points)
-            report(len(found), 0)
-        else:
-            found, status = _many_parties(search, index, steps, max_points, report)
-    search.uncut()
-    if status == "complete" and not found:
+            if len(index) == 2:
+                choices, status = two_parties(search, index, steps, max_points, report)
+            else:
+                choices, status = many_parties(search, index, steps, max_points, report)
+        search.uncut()
+        flags = []
+        for k, choice in enumerate(choices):
+            tied = None
+            if ties and not search.out_of_time():
+                tied, smallest = search.tied(choice, search.utilities(choice))
+                if smallest is not None:
+                    choices[k] = smallest
+            flags.append(tied)
+        solver_name, solves = search.solver_name, search.solves
+        utilities = np.array([case.utility_vector(c) for c in choices]).reshape(
+            len(choices), len(case.parties))
+    if status == "complete" and not choices:
         status = "no_agreement"
-    if not search.proven and status == "complete":
-        status = "time_limit"
     points = []
-    for choice in found:
-        u = search.utilities(choice)
-        tied = None
-        if ties and not search.out_of_time():
-            tied = search.tied(choice, u)
-        package = case.package_from_indices(choice)
-        gains = u - case.batnas
-        points.append(FrontierPoint(
-            scores={p: tidy(u[k]) for k, p in enumerate(case.party_names)},
-            gains={p: tidy(gains[k]) for k, p in enumerate(case.party_names)},
-            package=package, tied=tied))
+    everyone = case.party_names
+    scores, gains = _plain(utilities), _plain(utilities - case.batnas)
+    for k, (choice, tied) in enumerate(zip(choices, flags, strict=True)):
+        points.append(FrontierPoint(scores=dict(zip(everyone, scores[k], strict=True)),
+                                    gains=dict(zip(everyone, gains[k], strict=True)),
+                                    package=case.package_from_indices(choice), tied=tied))
     points.sort(key=lambda pt: tuple(-pt.scores[case.party_names[p]] for p in index))
     messages = {
         "limit": f"stopped after max_points={max_points} points",
@@ -547,118 +406,42 @@ def pareto_frontier(
     return Frontier(
         parties=tuple(names), points=tuple(points), status=status,
         steps=MappingProxyType({case.party_names[p]: s for p, (s, _) in steps.items()}),
-        solver=search.solver_name, seconds=time.perf_counter() - started,
-        solves=search.solves, message=messages.get(status, ""), case_name=case.name,
-        issue_names=case.issue_names, method="mip" if table is None else "separable")
+        solver=solver_name, seconds=time.perf_counter() - started, solves=solves,
+        message=messages.get(status, ""), case_name=case.name, issue_names=case.issue_names,
+        method=path.method, path=MappingProxyType(path.to_dict()))
 
 
+def _plain(values: np.ndarray) -> list[list[float | int]]:
+    """Rows of plain Python numbers, integral values as ``int`` (as :func:`tidy` does)."""
+    integral = (values == np.round(values)) & (np.abs(values) < 2**53)
+    return [[int(v) if i else v for v, i in zip(row, flags, strict=True)]
+            for row, flags in zip(values.tolist(), integral.tolist(), strict=True)]
 
 
-def _keep(step: tuple[float, bool], value: float) -> float:
-    """Lower bound that keeps ``value`` (half a grid step, or the tolerance)."""
-    size, exact = step
-    return value - (size / 2 if exact else TOLERANCE * max(1.0, abs(value)))
-
-
-def _lexmax(search: _Search, first: int, second: int,
-            steps: dict) -> tuple[int, ...] | None:
-    """Maximise ``U_first``, then ``U_second`` with ``U_first`` kept."""
-    choice = search.maximise({first: 1.0})
-    if choice is None:
-        return None
-    search.bound(first, _keep(steps[first], search.utilities(choice)[first]))
-    better = search.maximise({second: 1.0})
-    search.bound(first, None)
-    return better if better is not None else choice
-
-
-def _two_parties(search: _Search, index: list[int], steps: dict, max_points: int,
-                 report) -> tuple[list, str]:
-    a, b = index
-    found: list[tuple[int, ...]] = []
-    floor: float | None = None
-    while True:
-        search.bound(b, floor)
-        choice = _lexmax(search, a, b, steps)
-        if choice is None:
-            return found, "complete"
-        u = search.utilities(choice)
-        if floor is not None and u[b] < floor - steps[b][0] / 2:
-            search.cut(choice)  # the solver bent the floor within its tolerance: retry
-            continue
-        found.append(choice)
-        report(len(found), 1)
-        if len(found) >= max_points:
-            return found, "limit"
-        if search.out_of_time():
-            search.proven = False
-            return found, "time_limit"
-        floor = u[b] + steps[b][0]
-
-
-def _many_parties(search: _Search, index: list[int], steps: dict, max_points: int,
-                  report) -> tuple[list, str]:
-    """Search-region method: boxes ``{u > l}`` not dominated by the points found."""
-    found: list[tuple[int, ...]] = []
-    boxes: list[tuple[float, ...]] = [tuple(-math.inf for _ in index)]
-    weights = {p: 1.0 for p in index}
-    while boxes:
-        box = boxes.pop(0)
-        for k, p in enumerate(index):
-            search.bound(p, None if box[k] == -math.inf else box[k] + steps[p][0])
-        choice = search.maximise(weights)
-        report(len(found), len(boxes))
-        if choice is None:
-            if not search.proven:
-                return found, "time_limit"
-            continue
-        u = search.utilities(choice)[index]
-        if any(u[k] < box[k] + steps[p][0] / 2 for k, p in enumerate(index)):
-            search.cut(choice)  # not strictly inside the box (solver tolerance): retry
-            boxes.insert(0, box)
-            continue
-        found.append(choice)
-        boxes = _split([*boxes, box], u)
-        report(len(found), len(boxes))
-        if len(found) >= max_points:
-            return found, "limit"
-        if search.out_of_time():
-            search.proven = False
-            return found, "time_limit"
-    return found, "complete"
-
-
-def _table_points(table: CandidateTable, index: list[int], steps: dict,
-                  max_points: int) -> tuple[list, str]:
-    """The frontier read off the table: its rows non-dominated on the frontier parties.
-
-    Every passing package is weakly dominated by a row, so the non-dominated rows
-    are the frontier; utilities closer than half a step count as equal (on a
-    grid they differ by 0 or at least a step; see the module notes).
-    """
-    u = table.utilities[:, index]
-    slack = np.array([steps[p][0] / 2 for p in index])
-    kept = non_dominated(u, slack)
-    points = u[kept]
-    beaten = np.zeros(len(kept), dtype=bool)
-    for start in range(0, len(kept), 256):  # strictly beaten by a kept point (slack chains)
-        v = points[start:start + 256, None, :]
-        beaten[start:start + 256] = ((points[None] >= v - slack).all(axis=2)
-                                     & (points[None] > v + slack).any(axis=2)).any(axis=1)
-    kept = kept[~beaten]
-    found = [tuple(int(c) for c in table.choices[row]) for row in kept]
-    if len(found) > max_points:
-        return found[:max_points], "limit"
-    return found, "complete"
-
-
-def _split(boxes: list[tuple[float, ...]], u: np.ndarray) -> list[tuple[float, ...]]:
-    """Replace every box that contains ``u`` by its projections; keep the minimal ones."""
-    inside = [b for b in boxes if all(u[k] > b[k] for k in range(len(u)))]
-    kept = [b for b in boxes if b not in inside]
-    for b in inside:
-        for k in range(len(u)):
-            kept.append((*b[:k], float(u[k]), *b[k + 1:]))
-    kept = list(dict.fromkeys(kept))
-    return [b for b in kept
-            if not any(o != b and all(o[k] <= b[k] for k in range(len(u))) for o in kept)]
+def _set_points(found: ParetoSet, index: list[int], steps: dict,
+                max_points: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """The frontier read off a set over the frontier parties: its rows, merged within
+    half a step off the grid (on a grid they differ by 0 or at least a step)."""
+    u = found.utilities[:, index]
+    slack = np.array([steps[p][0] / 2 if not steps[p][1] else 0.0 for p in index])
+    rows = np.arange(len(u))
+    tied = found.tied.copy()
+    if slack.any() and len(u):
+        kept = non_dominated(u, slack)
+        merged = np.zeros(len(u), dtype=bool)
+        for start in range(0, len(kept), 256):  # a kept point that absorbed another is tied
+            v = u[kept[start:start + 256], None, :]
+            near = (np.abs(u[None] - v) <= slack).all(axis=2).sum(axis=1) > 1
+            merged[kept[start:start + 256]] = near
+        beaten = np.zeros(len(kept), dtype=bool)
+        points = u[kept]
+        for start in range(0, len(kept), 256):  # strictly beaten by a kept point (chains)
+            v = points[start:start + 256, None, :]
+            beaten[start:start + 256] = ((points[None] >= v - slack).all(axis=2)
+                                         & (points[None] > v + slack).any(axis=2)).any(axis=1)
+        rows = kept[~beaten]
+        tied = tied | merged
+    status = "complete"
+    if len(rows) > max_points:
+        rows, status = rows[:max_points], "limit"
+    return rows, tied[rows], status

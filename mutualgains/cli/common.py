@@ -178,9 +178,12 @@ def add_method(parser: argparse.ArgumentParser) -> None:
     >>> p = argparse.ArgumentParser(); add_method(p); p.parse_args([]).method
     'auto'
     """
-    parser.add_argument("--method", default="auto", choices=("auto", "mip"),
-                        help="auto (default): no solver on separable cases; mip: integer "
-                             "programs always")
+    from mutualgains.engine.paths import METHODS
+
+    parser.add_argument("--method", default="auto", choices=METHODS,
+                        help="the exact path: auto (default) decides from the case; dp (the "
+                             "dynamic program), enumerate (every package) and mip (integer "
+                             "programs) force one")
 
 
 SECONDS = checked(TIME_LIMIT.inner)

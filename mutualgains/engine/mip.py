@@ -159,9 +159,14 @@ def _silence_highs_banner() -> None:
             os.close(saved)
 
 
+_AVAILABLE: set[str] = set()
+
+
 def check_solver(name: str) -> None:
     """Raise :class:`SolverError` unless ``name`` names a solver available here."""
-    _make_solver(name, None, 0.0, False)
+    if name not in _AVAILABLE:
+        _make_solver(name, None, 0.0, False)
+        _AVAILABLE.add(name)
 
 
 def solver_options(solver_class: type, time_limit: float | None, gap: float,
@@ -334,12 +339,15 @@ class MipModel:
         return len(self._rows)
 
     def add_variables(
-        self, n: int, *, lb: float | None = 0.0, ub: float | None = None, binary: bool = False
+        self, n: int, *, lb: float | None = 0.0, ub: float | None = None, binary: bool = False,
+        integer: bool = False,
     ) -> list[int]:
-        """Add ``n`` variables; return their indices."""
+        """Add ``n`` variables (continuous, ``binary`` or general ``integer``); return their
+        indices."""
         t = time.perf_counter()
         start = len(self._vars)
-        cat = pulp.LpBinary if binary else pulp.LpContinuous
+        cat = (pulp.LpBinary if binary else pulp.LpInteger if integer
+               else pulp.LpContinuous)
         add = self._prob.add_variable
         if binary:
             lb, ub = 0, 1
@@ -420,10 +428,25 @@ class MipModel:
         t = time.perf_counter()
         v = self._vars
         terms = [(v[j], c) for j, c in zip(indices, coefs, strict=True)]
-        if constant:
+        if constant or not terms:
+            # an empty objective would get PuLP's dummy column, which file-based solvers
+            # (CBC) reject once another objective replaces it: a term on the constant one
             terms.append((v[self._constant_one()], constant))
         self._prob.setObjective(pulp.LpAffineExpression(terms))
         self.build_seconds += time.perf_counter() - t
+
+    def clear_objective(self) -> None:
+        """A constant objective: the next solve only looks for a feasible solution.
+
+        Examples
+        --------
+        >>> m = MipModel()
+        >>> x = m.add_variables(1, binary=True)
+        >>> m.clear_objective()
+        >>> m.solve().status.value
+        'optimal'
+        """
+        self.set_objective([], [])
 
     def solve(self, *, solver: str = "highs", time_limit: float | None = None, gap: float = 0.0,
               msg: bool = False, relax: bool = False) -> MipOutcome:

@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -297,6 +297,42 @@ class PackageProgram:
         """Row: differ from package ``choice`` in at least ``min_difference`` issues."""
         idx = self.option_vars(choice)
         return idx, [1.0] * len(idx), "<=", float(len(idx) - min_difference)
+
+    def smallest(self, incumbent: Sequence[int],
+                 solve: Callable[[], tuple[int, ...] | None]) -> tuple[int, ...] | None:
+        """The lexicographically smallest package the model allows, from a package it allows.
+
+        Issues are taken in blocks whose option counts multiply to at most
+        ``10**6``; a block's smallest options are found by one solve that minimises
+        their positions read as one mixed-radix number, then fixed (rows that stay).
+        A block where ``incumbent`` already takes every first option needs no
+        solve. ``solve`` solves the model as it stands and returns the package
+        (``None`` when it did not finish: so does this).
+        """
+        best = tuple(incumbent)
+        sizes = [len(i.options) for i in self.case.issues]
+        offs = self.case.option_offsets
+        k = 0
+        while k < len(sizes):
+            block, radix = [k], sizes[k]
+            while block[-1] + 1 < len(sizes) and radix * sizes[block[-1] + 1] <= 10**6:
+                block.append(block[-1] + 1)
+                radix *= sizes[block[-1]]
+            if any(best[j] for j in block):
+                idx, coef, weight = [], [], 1.0
+                for j in reversed(block):
+                    idx += self.x[offs[j]:offs[j + 1]]
+                    coef += [-weight * o for o in range(sizes[j])]
+                    weight *= sizes[j]
+                self.model.set_objective(idx, coef)
+                found = solve()
+                if found is None:
+                    return None
+                best = found
+            self.model.add_rows([([self.x[offs[j] + best[j]]], [1.0], ">=", 1.0)
+                                 for j in block])
+            k = block[-1] + 1
+        return best
 
     def choice(self, values: np.ndarray) -> tuple[int, ...]:
         """Option position per issue read from a solution vector."""

@@ -1,0 +1,522 @@
+"""Exact non-dominated sets by dynamic programming over a tree decomposition.
+
+The method is bucket (variable) elimination over a tree decomposition of the
+issues' interaction graph (Bertelè & Brioschi, 1972; Dechter, 1999) with sets
+of non-dominated vectors in place of single values: multi-objective bucket
+elimination (Rollón & Larrosa, 2006). When no issues interact it is exactly the
+Nemhauser-Ullmann merge of multi-objective knapsacks (Nemhauser & Ullmann,
+1969; Klamroth & Wiecek, 2000): every issue's options are merged into the
+packages kept so far, one issue at a time, and only the non-dominated partial
+packages are kept.
+
+A *factor* is a table over a few issues: each issue's scores and costs, each
+pair of issues that a ``requires`` or ``excludes`` links (the allowed option
+pairs), each synergy (its bonus where its condition holds). Issues are
+eliminated in the order of :func:`~mutualgains.engine.interaction.decompose`;
+eliminating an issue combines the tables that mention it and keeps, for each
+assignment of the issues they still share with the rest, only the partial
+vectors no other dominates. The coordinates of a vector are:
+
+- the utility of each party whose utility the set is about;
+- the utility of each other party that may fail to accept (only whether it
+  reaches its threshold matters, so it is capped there: once a partial
+  package is sure to reach the threshold, more makes no difference);
+- minus the cost, when the case has a total budget that can bind (once every
+  completion fits the budget, less cost makes no difference either).
+
+Caps are applied the same way (a partial utility that is sure to reach its
+party's cap counts as the cap), which is exact because a cap is monotone. A
+partial vector is dropped when even the best completion (each remaining
+factor at its best for each coordinate) cannot pass the decision rule or fit
+the budget. Equal partial vectors are merged, keeping the lexicographically
+smallest option choice and counting the packages they stand for (up to 2); a
+partial vector is dropped for another only when the other is at least as good
+everywhere and better for a party whose utility is in the set and has no cap,
+so that the result carries, for every non-dominated utility vector, the
+lexicographically smallest package that reaches it and whether another does:
+the tie rule and the ties of the frontier come from it at no extra cost.
+
+Utilities are counted in the steps of each party's grid
+(:func:`~mutualgains.engine.grid.unit_scales`) when there is one, so every sum
+and comparison is exact; otherwise in floats.
+
+Work is bounded by counts, never by the clock: when a table would keep more
+than ``max_rows`` rows, one step would build more than ``max_build``, or the
+filters would make more than ``max_work`` elementary comparisons in all,
+:func:`tree_dp` returns ``None`` (the same case always stops at the same place).
+
+Examples
+--------
+>>> from mutualgains import Case, Issue, Party
+>>> from mutualgains.model.relations import Requires
+>>> case = Case([Party("A", batna=1), Party("B", batna=1)],
+...             [Issue("tunnel", ["out", "in"]), Issue("permit", ["no", "yes"])],
+...             {"A": {"tunnel": [0, 5], "permit": [1, 0]},
+...              "B": {"tunnel": [4, 0], "permit": [0, 2]}},
+...             requires=[Requires({"tunnel": "in"}, {"permit": "yes"})])
+>>> found = tree_dp(case)  # (in, no) is ruled out, (out, yes) leaves A below its BATNA
+>>> found.utilities.tolist(), found.choices.tolist()
+([[5.0, 2.0], [1.0, 4.0]], [[1, 1], [0, 0]])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from mutualgains.engine.grid import unit_scales
+from mutualgains.engine.interaction import Decomposition, decompose
+from mutualgains.engine.nondominated import (
+    ParetoSet,
+    Work,
+    WorkLimit,
+    pareto_set,
+    reduce_partials,
+)
+from mutualgains.model import Case
+from mutualgains.tolerance import TOLERANCE
+
+__all__ = ["MAX_BUILD", "MAX_ROWS", "MAX_WORK", "budget_binds", "dimensions", "set_keys",
+           "tree_dp"]
+
+MAX_ROWS = 400_000
+"""Rows one table of the program may keep before :func:`tree_dp` gives up."""
+
+MAX_BUILD = 3_000_000
+"""Rows one combination step may build before :func:`tree_dp` gives up."""
+
+MAX_WORK = 1e9
+"""Elementary comparisons the filters of one run may make before :func:`tree_dp` gives up."""
+
+_MARGIN = 1e-9  # relative slack on "cannot pass": float sums must never prune a package
+
+
+def budget_binds(case: Case) -> bool:
+    """Whether the case's total budget can exclude a package.
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> budget_binds(load_example("harbour"))
+    False
+    """
+    if case.total_budget is None or not case.cost_vector.any():
+        return False
+    offs = case.option_offsets
+    most = sum(float(case.cost_vector[offs[k]:offs[k + 1]].max())
+               for k in range(len(case.issues)))
+    return most > float(case.total_budget) + _budget_slack(case)
+
+
+def dimensions(case: Case, parties: tuple[int, ...]) -> int:
+    """The coordinates of the program's vectors: the parties of the set, the other
+    parties that may fail to accept, and the cost when the budget binds.
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> dimensions(load_example("harbour"), (0, 1))
+    5
+    """
+    thresholds = case.batnas + float(case.margin) - TOLERANCE
+    low = _lowest_utilities(case)
+    others = sum(1 for p in range(len(case.parties)) if p not in parties
+                 and low[p] < thresholds[p])
+    return len(parties) + others + int(budget_binds(case))
+
+
+def _lowest_utilities(case: Case) -> np.ndarray:
+    """Each party's least utility over all packages (not always attained)."""
+    offs = case.option_offsets
+    low = np.array([sum(float(case.score_matrix[p, offs[k]:offs[k + 1]].min())
+                        for k in range(len(case.issues))) for p in range(len(case.parties))])
+    for _, bonus in case.synergy_table:
+        low = low + np.minimum(bonus, 0.0)
+    return np.minimum(low, case.caps)
+
+
+def _budget_slack(case: Case) -> float:
+    return TOLERANCE * max(1.0, abs(float(case.total_budget or 0.0)))
+
+
+def set_keys(case: Case, utilities: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
+    """The exact keys of utility rows over ``parties``: counted in grid steps when the
+    case has a grid (so equal utilities are equal keys), else the floats themselves.
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> set_keys(load_example("harbour"), np.array([[59.0, 60.0, 70.0, 85.0, 25.0]]), (0, 1))
+    array([[59., 30.]])
+    """
+    scales = unit_scales(case)
+    values = np.asarray(utilities, dtype=float)[:, list(parties)]
+    if scales is None:
+        return values
+    return np.round(values / scales[list(parties)])
+
+
+# ------------------------------------------------------------------- the tables
+
+
+@dataclass
+class _Table:
+    """Partial packages over the issues eliminated so far (``done``), keyed by the
+    options of the issues still shared with the rest (``scope``)."""
+
+    scope: tuple[int, ...]
+    keys: np.ndarray  # (rows, len(scope)) option positions
+    vec: np.ndarray  # (rows, d) coordinates, larger is better
+    done: tuple[int, ...]  # ascending
+    frag: np.ndarray  # (rows, len(done)) option positions of the issues in done
+    mult: np.ndarray  # (rows,) packages represented, capped at 2
+    low: np.ndarray  # (d,) the least the factors in this table can contribute
+    high: np.ndarray  # (d,) the most
+
+    def __len__(self) -> int:
+        return len(self.vec)
+
+
+class _Limit(Exception):
+    """A count-based work limit was reached."""
+
+
+class _Program:
+    """The case compiled to factors and coordinates (see the module notes)."""
+
+    def __init__(self, case: Case, parties: tuple[int, ...], *, max_rows: int,
+                 max_build: int, max_work: float = MAX_WORK):
+        self.case = case
+        self.work = Work(max_work)
+        self.sizes = [len(i.options) for i in case.issues]
+        self.kind = np.int16 if max(self.sizes, default=1) < 2**15 else np.int32
+        self.max_rows, self.max_build = max_rows, max_build
+        self.largest_table = self.largest_build = 0
+        n = len(case.parties)
+        scales = unit_scales(case)
+        self.exact = scales is not None
+        scales = np.ones(n) if scales is None else scales
+        thresholds = case.batnas + float(case.margin) - TOLERANCE
+        low_utility = _lowest_utilities(case)
+        cols = list(parties) + [p for p in range(n)
+                                if p not in parties and low_utility[p] < thresholds[p]]
+        self.col_party = np.array(cols, dtype=np.int64)
+        k = len(cols)
+        self.strict = np.array([p in parties and not math.isfinite(case.caps[p]) for p in cols]
+                               + [False] * budget_binds(case), dtype=bool)
+        self.scale = scales[cols]
+        self.need = np.append(thresholds[cols] / self.scale, [-np.inf] * budget_binds(case))
+        level = [case.caps[p] / scales[p] if p in parties else thresholds[p] / scales[p]
+                 for p in cols]
+        self.cost_scale = 1.0
+        if budget_binds(case):
+            self.cost_scale = _cost_step(case)
+            budget = -(float(case.total_budget) + _budget_slack(case)) / self.cost_scale
+            level.append(budget)
+        self.level = np.array(level, dtype=float)
+        self.hard = np.full(len(level), -np.inf)
+        self.hard[k:] = self.level[k:]
+        self.d = len(level)
+        self.factors: list[_Table] = []
+        self._build_factors()
+        self.total_low = np.sum([f.low for f in self.factors], axis=0) if self.factors \
+            else np.zeros(self.d)
+        self.total_high = np.sum([f.high for f in self.factors], axis=0) if self.factors \
+            else np.zeros(self.d)
+
+    # ---------------------------------------------------------------- factors
+
+    def _build_factors(self) -> None:
+        case = self.case
+        offs = case.option_offsets
+        scores = case.score_matrix[self.col_party] / self.scale[:, None]
+        if self.case.total_budget is not None and self.d > len(self.col_party):
+            costs = -case.cost_vector / self.cost_scale
+            columns = np.vstack([scores, costs[None, :]])
+        else:
+            columns = scores
+        if self.exact:
+            columns = np.round(columns)
+        allowed = self._allowed_pairs()
+        banned = self._banned_options()
+        for i, m in enumerate(self.sizes):
+            options = np.array([o for o in range(m) if o not in banned.get(i, ())],
+                               dtype=np.int64)
+            vec = columns[:, offs[i] + options].T.copy()
+            self.factors.append(self._table((i,), options[:, None], vec))
+        for (i, j), ok in sorted(allowed.items()):
+            pairs = np.argwhere(ok)
+            self.factors.append(self._table((i, j), pairs, np.zeros((len(pairs), self.d))))
+        for masks, bonus in case.synergy_table:
+            values = np.zeros(self.d)
+            values[:len(self.col_party)] = bonus[self.col_party] / self.scale
+            if self.exact:
+                values = np.round(values)
+            if not values.any():
+                continue
+            scope = tuple(sorted(k for k, _ in masks))
+            combos = math.prod(self.sizes[k] for k in scope)
+            if combos > self.max_build:
+                raise _Limit
+            keys = np.stack(np.unravel_index(np.arange(combos), [self.sizes[k] for k in scope]),
+                            axis=1)
+            holds = np.ones(combos, dtype=bool)
+            for k, mask in masks:
+                holds &= np.asarray(mask)[keys[:, scope.index(k)]]
+            self.factors.append(self._table(scope, keys, np.outer(holds, values)))
+
+    def _table(self, scope: tuple[int, ...], keys: np.ndarray, vec: np.ndarray) -> _Table:
+        low = vec.min(axis=0) if len(vec) else np.zeros(self.d)
+        high = vec.max(axis=0) if len(vec) else np.zeros(self.d)
+        if len(scope) > 1 or not len(vec):  # relations and bonuses: "not there" is 0
+            low, high = np.minimum(low, 0.0), np.maximum(high, 0.0)
+        return _Table(scope, keys.astype(self.kind), vec.astype(float), (),
+                      np.zeros((len(vec), 0), dtype=self.kind), np.ones(len(vec), dtype=np.int8),
+                      low, high)
+
+    def _allowed_pairs(self) -> dict[tuple[int, int], np.ndarray]:
+        """Allowed option pairs of every two issues a requires or excludes links."""
+        case = self.case
+        position = {name: k for k, name in enumerate(case.issue_names)}
+        out: dict[tuple[int, int], np.ndarray] = {}
+
+        def forbid(a: int, oa: int, b: int, ob_mask: np.ndarray) -> None:
+            i, j = min(a, b), max(a, b)
+            ok = out.setdefault((i, j), np.ones((self.sizes[i], self.sizes[j]), dtype=bool))
+            if a == i:
+                ok[oa, ob_mask] = False
+            else:
+                ok[ob_mask, oa] = False
+
+        for r in case.requires:
+            a = position[r.option[0]]
+            oa = case.issues[a].options.index(r.option[1])
+            for issue, options in r.needs.items():
+                b = position[issue]
+                if b == a:
+                    continue
+                bad = np.array([o not in options for o in case.issues[b].options])
+                forbid(a, oa, b, bad)
+        for e in case.excludes:
+            a, b = position[e.a[0]], position[e.b[0]]
+            if a == b:
+                continue
+            oa = case.issues[a].options.index(e.a[1])
+            ob = np.array([o == e.b[1] for o in case.issues[b].options])
+            forbid(a, oa, b, ob)
+        return out
+
+    def _banned_options(self) -> dict[int, set[int]]:
+        """Options that a requires on their own issue rules out."""
+        case = self.case
+        position = {name: k for k, name in enumerate(case.issue_names)}
+        out: dict[int, set[int]] = {}
+        for r in case.requires:
+            a = position[r.option[0]]
+            own = r.needs.get(r.option[0])
+            if own is not None and r.option[1] not in own:
+                out.setdefault(a, set()).add(case.issues[a].options.index(r.option[1]))
+        return out
+
+    # ------------------------------------------------------------- operations
+
+    def reduce(self, t: _Table) -> _Table:
+        """Saturate, drop what cannot pass, merge equal rows, drop dominated ones."""
+        if not len(t):
+            return t
+        rest_low = self.total_low - t.low
+        rest_high = self.total_high - t.high
+        # compared as saturated (what no completion can change), kept raw: two tables
+        # saturated apart would not add up
+        saturated = np.minimum(t.vec, self.level - rest_low)
+        best = t.vec + rest_high
+        ok = np.ones(len(best), dtype=bool)
+        slack = _MARGIN * np.maximum(1.0, np.abs(self.need))
+        hard = np.isfinite(self.hard)
+        if hard.any():
+            ok &= (best[:, hard] >= self.hard[hard] - slack[hard]).all(axis=1)
+        k = len(self.col_party)
+        accepts = np.ones((len(best), len(self.case.parties)), dtype=bool)
+        accepts[:, self.col_party] = best[:, :k] >= self.need[:k] - slack[:k]
+        ok &= self.case.rule_holds(accepts)
+        rows = np.flatnonzero(ok)
+        groups = self._codes(t.keys[rows], t.scope)
+        kept, mult = reduce_partials(saturated[rows], groups=groups, strict=self.strict,
+                                     choices=t.frag[rows], mult=t.mult[rows], work=self.work)
+        rows = rows[kept]
+        if len(rows) > self.max_rows:
+            raise _Limit
+        self.largest_table = max(self.largest_table, len(rows))
+        return _Table(t.scope, t.keys[rows], t.vec[rows], t.done, t.frag[rows], mult, t.low,
+                      t.high)
+
+    def _codes(self, keys: np.ndarray, scope: tuple[int, ...]) -> np.ndarray:
+        if not scope:
+            return np.zeros(len(keys), dtype=np.int64)
+        dims = [self.sizes[i] for i in scope]
+        if math.prod(dims) < 2**62:
+            return np.ravel_multi_index(tuple(keys.T.astype(np.int64)), dims).astype(np.int64)
+        return np.unique(keys, axis=0, return_inverse=True)[1].astype(np.int64)
+
+    def join(self, a: _Table, b: _Table) -> _Table:
+        """Every compatible pair of rows (equal options on the shared issues), summed."""
+        shared = tuple(sorted(set(a.scope) & set(b.scope)))
+        if shared:
+            ka = self._codes(a.keys[:, [a.scope.index(i) for i in shared]], shared)
+            kb = self._codes(b.keys[:, [b.scope.index(i) for i in shared]], shared)
+            order = np.argsort(kb, kind="stable")
+            lo = np.searchsorted(kb[order], ka, side="left")
+            counts = np.searchsorted(kb[order], ka, side="right") - lo
+        else:
+            order = np.arange(len(b))
+            lo = np.zeros(len(a), dtype=np.int64)
+            counts = np.full(len(a), len(b), dtype=np.int64)
+        total = int(counts.sum())
+        if total > self.max_build:
+            raise _Limit
+        self.largest_build = max(self.largest_build, total)
+        ia = np.repeat(np.arange(len(a)), counts)
+        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        ib = order[np.repeat(lo, counts) + within]
+        scope = tuple(sorted(set(a.scope) | set(b.scope)))
+        keys = _merge_columns(a.keys, a.scope, b.keys, b.scope, ia, ib, scope)
+        done = tuple(sorted(a.done + b.done))
+        frag = _merge_columns(a.frag, a.done, b.frag, b.done, ia, ib, done)
+        mult = np.minimum(a.mult[ia].astype(np.int16) * b.mult[ib], 2).astype(np.int8)
+        return _Table(scope, keys, a.vec[ia] + b.vec[ib], done, frag, mult,
+                      a.low + b.low, a.high + b.high)
+
+    def eliminate(self, t: _Table, issue: int) -> _Table:
+        """Move ``issue`` from the keys to the chosen options, then reduce."""
+        c = t.scope.index(issue)
+        scope = t.scope[:c] + t.scope[c + 1:]
+        keys = np.delete(t.keys, c, axis=1)
+        done = tuple(sorted((*t.done, issue)))
+        at = done.index(issue)
+        frag = np.insert(t.frag, at, t.keys[:, c], axis=1)
+        return self.reduce(_Table(scope, keys, t.vec, done, frag, t.mult, t.low, t.high))
+
+    def run(self, decomposition: Decomposition) -> _Table:
+        position = {issue: k for k, issue in enumerate(decomposition.order)}
+        buckets: list[list[_Table]] = [[] for _ in decomposition.order]
+        for f in self.factors:
+            buckets[min(position[i] for i in f.scope)].append(f)
+        root = _Table((), np.zeros((1, 0), dtype=self.kind), np.zeros((1, self.d)), (),
+                      np.zeros((1, 0), dtype=self.kind), np.ones(1, dtype=np.int8),
+                      np.zeros(self.d), np.zeros(self.d))
+        for k, issue in enumerate(decomposition.order):
+            tables = sorted(buckets[k], key=len)
+            table = self.reduce(tables[0])
+            for other in tables[1:]:
+                table = self.reduce(self.join(table, other))
+            message = self.eliminate(table, issue)
+            if message.scope:
+                buckets[min(position[i] for i in message.scope)].append(message)
+            else:
+                root = self.reduce(self.join(root, message))
+            if not len(root):
+                break
+        return root
+
+
+def _merge_columns(a: np.ndarray, a_cols: tuple[int, ...], b: np.ndarray,
+                   b_cols: tuple[int, ...], ia: np.ndarray, ib: np.ndarray,
+                   cols: tuple[int, ...]) -> np.ndarray:
+    """Rows ``a[ia]`` and ``b[ib]`` side by side, columns in the order of ``cols``
+    (a column in both comes from ``a``)."""
+    joined = np.concatenate([a[ia], b[ib]], axis=1)
+    where = {c: k for k, c in enumerate(b_cols)}
+    where = {c: len(a_cols) + k for c, k in where.items()}
+    where.update({c: k for k, c in enumerate(a_cols)})
+    return joined[:, [where[c] for c in cols]]
+
+
+def _cost_step(case: Case) -> float:
+    """Count costs in their grid's steps when they have one (exact sums), else 1."""
+    from fractions import Fraction
+
+    values = [float(v) for v in case.cost_vector if v]
+    if not values:
+        return 1.0
+    fractions = [Fraction(v).limit_denominator(10**6) for v in values]
+    if any(abs(float(f) - v) > 1e-12 * max(1.0, abs(v)) for f, v in zip(fractions, values,
+                                                                           strict=True)):
+        return 1.0
+    denominator = math.lcm(*(f.denominator for f in fractions))
+    if denominator > 10**6:
+        return 1.0
+    grid = math.gcd(*(abs(f.numerator * (denominator // f.denominator)) for f in fractions))
+    step = grid / denominator
+    if sum(abs(v) for v in values) / step >= 2.0**52:
+        return 1.0
+    return step
+
+
+# ------------------------------------------------------------------ the entry point
+
+
+def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
+            decomposition: Decomposition | None = None, max_rows: int = MAX_ROWS,
+            max_build: int = MAX_BUILD, max_work: float = MAX_WORK) -> ParetoSet | None:
+    """The non-dominated packages of ``case`` over ``parties``, by the dynamic program.
+
+    Parameters
+    ----------
+    case : Case
+        Any case without contributions to costs (those are chosen by the
+        integer program: who pays is a continuous choice).
+    parties : tuple of int, optional
+        Positions of the parties the set is about (default: every party).
+    decomposition : Decomposition, optional
+        Default: :func:`~mutualgains.engine.interaction.decompose`.
+    max_rows, max_build : int
+        Count-based limits on the rows of one table and of one step.
+    max_work : float
+        Elementary comparisons the filters may make in all.
+
+    Returns
+    -------
+    ParetoSet or None
+        ``None`` when a work limit was reached.
+
+    Raises
+    ------
+    ValueError
+        When option costs are paid by parties with a budget.
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> found = tree_dp(load_example("harbour"), (0, 1))
+    >>> found.utilities[:2, :2].tolist(), found.counts["width"]
+    ([[87.0, 48.0], [81.0, 50.0]], 0)
+    """
+    if case.has_contributions:
+        raise ValueError(f"case {case.name!r}: contributions to costs need the integer program")
+    parties = tuple(range(len(case.parties))) if parties is None else tuple(parties)
+    decomposition = decompose(case) if decomposition is None else decomposition
+    counts = {"packages": case.n_packages, "width": decomposition.width,
+              "largest_bag": decomposition.largest_bag}
+    try:
+        program = _Program(case, parties, max_rows=max_rows, max_build=max_build,
+                           max_work=max_work)
+        root = program.run(decomposition)
+    except (_Limit, WorkLimit):
+        return None
+    counts.update(largest_table=program.largest_table, largest_build=program.largest_build,
+                  work=int(program.work.used))
+    choices = root.frag.astype(np.int64) if len(root.done) == len(case.issues) else np.zeros(
+        (len(root), len(case.issues)), dtype=np.int64)
+    utilities = case.utility_rows(choices) if len(case.issues) else np.zeros(
+        (len(root), len(case.parties)))
+    passes = case.rule_holds(utilities >= case.batnas + float(case.margin) - TOLERANCE)
+    if budget_binds(case):
+        costs = case.cost_vector[choices + np.asarray(case.option_offsets[:-1])].sum(axis=1)
+        passes &= costs <= float(case.total_budget) + _budget_slack(case)
+    rows = np.flatnonzero(passes)
+    keys = set_keys(case, utilities[rows], parties)
+    counts["rows"] = len(rows)
+    return pareto_set(choices[rows], utilities[rows], keys, root.mult[rows], parties, "dp",
+                      counts)
