@@ -191,7 +191,7 @@ def test_ids_are_checked():
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"task": "slove"}, "unknown task 'slove'"),
-    ({"executor": "threads"}, "executor must be None, one of .sequential., .processes., .dask., a concurrent.futures executor or a distributed Client"),
+    ({"executor": "threads"}, "executor must be None, one of .sequential., .processes."),
     ({"executor": "sequential", "workers": 2}, "workers is for the processes and dask"),
     ({"executor": "processes", "scheduler": "tcp://x:1"}, "scheduler is for executor='dask'"),
     ({"seed": -1}, "seed must be a whole number of at least 0"),
