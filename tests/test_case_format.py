@@ -187,6 +187,7 @@ FULL = {
     "transfers": {"pairs": [["Port", "City"]], "cap": 10, "rate": {"City": 2}},
     "phasing": {"periods": 4, "budget": [10, 20, 20, 20], "carry_over": 0.5, "discount": 0.1,
                 "projects": [{"option": {"tunnel": "in"}, "duration": 2, "cost": [15, 25]}]},
+    "controls": {"Port": ["tunnel"], "City": ["park", "tunnel"]},
 }
 FULL_PATHS: dict[str, tuple] = {
     "case": (), "party": ("parties", "Port"), "decision_rule": ("decision_rule",),
@@ -259,6 +260,8 @@ INVALID = {
     "carry_over above 1": _with(FULL, 1.5, "phasing", "carry_over"),
     "project duration zero": _with(FULL, 0, "phasing", "projects", 0, "duration"),
     "project without option": _without(FULL, "phasing", "projects", 0, "option"),
+    "controls as text": _with(FULL, "tunnel", "controls", "Port"),
+    "controls listing an issue twice": _with(FULL, ["park", "park"], "controls", "City"),
 }
 
 

@@ -87,6 +87,11 @@ class Case:
     phasing : Phasing, optional
         Realisation data: periods, budget per period, project durations and
         cost profiles (see :mod:`mutualgains.model.phasing`).
+    controls : mapping, optional
+        ``party -> issues`` the party controls, for the coalition games of
+        :mod:`mutualgains.analysis.coalitions`: a coalition sets an issue only
+        when it includes every party that lists it; otherwise the issue stays at
+        its first option (the status quo). Issues nobody lists are open to all.
 
     Raises
     ------
@@ -117,6 +122,7 @@ class Case:
     total_budget: Number | None = field(default=None, kw_only=True)
     transfers: Transfers | None = field(default=None, kw_only=True)
     phasing: Phasing | None = field(default=None, kw_only=True)
+    controls: Mapping[str, tuple[str, ...]] = field(default_factory=dict, kw_only=True)
 
     def __post_init__(self) -> None:
         from mutualgains.model.validate import case_problems

@@ -45,6 +45,7 @@ CASE_KEYS: dict[str, str] = {
     "total_budget": "the chosen options may cost at most this in all",
     "transfers": "{pairs: all or [[payer, payee], ...], cap, rate: {party: points per unit}}",
     "phasing": "{periods, budget, carry_over, discount, projects: [{option, duration, cost}]}",
+    "controls": "party -> [issues it controls] (for coalition games; default: every issue open)",
 }
 """Top-level keys of a case file and what they hold."""
 
@@ -91,7 +92,7 @@ def case_from_dict(data: Any) -> Case:
     kwargs: dict[str, Any] = {"decision_rule": rule, **_relations(data, problems),
                               "transfers": transfers_from_dict(data.get("transfers"), problems),
                               "phasing": phasing_from_dict(data.get("phasing"), problems)}
-    for key in ("margin", "name", "description", "costs", "total_budget"):
+    for key in ("margin", "name", "description", "costs", "total_budget", "controls"):
         if data.get(key) is not None:
             kwargs[key] = data[key]
     return build_case(problems, parties, issues, data.get("scores"), **kwargs)
@@ -306,6 +307,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         out["transfers"] = transfers_to_dict(case.transfers)
     if case.phasing is not None:
         out["phasing"] = phasing_to_dict(case.phasing)
+    if case.controls:
+        out["controls"] = {p: list(issues) for p, issues in case.controls.items()}
     return out
 
 

@@ -112,6 +112,7 @@ def case_problems(case: Case) -> list[Problem]:
                 problems.append(Problem("phasing.projects", "unknown option",
                                         deps.option_label(project.option)))
 
+    setf(case, "controls", _normalise_controls(case.controls, names, inames, problems))
     setf(case, "parties", parties)
     setf(case, "issues", issues)
     setf(case, "decision_rule", rule)
@@ -140,6 +141,37 @@ def _normalise_costs(raw: Any, issues: tuple[Issue, ...],
                                     show(values)))
         if any(values):
             out[issue] = values
+    return MappingProxyType(out)
+
+
+def _normalise_controls(raw: Any, parties: list[str], issues: list[str],
+                        problems: list[Problem]) -> Mapping[str, tuple[str, ...]]:
+    """``party -> issues it controls`` as read-only tuples; parties that list none left out."""
+    if raw is None:
+        return MappingProxyType({})
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("controls", "must map parties to the issues they control",
+                                show(raw)))
+        return MappingProxyType({})
+    out = {}
+    for party, listed in raw.items():
+        where = f"controls.{party}"
+        if party not in parties:
+            problems.append(Problem(where, "unknown party", show(party)))
+            continue
+        if listed is None:
+            continue
+        if isinstance(listed, str | bytes) or not isinstance(listed, Iterable):
+            problems.append(Problem(where, "must be a list of issue names", show(listed)))
+            continue
+        listed = tuple(listed)
+        for name in listed:
+            if name not in issues:
+                problems.append(Problem(where, "unknown issue", show(name)))
+        for dup in sorted({n for n in listed if isinstance(n, str) and listed.count(n) > 1}):
+            problems.append(Problem(where, "issue listed twice", show(dup)))
+        if listed:
+            out[party] = listed
     return MappingProxyType(out)
 
 
