@@ -24,19 +24,34 @@ _HOMES: dict[str, str] = {
     "AgendaValue": "mutualgains.analysis.agenda",
     "agenda_value": "mutualgains.analysis.agenda",
     "count_passing": "mutualgains.analysis.agenda",
+    "Allocation": "mutualgains.analysis.allocation",
+    "Settlement": "mutualgains.analysis.allocation",
     "Alternatives": "mutualgains.analysis.alternatives",
     "alternatives": "mutualgains.analysis.alternatives",
+    "cost_game": "mutualgains.analysis.coalitions",
+    "gains_game": "mutualgains.analysis.coalitions",
     "Compensation": "mutualgains.analysis.compensation",
     "compensate": "mutualgains.analysis.compensation",
+    "least_core": "mutualgains.analysis.core",
+    "stability": "mutualgains.analysis.core",
     "Explanation": "mutualgains.analysis.explain",
     "explain": "mutualgains.analysis.explain",
     "Frontier": "mutualgains.analysis.frontier",
     "pareto_frontier": "mutualgains.analysis.frontier",
+    "Game": "mutualgains.analysis.games",
     "amend": "mutualgains.analysis.improve",
     "check_amendment": "mutualgains.analysis.improve",
     "improve": "mutualgains.analysis.improve",
     "concessions": "mutualgains.analysis.logrolling",
     "trades": "mutualgains.analysis.logrolling",
+    "nucleolus": "mutualgains.analysis.nucleolus",
+    "scrb": "mutualgains.analysis.scrb",
+    "shapley": "mutualgains.analysis.shapley",
+    "ShareComparison": "mutualgains.analysis.sharing",
+    "allocate": "mutualgains.analysis.sharing",
+    "compare_shares": "mutualgains.analysis.sharing",
+    "settle": "mutualgains.analysis.sharing",
+    "share": "mutualgains.analysis.sharing",
     "OBJECTIVES": "mutualgains.analysis.solve",
     "solve": "mutualgains.analysis.solve",
     "CaseError": "mutualgains.errors",
@@ -88,12 +103,26 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from mutualgains.analysis.agenda import AgendaValue, agenda_value, count_passing
+    from mutualgains.analysis.allocation import Allocation, Settlement
     from mutualgains.analysis.alternatives import Alternatives, alternatives
+    from mutualgains.analysis.coalitions import cost_game, gains_game
     from mutualgains.analysis.compensation import Compensation, compensate
+    from mutualgains.analysis.core import least_core, stability
     from mutualgains.analysis.explain import Explanation, explain
     from mutualgains.analysis.frontier import Frontier, pareto_frontier
+    from mutualgains.analysis.games import Game
     from mutualgains.analysis.improve import amend, check_amendment, improve
     from mutualgains.analysis.logrolling import concessions, trades
+    from mutualgains.analysis.nucleolus import nucleolus
+    from mutualgains.analysis.scrb import scrb
+    from mutualgains.analysis.shapley import shapley
+    from mutualgains.analysis.sharing import (
+        ShareComparison,
+        allocate,
+        compare_shares,
+        settle,
+        share,
+    )
     from mutualgains.analysis.solve import OBJECTIVES, solve
     from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
     from mutualgains.io.casefile import load_case, save_case

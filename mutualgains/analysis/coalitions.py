@@ -678,12 +678,12 @@ def gains_game(case: Case, *, package: Mapping[str, str] | Sequence[str] | None 
     --------
     >>> import mutualgains as mg
     >>> case = mg.Case.from_dict({
-    ...     "parties": {"Port": 5, "City": 3}, "issues": {"dredge": ["no", "yes"]},
+    ...     "parties": {"Port": 5, "City": 1}, "issues": {"dredge": ["no", "yes"]},
     ...     "scores": {"Port": {"dredge": [0, 9]}, "City": {"dredge": [4, 2]}},
     ...     "controls": {"Port": ["dredge"]}})
     >>> game = gains_game(case)
     >>> game.value(["Port"]), game.value(["City"]), game.grand_value   # City alone: no dredging
-    (4.0, 1.0, 3.0)
+    (4.0, 3.0, 5.0)
     """
     return _GainsGame(case, package=package, rule=decision_rule, members_accept=members_accept,
                       solver=solver)

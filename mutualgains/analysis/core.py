@@ -17,9 +17,10 @@ Shapley 1967). The program is solved by constraint generation
 (:mod:`mutualgains.analysis.excess`), so it never lists all ``2**n`` coalitions
 unless the game is small enough to enumerate.
 
-:func:`least_core` returns one point of the least core, chosen by a second
-program: the one closest to an equal split (the largest deviation from
-``v(N) / n`` as small as possible). :func:`stability` checks any split.
+:func:`least_core` also says how far each party's share can move within the
+least core (``details["range"]``: its least and its most, one program each) and
+returns the average of those ``2n`` extreme splits: a least-core point (the least
+core is convex) that leans towards no party. :func:`stability` checks any split.
 
 Examples
 --------
@@ -29,7 +30,7 @@ Examples
 ...                            lambda s: min(len(s & {"L"}), len(s - {"L"})))
 >>> result = least_core(glove)
 >>> result.core_nonempty, dict(result.shares)
-(True, {'L': 1.0, 'R1': 0.0, 'R2': 0.0})
+(True, {'L': 1, 'R1': 0, 'R2': 0})
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ __all__ = ["least_core", "stability"]
 
 @validated(game=Instance(Game))
 def least_core(game: Game) -> Allocation:
-    """The least core's value and its point closest to an equal split.
+    """The least core's value, each party's range within it, and a balanced point of it.
 
     Parameters
     ----------
@@ -68,7 +69,9 @@ def least_core(game: Game) -> Allocation:
     Allocation
         Rule ``core``: ``epsilon`` is the least-core value (the core is non-empty
         when it is at most 0, see ``core_nonempty``); ``shares`` a least-core
-        split; ``details["balanced"]`` the certificate when the core is empty.
+        split (the average of the splits that give each party its least and its
+        most); ``details["range"]`` each party's (least, most) share in the least
+        core; ``details["balanced"]`` the certificate when the core is empty.
 
     Examples
     --------
@@ -91,16 +94,22 @@ def least_core(game: Game) -> Allocation:
     tol = tolerance_of(game)
     if first.epsilon > tol and first.duals is not None:
         details["balanced"] = _certificate(game, lp, first.duals)
-    closest = ExcessLP(game, epsilon_cap=first.epsilon)
-    closest.add(lp.rows)
-    try:
-        point = generate(closest, skip=set())
-    except SolverError:  # the cap is the optimum itself: numerically out of reach, rarely
-        point = first
-        details["closest_to_equal"] = False
-    else:
-        details["lps"] += point.rounds
-    return _allocation(game, "core", point.x, epsilon=clean(first.epsilon, game),
+    ends, ranges = [], {}
+    for k, p in enumerate(game.players):
+        low_high = []
+        for direction in (1.0, -1.0):
+            extreme = ExcessLP(game, epsilon_cap=first.epsilon, share_objective=(k, direction))
+            extreme.add(lp.rows)
+            try:
+                point = generate(extreme, skip=set())
+            except SolverError:  # the cap is the optimum itself: numerically out of reach
+                point = first
+            details["lps"] += point.rounds
+            ends.append(point.x)
+            low_high.append(clean(game.sign * point.x[k], game))
+        ranges[p] = tuple(sorted(low_high))
+    details["range"] = ranges
+    return _allocation(game, "core", np.mean(ends, axis=0), epsilon=clean(first.epsilon, game),
                        details=details)
 
 

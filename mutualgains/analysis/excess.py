@@ -108,8 +108,9 @@ class ExcessLP:
         Lower bounds on each share (individual rationality), as rows (their duals
         are read).
     epsilon_cap : float, optional
-        Hold ``e`` at most this, and minimise the largest distance to an equal
-        split instead of ``e``.
+        Hold ``e`` at most this.
+    share_objective : (player index, +1 or -1), optional
+        Minimise (+1) or maximise (-1) that player's share instead of ``e``.
 
     Examples
     --------
@@ -121,7 +122,8 @@ class ExcessLP:
     """
 
     def __init__(self, game: Game, *, fixed: list[tuple[int, float]] = (), pinned=None,
-                 lows: np.ndarray | None = None, epsilon_cap: float | None = None):
+                 lows: np.ndarray | None = None, epsilon_cap: float | None = None,
+                 share_objective: tuple[int, float] | None = None):
         self.game = game
         n = game.n
         self.model = model = MipModel("excess", maximize=False)
@@ -140,14 +142,10 @@ class ExcessLP:
                 if k not in pinned:
                     self.lower_rows[first + len(rows)] = k
                     rows.append(([self.x[k]], [1.0], ">=", float(lows[k])))
-        if epsilon_cap is None:
+        if share_objective is None:
             objective = ([self.e], [1.0])
         else:
-            (d,) = model.add_variables(1, lb=0.0)
-            equal = game._worth(game.full) / n
-            rows += [([self.x[k], d], [1.0, -1.0], "<=", equal) for k in range(n)]
-            rows += [([self.x[k], d], [1.0, 1.0], ">=", equal) for k in range(n)]
-            objective = ([d], [1.0])
+            objective = ([self.x[share_objective[0]]], [float(share_objective[1])])
         model.add_rows(rows)
         model.set_objective(*objective)
         self.rows: dict[int, int] = {}  # coalition mask -> row
