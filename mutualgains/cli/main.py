@@ -4,7 +4,8 @@
 computes the exact Pareto frontier, ``alternatives CASE -k N`` the N best packages,
 ``improve CASE --package issue=option,...`` a Pareto improvement of a proposal,
 ``explain CASE [--package ...]`` why no deal exists and what would unlock one,
-``phase CASE [--package ...]`` a schedule of the package's projects under a budget;
+``phase CASE [--package ...]`` a schedule of the package's projects under a budget,
+``share CASE --rule RULE`` who pays what (core, nucleolus, Shapley value, SCRB);
 ``mutualgains demo`` runs the built-in example. CASE is a case file or folder, or the
 name of a built-in example. Every command takes ``--json``.
 
@@ -34,7 +35,7 @@ from mutualgains.errors import CaseError, MutualGainsError
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: tuple[str, ...] = ("solve", "frontier", "alternatives", "improve", "explain", "phase",
-                             "demo")
+                             "share", "demo")
 """The command modules of :mod:`mutualgains.cli`, in the order ``--help`` lists them."""
 
 

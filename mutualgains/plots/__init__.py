@@ -8,5 +8,7 @@ from mutualgains.plots.charts import (
     spend_chart,
     utility_space,
 )
+from mutualgains.plots.shares import shares_chart
 
-__all__ = ["dependency_chart", "gains_chart", "gantt_chart", "spend_chart", "utility_space"]
+__all__ = ["dependency_chart", "gains_chart", "gantt_chart", "shares_chart", "spend_chart",
+           "utility_space"]
