@@ -103,6 +103,13 @@ class CaseGame(Game):
     stats : dict
         ``programs`` solved, values found ``by_bounds`` or ``by_table`` without a
         solver, ``separations`` (integer programs over coalitions).
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> game = mg.cost_game(mg.load_example("regional"))
+    >>> game.value(["Farmers"]), game.stats["programs"] > 0
+    (34.0, True)
     """
 
     def __init__(self, case: Case, kind: str, *, solver: str):

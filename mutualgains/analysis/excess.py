@@ -174,7 +174,17 @@ class ExcessLP:
 
 @dataclass(frozen=True)
 class StageOutcome:
-    """A solved :class:`ExcessLP`: the split, ``e`` and the row duals."""
+    """A solved :class:`ExcessLP`: the split, ``e``, the row duals and the rounds it took.
+
+    Examples
+    --------
+    >>> from mutualgains.analysis.games import Game
+    >>> lp = ExcessLP(Game.from_values(["A", "B"], {"A": 1, "B": 1, ("A", "B"): 4}))
+    >>> lp.add([1, 2])
+    >>> out = lp.solve()
+    >>> out.x.tolist(), out.epsilon
+    ([2.0, 2.0], -1.0)
+    """
 
     x: np.ndarray
     epsilon: float
