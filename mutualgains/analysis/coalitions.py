@@ -118,10 +118,7 @@ class CaseGame(Game):
         self.solver = solver
         self.package: Mapping[str, str] | None = None
         self.stats = {"programs": 0, "by_bounds": 0, "by_table": 0, "separations": 0}
-        self._pool: list[tuple[int, ...]] = []
-        self._pool_index: set[tuple[int, ...]] = set()
-        self._pool_utilities = np.zeros((0, self.n))
-        self._pool_needs: list[int] = []
+        self._pool = _Pool(self.n)
         self._separator: _Separator | None = None
 
     # ---- listing and separation
@@ -161,11 +158,11 @@ class CaseGame(Game):
     # ---- the pool of packages found so far
 
     def _remember(self, choice: tuple[int, ...], utilities: np.ndarray) -> None:
-        if choice not in self._pool_index:
-            self._pool_index.add(choice)
-            self._pool.append(choice)
-            self._pool_utilities = np.vstack([self._pool_utilities, utilities])
-            self._pool_needs.append(self._needed(choice))
+        if choice not in self._pool:
+            self._pool.add(choice, utilities, self._needed(choice), self._pool_cost(choice))
+
+    def _pool_cost(self, choice: tuple[int, ...]) -> float:
+        return 0.0
 
     def _needed(self, choice: tuple[int, ...]) -> int:
         """The parties a coalition must include to enact ``choice`` (0: anyone may)."""
@@ -292,11 +289,12 @@ class _GainsGame(CaseGame):
     # ---- pool bounds
 
     def _pool_best(self, mask: int) -> tuple[float, tuple[int, ...] | None]:
-        if self._money or not self._pool:
+        pool = self._pool
+        if self._money or not len(pool):
             return -np.inf, None
         members = self._members(mask)
-        u = self._pool_utilities[:, members]
-        ok = (np.array(self._pool_needs, dtype=np.int64) & ~mask) == 0
+        u = pool.utilities[:, members]
+        ok = (pool.needs & ~mask) == 0
         if self.members_accept:
             ok &= (u >= self.thresholds[members] - TOLERANCE).all(axis=1)
         if not ok.any():
@@ -304,7 +302,7 @@ class _GainsGame(CaseGame):
         gains = (u - self.case.batnas[members]).sum(axis=1)
         gains[~ok] = -np.inf
         row = int(np.argmax(gains))
-        return float(gains[row]), self._pool[row]
+        return float(gains[row]), pool.choices[row]
 
     def _upper(self, mask: int) -> float:
         if self._money:
@@ -457,14 +455,18 @@ class _CostGame(CaseGame):
         return self._program_value(mask, choice)[0]
 
     def _pool_best(self, mask: int) -> tuple[float, tuple[int, ...] | None]:
+        pool = self._pool
         members = self._members(mask)
-        ok = (self._pool_utilities[:, members] >= self.needs[members] - TOLERANCE).all(axis=1)
+        ok = (pool.utilities[:, members] >= self.needs[members] - TOLERANCE).all(axis=1)
         if not ok.any():
             return np.inf, None
-        costs = np.array([self._cost(c) for c in self._pool]) - self._floor
+        costs = pool.costs - self._floor
         costs[~ok] = np.inf
         row = int(np.argmin(costs))
-        return float(costs[row]), self._pool[row]
+        return float(costs[row]), pool.choices[row]
+
+    def _pool_cost(self, choice: tuple[int, ...]) -> float:
+        return self._cost(choice)
 
     def _program_value(self, mask: int, start=None) -> tuple[float, tuple[int, ...]]:
         program, model = self._program, self._program.model
@@ -604,6 +606,47 @@ class _CostSeparator(_Separator):
 
 
 # ====================================================================== helpers
+
+
+class _Pool:
+    """The packages found so far, with their utilities, who must join to enact them and
+    their cost; arrays grow by doubling, so adding is amortised constant time."""
+
+    def __init__(self, n: int):
+        self.choices: list[tuple[int, ...]] = []
+        self._index: set[tuple[int, ...]] = set()
+        self._utilities = np.zeros((8, n))
+        self._needs = np.zeros(8, dtype=np.int64)
+        self._costs = np.zeros(8)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+    def __contains__(self, choice: tuple[int, ...]) -> bool:
+        return choice in self._index
+
+    def add(self, choice: tuple[int, ...], utilities: np.ndarray, needs: int,
+            cost: float) -> None:
+        k = len(self.choices)
+        if k == len(self._costs):
+            self._utilities = np.vstack([self._utilities, np.zeros_like(self._utilities)])
+            self._needs = np.concatenate([self._needs, np.zeros_like(self._needs)])
+            self._costs = np.concatenate([self._costs, np.zeros_like(self._costs)])
+        self._utilities[k], self._needs[k], self._costs[k] = utilities, needs, cost
+        self.choices.append(choice)
+        self._index.add(choice)
+
+    @property
+    def utilities(self) -> np.ndarray:
+        return self._utilities[: len(self.choices)]
+
+    @property
+    def needs(self) -> np.ndarray:
+        return self._needs[: len(self.choices)]
+
+    @property
+    def costs(self) -> np.ndarray:
+        return self._costs[: len(self.choices)]
 
 
 def _controllers(case: Case) -> list[int]:
