@@ -228,7 +228,8 @@ class Allocation:
 
         if self.epsilon is None:
             return None
-        return self.epsilon <= TOLERANCE * max(1.0, abs(self.total))
+        scale = max([1.0, abs(self.total)] + [abs(v) for v in self.stand_alone.values()])
+        return self.epsilon <= TOLERANCE * scale
 
     def to_frame(self) -> pd.DataFrame:
         """One row per player: share, (interval,) stand-alone value, (settlement columns).

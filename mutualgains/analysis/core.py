@@ -140,6 +140,8 @@ def stability(game: Game, shares) -> tuple[bool, tuple[str, ...], float]:
     if game.n == 1:
         return True, (), 0.0
     found = game._separate(x, -math.inf, set(), set(), 1)
+    if not found:  # pragma: no cover - every game of two or more players has a coalition
+        return True, (), 0.0
     mask, excess = found[0]
     stable = excess <= tolerance_of(game)
     return bool(stable), game.members(mask), clean(excess, game)
