@@ -24,7 +24,6 @@ from mutualgains.testing import BruteForce
 
 from .strategies import small_cases
 
-
 # ------------------------------------------------------------------ brute force
 
 
