@@ -128,9 +128,7 @@ def nucleolus(game: Game, *, imputations: bool = True) -> Allocation:
                 skip.add(m)
     details = {"lps": lps, "stages": len(levels), "coalitions": largest,
                "levels": tuple(clean(e, game) for e in levels),
-               "kind": "nucleolus" if use_lows or not imputations else "prenucleolus"}
-    if not imputations:
-        details["kind"] = "prenucleolus"
+               "kind": "nucleolus" if use_lows else "prenucleolus"}
     return _allocation(game, "nucleolus", out.x, epsilon=clean(levels[0], game), details=details,
                        message=message)
 
