@@ -144,9 +144,11 @@ class CaseGame(Game):
     def _separate(self, x, threshold, skip, present, count):
         if self._enumerates():
             return super()._separate(x, threshold, skip, present, count)
+        found = self._from_pool(x, threshold, skip | present, count)
+        if found:
+            return found
         if self._separator is None or not self._separator.excluded <= skip:
             self._separator = self._make_separator()
-        self.stats["separations"] += 1
         mask, excess = self._separator.run(x, skip)
         if mask is not None and excess > threshold:
             return [(mask, excess)]
@@ -154,6 +156,32 @@ class CaseGame(Game):
 
     def _make_separator(self) -> _Separator:  # pragma: no cover - both games have one
         raise NotImplementedError
+
+    def _from_pool(self, x: np.ndarray, threshold: float, skip: set[int],
+                   count: int) -> list[tuple[int, float]]:
+        """Violated coalitions found from the packages already known, without a solver.
+
+        For each kept package, the coalition that gains most from it beyond its shares
+        (:meth:`_pool_coalitions`) has an excess at least that gain; when this lower
+        bound exceeds ``threshold`` the coalition is violated. Its exact value is then
+        computed. Only when no kept package yields one does the integer program run.
+        """
+        masks, bounds = self._pool_coalitions(x)
+        out: dict[int, float] = {}
+        for k in np.argsort(-bounds, kind="stable"):
+            mask = int(masks[k])
+            if bounds[k] <= threshold or len(out) >= count:
+                break
+            if mask in (0, self.full) or mask in skip or mask in out:
+                continue
+            excess = self._worth(mask) - float(x[self._members(mask)].sum())
+            if excess > threshold:
+                out[mask] = excess
+        return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _pool_coalitions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per kept package: a coalition and a lower bound on its excess (see subclasses)."""
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
 
     # ---- the pool of packages found so far
 
@@ -395,6 +423,27 @@ class _GainsGame(CaseGame):
     def _make_separator(self) -> _Separator:
         return _GainsSeparator(self)
 
+    def _pool_coalitions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # for a package: the parties it must include, and everyone else who accepts it and
+        # gains more than its share; v(S) >= the package's joint gain for S
+        pool = self._pool
+        if self._money or not len(pool):
+            return super()._pool_coalitions(x)
+        gains = pool.utilities - self.case.batnas
+        accept = (pool.utilities >= self.thresholds - TOLERANCE) if self.members_accept \
+            else np.ones_like(gains, dtype=bool)
+        bits = 1 << np.arange(self.n, dtype=np.int64)
+        need = pool.needs
+        need_ok = ((need[:, None] & bits) == 0) | accept  # every required party accepts
+        wanted = accept & (gains - x > 0)
+        masks = need | (wanted.astype(np.int64) @ bits)
+        inside = (masks[:, None] & bits) != 0
+        bounds = np.where(inside, gains - x, 0.0).sum(axis=1)
+        valid = need_ok.all(axis=1)
+        if self.rule:
+            valid &= np.array([self._winning(int(m)) for m in masks])
+        return masks[valid], bounds[valid]
+
 
 # ====================================================================== costs
 
@@ -484,6 +533,16 @@ class _CostGame(CaseGame):
     def _make_separator(self) -> _Separator:
         return _CostSeparator(self)
 
+    def _pool_coalitions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # for a package: the parties it serves whose payment (-x) is positive; their cost
+        # alone is at most the package's, so the excess is at least payments - that cost
+        pool = self._pool
+        bits = 1 << np.arange(self.n, dtype=np.int64)
+        served = (pool.utilities >= self.needs - TOLERANCE) & (-x > 0)
+        masks = served.astype(np.int64) @ bits
+        bounds = np.where(served, -x, 0.0).sum(axis=1) - (pool.costs - self._floor)
+        return masks, bounds
+
 
 # ====================================================================== separation
 
@@ -500,19 +559,32 @@ class _Separator:
         self.model.add_rows([(self.s, [1.0] * n, ">=", 1.0), (self.s, [1.0] * n, "<=", n - 1.0)])
 
     def run(self, x: np.ndarray, skip: set[int]) -> tuple[int | None, float]:
+        """The coalition with the largest excess, solved exactly (``None`` when every
+        coalition is cut off). The package found is optimal for that coalition, so its
+        value is recorded without another program."""
         new = sorted(skip - self.excluded)
         self.model.add_rows(self._no_good(m) for m in new)
         self.excluded |= set(new)
         self.set_objective(x)
-        out = self.model.solve(solver=self.game.solver)
-        if out.status == Status.INFEASIBLE:
+        out = self._solve(0.0)
+        if out is None:
             return None, -np.inf
-        if out.status != Status.OPTIMAL:
+        mask = self._mask(out.values)
+        worth = self.record(mask, out.values)
+        return mask, worth - float(x[self.game._members(mask)].sum())
+
+    def _solve(self, gap: float):
+        out = self.model.solve(solver=self.game.solver, gap=gap)
+        self.game.stats["separations"] += 1
+        if out.status == Status.INFEASIBLE:
+            return None
+        if not out.status.has_answer:
             raise SolverError(f"{self.game.name}: the separation program ended with status "
                               f"{out.status.value}")
-        mask = sum(1 << k for k, v in enumerate(out.values[self.s]) if v > 0.5)
-        worth = self.record(mask, out.values)
-        return mask, worth - float(sum(x[k] for k in range(self.game.n) if mask >> k & 1))
+        return out
+
+    def _mask(self, values: np.ndarray) -> int:
+        return sum(1 << k for k, v in enumerate(values[self.s]) if v > 0.5)
 
     def _no_good(self, mask: int):
         inside = [k for k in range(self.game.n) if mask >> k & 1]
@@ -528,8 +600,12 @@ class _GainsSeparator(_Separator):
         (self.agree,) = model.add_variables(1, binary=True)
         self.w = model.add_variables(n, lb=None)
         s, a, rows = self.s, self.agree, []
+        options = set(program.x)
         for p in range(n):
             idx, coef = program.utility_terms(p)
+            if set(idx) <= options:
+                rows += self._products(p, idx, coef)
+                continue
             low, high = program.utility_bounds(p)
             batna = float(case.batnas[p])
             lowest, best = min(low - batna, 0.0), max(high - batna, 0.0)
@@ -556,6 +632,27 @@ class _GainsSeparator(_Separator):
             rows += [([s[case.party_names.index(v)], a], [1.0, -1.0], ">=", 0.0)
                      for v in case.veto_parties]
         model.add_rows(rows)
+
+    def _products(self, p: int, idx: list[int], coef: list[float]) -> list:
+        """``w_p = t_p * gain_p`` for a party whose utility is a sum of option scores, with
+        ``t_p = s_p and a`` and one product ``z = t_p * x_j`` per scored option (tighter
+        than one big-M row: the program's relaxation stays close to its optimum)."""
+        game, model, program = self.game, self.model, self.program
+        (t,) = model.add_variables(1, lb=0.0, ub=1.0)
+        z = model.add_variables(len(idx), lb=0.0, ub=1.0)
+        s, a, batna = self.s[p], self.agree, float(game.case.batnas[p])
+        rows = [([t, s], [1.0, -1.0], "<=", 0.0), ([t, a], [1.0, -1.0], "<=", 0.0),
+                ([t, s, a], [1.0, -1.0, -1.0], ">=", -1.0)]
+        for zj, xj, c in zip(z, idx, coef, strict=True):
+            if c > 0:
+                rows += [([zj, t], [1.0, -1.0], "<=", 0.0), ([zj, xj], [1.0, -1.0], "<=", 0.0)]
+            else:
+                rows.append(([zj, t, xj], [1.0, -1.0, -1.0], ">=", -1.0))
+        rows.append(([self.w[p], *z, t], [1.0, *(-c for c in coef), batna], "==", 0.0))
+        big = float(game.thresholds[p] - program.utility_bounds(p)[0])
+        if game.members_accept and big > 0:
+            rows.append(([*idx, t], [*coef, -big], ">=", float(game.thresholds[p]) - big))
+        return rows
 
     def set_objective(self, x: np.ndarray) -> None:
         self.model.set_objective([*self.w, *self.s], [1.0] * len(self.w) + (-x).tolist())
