@@ -566,15 +566,15 @@ class _Separator:
         self.model.add_rows(self._no_good(m) for m in new)
         self.excluded |= set(new)
         self.set_objective(x)
-        out = self._solve(0.0)
+        out = self._solve()
         if out is None:
             return None, -np.inf
         mask = self._mask(out.values)
         worth = self.record(mask, out.values)
         return mask, worth - float(x[self.game._members(mask)].sum())
 
-    def _solve(self, gap: float):
-        out = self.model.solve(solver=self.game.solver, gap=gap)
+    def _solve(self):
+        out = self.model.solve(solver=self.game.solver)
         self.game.stats["separations"] += 1
         if out.status == Status.INFEASIBLE:
             return None
