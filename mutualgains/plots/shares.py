@@ -55,8 +55,8 @@ def shares_chart(shares: Any, *, ax: Axes | None = None, stand_alone: bool = Tru
     >>> import mutualgains as mg
     >>> table = mg.compare_shares(mg.load_example("harbour"), ["nucleolus", "shapley"])
     >>> ax = shares_chart(table, stand_alone=False)
-    >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['nucleolus', 'shapley']
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]   # some group does better alone
+    ['nucleolus - not in the core', 'shapley - not in the core']
     """
     from mutualgains.errors import UsageError
     from mutualgains.plots.charts import _axes
