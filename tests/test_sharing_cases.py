@@ -287,3 +287,25 @@ def test_shares_chart(tmp_path):
     assert ax.get_legend().get_texts()[0].get_text().startswith("shapley (sampled)")
     with pytest.raises(UsageError, match="one game"):
         shares_chart([table.allocations[0], sampled])
+
+
+def test_json_output_follows_its_schema(capsys, tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "mutualgains" / "data" / "schemas"
+    schema = json.loads((path / "share.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    stuck = tmp_path / "stuck.yaml"
+    stuck.write_text('{"parties": {"A": 5, "B": 5}, "issues": {"i": ["x", "y"]}, '
+                     '"scores": {"A": {"i": [6, 0]}, "B": {"i": [0, 6]}}}')
+    for args, status in ((["regional", "--rule", "scrb"], 0),
+                         (["harbour", "--rule", "core", "--decision-rule"], 0),
+                         ([str(stuck), "--rule", "nucleolus"], 1)):
+        assert main(["share", *args, "--json"]) == status
+        data = json.loads(capsys.readouterr().out)
+        assert not list(validator.iter_errors(data)), args
+    sampled = mg.shapley(mg.gains_game(mg.load_example("harbour")), method="sampled",
+                         samples=20)
+    assert not list(validator.iter_errors(json.loads(json.dumps(sampled.to_dict()))))
