@@ -42,7 +42,7 @@ import numpy as np
 
 import mutualgains as mg
 from mutualgains import Case, Game, Issue, Party
-from mutualgains.analysis import coalitions
+from mutualgains.analysis import casegame
 
 SEED = 20250619
 
@@ -165,7 +165,7 @@ def main(argv=None) -> int:
     if args.quick:
         args.limit, args.largest = 10.0, 6
     # measure beyond the library's listing limit, to see where the limit should be
-    coalitions.LIST_LIMIT = max(coalitions.LIST_LIMIT, args.largest)
+    casegame.LIST_LIMIT = max(casegame.LIST_LIMIT, args.largest)
     base = baseline(6)
     print(f"baseline: one package program of the 6-party case, {base * 1000:.1f} ms",
           file=sys.stderr)

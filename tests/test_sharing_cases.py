@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import mutualgains as mg
 from mutualgains import Case, UsageError
-from mutualgains.analysis import coalitions
+from mutualgains.analysis import casegame
 from mutualgains.analysis.sharing import allocate
 from mutualgains.cli import main
 from mutualgains.testing import BruteForce
@@ -125,9 +125,9 @@ def test_constraint_generation_agrees_with_listing(case, kind):
         return mg.gains_game(case) if kind == "gains" else mg.cost_game(case)
 
     listed = make()
-    old = coalitions.ENUMERATE_UP_TO
+    old = casegame.ENUMERATE_UP_TO
     try:
-        coalitions.ENUMERATE_UP_TO = 0
+        casegame.ENUMERATE_UP_TO = 0
         generated = make()
         assert generated._separation_method() == "constraint generation"
         for rule in ("core", "nucleolus"):
@@ -138,7 +138,7 @@ def test_constraint_generation_agrees_with_listing(case, kind):
                 assert list(a.shares.values()) == pytest.approx(list(b.shares.values()),
                                                                 abs=1e-5)
     finally:
-        coalitions.ENUMERATE_UP_TO = old
+        casegame.ENUMERATE_UP_TO = old
     assert generated.stats["separations"] > 0
 
 

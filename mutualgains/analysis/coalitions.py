@@ -46,8 +46,9 @@ money or controls) needs no solver at all: one table of the packages that
 dominate all others (:mod:`mutualgains.engine.separable`) answers every coalition.
 
 **How far it goes.** Listing all ``2**n`` coalitions (the exact Shapley value)
-is allowed up to :data:`LIST_LIMIT` parties. The core, least core and nucleolus
-never list them beyond :data:`ENUMERATE_UP_TO` parties: their programs add
+is allowed up to :data:`~mutualgains.analysis.casegame.LIST_LIMIT` parties. The
+core, least core and nucleolus never list them beyond
+:data:`~mutualgains.analysis.casegame.ENUMERATE_UP_TO` parties: their programs add
 coalitions as they are violated, and the coalition with the largest excess is
 found by one integer program over coalitions *and* packages (membership
 binaries ``s``, the package's options, ``w_p = s_p gain_p`` linearised).
@@ -67,11 +68,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mutualgains.analysis.games import Game, coalition_sums
-from mutualgains.engine.mip import MipModel
+from mutualgains.analysis.casegame import CaseGame
+from mutualgains.analysis.games import coalition_sums
 from mutualgains.engine.program import PackageProgram
 from mutualgains.engine.separable import candidate_table, is_separable
 from mutualgains.errors import SolverError, UsageError
@@ -80,142 +82,12 @@ from mutualgains.params import Flag, Instance, Maybe, Text, validated
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 
-__all__ = ["ENUMERATE_UP_TO", "LIST_LIMIT", "CaseGame", "cost_game", "gains_game"]
+if TYPE_CHECKING:  # pragma: no cover
+    from mutualgains.analysis.separation import Separator
 
-LIST_LIMIT = 12
-"""The most parties of a case whose 2**n coalitions are listed (4095 package programs)."""
-
-ENUMERATE_UP_TO = 8
-"""Up to this many parties the core programs list every coalition; beyond, one integer
-program per round finds the most violated coalition (constraint generation)."""
+__all__ = ["cost_game", "gains_game"]
 
 _TABLE_WORK = 5e8  # rows x coalitions scanned at most when listing from the separable table
-
-
-class CaseGame(Game):
-    """A game whose values come from a case's package programs (see the module notes).
-
-    Attributes
-    ----------
-    case : Case
-    package : mapping or None
-        The grand coalition's package (``None`` when no package serves it).
-    stats : dict
-        ``programs`` solved, values found ``by_bounds`` or ``by_table`` without a
-        solver, ``separations`` (integer programs over coalitions).
-
-    Examples
-    --------
-    >>> import mutualgains as mg
-    >>> game = mg.cost_game(mg.load_example("regional"))
-    >>> game.value(["Farmers"]), game.stats["programs"] > 0
-    (34.0, True)
-    """
-
-    def __init__(self, case: Case, kind: str, *, solver: str):
-        super().__init__(case.party_names, kind=kind, name=case.name)
-        self.case = case
-        self.solver = solver
-        self.package: Mapping[str, str] | None = None
-        self.stats = {"programs": 0, "by_bounds": 0, "by_table": 0, "separations": 0}
-        self._pool = _Pool(self.n)
-        self._separator: _Separator | None = None
-
-    # ---- listing and separation
-
-    def _list_limit(self) -> int:
-        return LIST_LIMIT
-
-    def _can_separate(self) -> bool:
-        return True
-
-    def _separation_method(self) -> str:
-        return "enumeration" if self._enumerates() else "constraint generation"
-
-    def _enumerates(self) -> bool:
-        return self.n <= ENUMERATE_UP_TO
-
-    def _list_values(self) -> np.ndarray:
-        out = np.zeros(1 << self.n)
-        for mask in sorted(range(1, 1 << self.n), key=lambda m: (m.bit_count(), m)):
-            out[mask] = self.value(mask)  # by size: every subset's value is known first
-        return out
-
-    def _separate(self, x, threshold, skip, present, count):
-        if self._enumerates():
-            return super()._separate(x, threshold, skip, present, count)
-        found = self._from_pool(x, threshold, skip | present, count)
-        if found:
-            return found
-        if self._separator is None or not self._separator.excluded <= skip:
-            self._separator = self._make_separator()
-        mask, excess = self._separator.run(x, skip)
-        if mask is not None and excess > threshold:
-            return [(mask, excess)]
-        return []
-
-    def _make_separator(self) -> _Separator:  # pragma: no cover - both games have one
-        raise NotImplementedError
-
-    def _from_pool(self, x: np.ndarray, threshold: float, skip: set[int],
-                   count: int) -> list[tuple[int, float]]:
-        """Violated coalitions found from the packages already known, without a solver.
-
-        For each kept package, the coalition that gains most from it beyond its shares
-        (:meth:`_pool_coalitions`) has an excess at least that gain; when this lower
-        bound exceeds ``threshold`` the coalition is violated. Its exact value is then
-        computed. Only when no kept package yields one does the integer program run.
-        """
-        masks, bounds = self._pool_coalitions(x)
-        out: dict[int, float] = {}
-        for k in np.argsort(-bounds, kind="stable"):
-            mask = int(masks[k])
-            if bounds[k] <= threshold or len(out) >= count:
-                break
-            if mask in (0, self.full) or mask in skip or mask in out:
-                continue
-            excess = self._worth(mask) - float(x[self._members(mask)].sum())
-            if excess > threshold:
-                out[mask] = excess
-        return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
-
-    def _pool_coalitions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per kept package: a coalition and a lower bound on its excess (see subclasses)."""
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-
-    # ---- the pool of packages found so far
-
-    def _remember(self, choice: tuple[int, ...], utilities: np.ndarray) -> None:
-        if choice not in self._pool:
-            self._pool.add(choice, utilities, self._needed(choice), self._pool_cost(choice))
-
-    def _pool_cost(self, choice: tuple[int, ...]) -> float:
-        return 0.0
-
-    def _needed(self, choice: tuple[int, ...]) -> int:
-        """The parties a coalition must include to enact ``choice`` (0: anyone may)."""
-        return 0
-
-    def _members(self, mask: int) -> np.ndarray:
-        return np.array([k for k in range(self.n) if mask >> k & 1], dtype=np.int64)
-
-    def _solve(self, model: MipModel) -> object:
-        out = model.solve(solver=self.solver)
-        self.stats["programs"] += 1
-        if out.status not in (Status.OPTIMAL, Status.INFEASIBLE):
-            raise SolverError(f"{self.name}: a coalition's program ended with status "
-                              f"{out.status.value}")
-        return out
-
-    def _start(self, model: MipModel, program: PackageProgram, choice) -> None:
-        if choice is None:
-            return
-        start = np.zeros(model.n_variables)
-        start[program.option_vars(choice)] = 1.0
-        model.set_start(start)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name!r}: {self.kind} of {self.n} parties>"
 
 
 # ====================================================================== gains
@@ -420,8 +292,10 @@ class _GainsGame(CaseGame):
         value = float(weights @ (utilities - self.case.batnas))
         return (value, choice) if value >= 0 else (0.0, None)
 
-    def _make_separator(self) -> _Separator:
-        return _GainsSeparator(self)
+    def _make_separator(self) -> Separator:
+        from mutualgains.analysis.separation import GainsSeparator
+
+        return GainsSeparator(self)
 
     def _pool_coalitions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # for a package: the parties it must include, and everyone else who accepts it and
@@ -530,8 +404,10 @@ class _CostGame(CaseGame):
         self._remember(choice, self._plain.utility_vector(choice))
         return max(0.0, self._cost(choice) - self._floor), choice
 
-    def _make_separator(self) -> _Separator:
-        return _CostSeparator(self)
+    def _make_separator(self) -> Separator:
+        from mutualgains.analysis.separation import CostSeparator
+
+        return CostSeparator(self)
 
     def _pool_coalitions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # for a package: the parties it serves whose payment (-x) is positive; their cost
@@ -544,206 +420,7 @@ class _CostGame(CaseGame):
         return masks, bounds
 
 
-# ====================================================================== separation
-
-
-class _Separator:
-    """One integer program over coalitions (binaries ``s``) and packages: the coalition
-    with the largest excess ``worth(S) - x(S)``, coalitions in ``skip`` cut off."""
-
-    def __init__(self, game: CaseGame, program: PackageProgram):
-        self.game, self.program, self.model = game, program, program.model
-        n = game.n
-        self.s = self.model.add_variables(n, binary=True)
-        self.excluded: set[int] = set()
-        self.model.add_rows([(self.s, [1.0] * n, ">=", 1.0), (self.s, [1.0] * n, "<=", n - 1.0)])
-
-    def run(self, x: np.ndarray, skip: set[int]) -> tuple[int | None, float]:
-        """The coalition with the largest excess, solved exactly (``None`` when every
-        coalition is cut off). The package found is optimal for that coalition, so its
-        value is recorded without another program."""
-        new = sorted(skip - self.excluded)
-        self.model.add_rows(self._no_good(m) for m in new)
-        self.excluded |= set(new)
-        self.set_objective(x)
-        out = self._solve()
-        if out is None:
-            return None, -np.inf
-        mask = self._mask(out.values)
-        worth = self.record(mask, out.values)
-        return mask, worth - float(x[self.game._members(mask)].sum())
-
-    def _solve(self):
-        out = self.model.solve(solver=self.game.solver)
-        self.game.stats["separations"] += 1
-        if out.status == Status.INFEASIBLE:
-            return None
-        if not out.status.has_answer:
-            raise SolverError(f"{self.game.name}: the separation program ended with status "
-                              f"{out.status.value}")
-        return out
-
-    def _mask(self, values: np.ndarray) -> int:
-        return sum(1 << k for k, v in enumerate(values[self.s]) if v > 0.5)
-
-    def _no_good(self, mask: int):
-        inside = [k for k in range(self.game.n) if mask >> k & 1]
-        coef = [-1.0 if mask >> k & 1 else 1.0 for k in range(self.game.n)]
-        return self.s, coef, ">=", 1.0 - len(inside)
-
-
-class _GainsSeparator(_Separator):
-    def __init__(self, game: _GainsGame):
-        case = game.case
-        super().__init__(game, PackageProgram(case, acceptance=False))
-        program, model, n = self.program, self.model, game.n
-        (self.agree,) = model.add_variables(1, binary=True)
-        self.w = model.add_variables(n, lb=None)
-        s, a, rows = self.s, self.agree, []
-        options = set(program.x)
-        for p in range(n):
-            idx, coef = program.utility_terms(p)
-            if set(idx) <= options:
-                rows += self._products(p, idx, coef)
-                continue
-            low, high = program.utility_bounds(p)
-            batna = float(case.batnas[p])
-            lowest, best = min(low - batna, 0.0), max(high - batna, 0.0)
-            rows.append(([self.w[p], s[p]], [1.0, -best], "<=", 0.0))
-            rows.append(([self.w[p], a], [1.0, -best], "<=", 0.0))
-            # w_p <= gain_p - lowest (2 - s_p - a)
-            rows.append(([self.w[p], *idx, s[p], a], [1.0, *(-c for c in coef), -lowest, -lowest],
-                         "<=", -batna - 2 * lowest))
-            big = float(game.thresholds[p] - low)
-            if game.members_accept and big > 0:
-                rows.append(([*idx, s[p], a], [*coef, -big, -big], ">=",
-                             float(game.thresholds[p]) - 2 * big))
-        offs = case.option_offsets
-        for k, needed in enumerate(game.controllers):
-            deviate = [program.x[j] for j in range(offs[k] + 1, offs[k + 1])]
-            for c in range(n):
-                if needed >> c & 1 and deviate:
-                    rows.append(([*deviate, s[c]], [1.0] * len(deviate) + [-1.0], "<=", 0.0))
-        costs = case.cost_vector
-        for (p, j), var in program.contributions.items():
-            rows.append(([var, s[p]], [1.0, -float(costs[j])], "<=", 0.0))
-        if game.rule:
-            rows.append(([*s, a], [1.0] * n + [-float(case.min_parties)], ">=", 0.0))
-            rows += [([s[case.party_names.index(v)], a], [1.0, -1.0], ">=", 0.0)
-                     for v in case.veto_parties]
-        model.add_rows(rows)
-
-    def _products(self, p: int, idx: list[int], coef: list[float]) -> list:
-        """``w_p = t_p * gain_p`` for a party whose utility is a sum of option scores, with
-        ``t_p = s_p and a`` and one product ``z = t_p * x_j`` per scored option (tighter
-        than one big-M row: the program's relaxation stays close to its optimum)."""
-        game, model, program = self.game, self.model, self.program
-        (t,) = model.add_variables(1, lb=0.0, ub=1.0)
-        z = model.add_variables(len(idx), lb=0.0, ub=1.0)
-        s, a, batna = self.s[p], self.agree, float(game.case.batnas[p])
-        rows = [([t, s], [1.0, -1.0], "<=", 0.0), ([t, a], [1.0, -1.0], "<=", 0.0),
-                ([t, s, a], [1.0, -1.0, -1.0], ">=", -1.0)]
-        for zj, xj, c in zip(z, idx, coef, strict=True):
-            if c > 0:
-                rows += [([zj, t], [1.0, -1.0], "<=", 0.0), ([zj, xj], [1.0, -1.0], "<=", 0.0)]
-            else:
-                rows.append(([zj, t, xj], [1.0, -1.0, -1.0], ">=", -1.0))
-        rows.append(([self.w[p], *z, t], [1.0, *(-c for c in coef), batna], "==", 0.0))
-        big = float(game.thresholds[p] - program.utility_bounds(p)[0])
-        if game.members_accept and big > 0:
-            rows.append(([*idx, t], [*coef, -big], ">=", float(game.thresholds[p]) - big))
-        return rows
-
-    def set_objective(self, x: np.ndarray) -> None:
-        self.model.set_objective([*self.w, *self.s], [1.0] * len(self.w) + (-x).tolist())
-
-    def record(self, mask: int, values: np.ndarray) -> float:
-        game = self.game
-        if mask not in game._cache:
-            if values[self.agree] < 0.5:
-                game.value(mask)  # no agreement pays for this coalition: confirm exactly
-            else:
-                choice = self.program.choice(values)
-                utilities = (game.case.utility_vector(choice)
-                             + self.program.rates * self.program.money(values))
-                gains = (utilities - game.case.batnas)[game._members(mask)]
-                game._cache[mask] = max(0.0, float(gains.sum()))
-                if not game._money:
-                    game._remember(choice, utilities)
-        return game._cache[mask]
-
-
-class _CostSeparator(_Separator):
-    def __init__(self, game: _CostGame):
-        super().__init__(game, PackageProgram(game._plain, acceptance=False))
-        program, model, n = self.program, self.model, game.n
-        rows = []
-        for p in range(n):
-            idx, coef = program.utility_terms(p)
-            big = float(game.needs[p] - program.utility_bounds(p)[0])
-            if big > 0:
-                rows.append(([*idx, self.s[p]], [*coef, -big], ">=", float(game.needs[p] - big)))
-        model.add_rows(rows)
-        self.nz = np.flatnonzero(game.option_costs)
-
-    def set_objective(self, x: np.ndarray) -> None:
-        # worth(S) - x(S) = -(cost - floor) - x(S); x is in gains form (minus payments)
-        game = self.game
-        self.model.set_objective([*(self.program.x[j] for j in self.nz), *self.s],
-                                 [*(-game.option_costs[self.nz]), *(-x)],
-                                 constant=game._floor)
-
-    def record(self, mask: int, values: np.ndarray) -> float:
-        game = self.game
-        if mask not in game._cache:
-            choice = self.program.choice(values)
-            game._cache[mask] = max(0.0, game._cost(choice) - game._floor)
-            game._remember(choice, game._plain.utility_vector(choice))
-        return -game._cache[mask]
-
-
 # ====================================================================== helpers
-
-
-class _Pool:
-    """The packages found so far, with their utilities, who must join to enact them and
-    their cost; arrays grow by doubling, so adding is amortised constant time."""
-
-    def __init__(self, n: int):
-        self.choices: list[tuple[int, ...]] = []
-        self._index: set[tuple[int, ...]] = set()
-        self._utilities = np.zeros((8, n))
-        self._needs = np.zeros(8, dtype=np.int64)
-        self._costs = np.zeros(8)
-
-    def __len__(self) -> int:
-        return len(self.choices)
-
-    def __contains__(self, choice: tuple[int, ...]) -> bool:
-        return choice in self._index
-
-    def add(self, choice: tuple[int, ...], utilities: np.ndarray, needs: int,
-            cost: float) -> None:
-        k = len(self.choices)
-        if k == len(self._costs):
-            self._utilities = np.vstack([self._utilities, np.zeros_like(self._utilities)])
-            self._needs = np.concatenate([self._needs, np.zeros_like(self._needs)])
-            self._costs = np.concatenate([self._costs, np.zeros_like(self._costs)])
-        self._utilities[k], self._needs[k], self._costs[k] = utilities, needs, cost
-        self.choices.append(choice)
-        self._index.add(choice)
-
-    @property
-    def utilities(self) -> np.ndarray:
-        return self._utilities[: len(self.choices)]
-
-    @property
-    def needs(self) -> np.ndarray:
-        return self._needs[: len(self.choices)]
-
-    @property
-    def costs(self) -> np.ndarray:
-        return self._costs[: len(self.choices)]
 
 
 def _controllers(case: Case) -> list[int]:
