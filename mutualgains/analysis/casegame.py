@@ -88,9 +88,9 @@ class CaseGame(Game):
             out[mask] = self.value(mask)  # by size: every subset's value is known first
         return out
 
-    def _separate(self, x, threshold, skip, present, count):
+    def _separate(self, x, threshold, skip, present, count, basis=None):
         if self._enumerates():
-            return super()._separate(x, threshold, skip, present, count)
+            return super()._separate(x, threshold, skip, present, count, basis)
         found = self._from_pool(x, threshold, skip | present, count)
         if found:
             return found

@@ -220,6 +220,22 @@ class SpanBasis:
         """Whether ``mask``'s indicator vector lies in the span."""
         return float(np.linalg.norm(self._residual(mask))) <= 1e-9
 
+    def contains_many(self, masks: np.ndarray) -> np.ndarray:
+        """:meth:`contains` for an array of masks.
+
+        Examples
+        --------
+        >>> basis = SpanBasis(3)
+        >>> basis.add(0b001)
+        True
+        >>> basis.contains_many(np.array([0b001, 0b010, 0b110])).tolist()
+        [True, False, True]
+        """
+        masks = np.asarray(masks, dtype=np.int64)
+        vectors = ((masks[:, None] >> np.arange(self.n)) & 1).astype(float)
+        residual = vectors - (vectors @ self.rows.T) @ self.rows
+        return np.linalg.norm(residual, axis=1) <= 1e-9
+
     def add(self, mask: int) -> bool:
         """Add ``mask``'s vector; return whether it raised the rank."""
         r = self._residual(mask)
@@ -255,7 +271,7 @@ def generate(lp: ExcessLP, *, skip: set[int], basis: SpanBasis | None = None,
         out = lp.solve()
         fresh: list[int] = []
         while True:
-            found = game._separate(out.x, out.epsilon + tol, skip, set(lp.rows), count)
+            found = game._separate(out.x, out.epsilon + tol, skip, set(lp.rows), count, basis)
             if not found:
                 break
             for mask, _ in found:

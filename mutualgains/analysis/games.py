@@ -256,18 +256,30 @@ class Game:
         return self.sign * self._values_array()
 
     def _separate(self, x: np.ndarray, threshold: float, skip: set[int], present: set[int],
-                  count: int) -> list[tuple[int, float]]:
+                  count: int, basis: Any = None) -> list[tuple[int, float]]:
         """Coalitions (not empty or full, not in ``skip`` or ``present``) whose excess
         ``worth(S) - x(S)`` exceeds ``threshold``: up to ``count``, largest first, ties
-        by mask."""
+        by mask. Coalitions in the span of ``basis`` (a
+        :class:`~mutualgains.analysis.excess.SpanBasis`) are settled: they go to ``skip``
+        instead."""
         excess = self._worths() - coalition_sums(x)
         excess[0] = excess[-1] = -math.inf
         for group in (skip, present):
             if group:
                 excess[np.fromiter(group, dtype=np.int64)] = -math.inf
         found = np.flatnonzero(excess > threshold)
-        found = found[np.lexsort((found, -excess[found]))][:count]
-        return [(int(m), float(excess[m])) for m in found]
+        found = found[np.lexsort((found, -excess[found]))]
+        if basis is not None:
+            kept = []
+            for start in range(0, len(found), 4096):  # in blocks: stop once enough are found
+                block = found[start:start + 4096]
+                inside = basis.contains_many(block)
+                skip.update(int(m) for m in block[inside])
+                kept.extend(block[~inside][: count - len(kept)].tolist())
+                if len(kept) >= count:
+                    break
+            found = np.array(kept, dtype=np.int64)
+        return [(int(m), float(excess[m])) for m in found[:count]]
 
     def _separation_method(self) -> str:
         return "enumeration"

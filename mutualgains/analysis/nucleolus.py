@@ -16,7 +16,9 @@ Math. Oper. Res. 4(4):303-338):
 
 After each stage the coalitions whose row has a non-zero dual are fixed at the
 stage's ``e_k``: by complementary slackness their excess is ``e_k`` at *every*
-optimal split, so fixing them keeps the whole optimal face. Coalitions whose
+optimal split, so fixing them keeps the whole optimal face (only those independent
+of the ones already fixed get an equality row: the others are implied, and
+redundant equalities with rounded right-hand sides could read as infeasible). Coalitions whose
 indicator vector lies in the span of the fixed ones (and ``N``) have a constant
 excess on the face and are dropped. Each stage raises that span's dimension by
 at least one, so at most ``n - 1`` stages are needed; when it reaches ``n`` the
@@ -144,11 +146,13 @@ def _fix(game: Game, lp: ExcessLP, out, fixed: list, pinned: dict, lows: np.ndar
         excess = game._worth(mask) - float(sum(x[k] for k in range(game.n) if mask >> k & 1))
         if excess < eps - tol:
             continue  # a loose row with a numerically non-zero dual: leave it
-        fixed.append((mask, eps))
         skip.add(mask)
-        progress |= basis.add(mask)
+        if basis.add(mask):  # a dependent one is implied by those fixed: no redundant row
+            fixed.append((mask, eps))
+            progress = True
     for row, k in sorted(lp.lower_rows.items()):
-        if abs(duals[row]) > _DUAL and x[k] <= lows[k] + tol and k not in pinned:
+        if abs(duals[row]) > _DUAL and x[k] <= lows[k] + tol and k not in pinned \
+                and basis.add(1 << k):
             pinned[k] = float(lows[k])
-            progress |= basis.add(1 << k)
+            progress = True
     return progress
