@@ -24,10 +24,16 @@ _HOMES: dict[str, str] = {
     "AgendaValue": "mutualgains.analysis.agenda",
     "agenda_value": "mutualgains.analysis.agenda",
     "count_passing": "mutualgains.analysis.agenda",
+    "Allocation": "mutualgains.analysis.allocation",
+    "Settlement": "mutualgains.analysis.allocation",
     "Alternatives": "mutualgains.analysis.alternatives",
     "alternatives": "mutualgains.analysis.alternatives",
+    "cost_game": "mutualgains.analysis.coalitions",
+    "gains_game": "mutualgains.analysis.coalitions",
     "Compensation": "mutualgains.analysis.compensation",
     "compensate": "mutualgains.analysis.compensation",
+    "least_core": "mutualgains.analysis.core",
+    "stability": "mutualgains.analysis.core",
     "Explanation": "mutualgains.analysis.explain",
     "explain": "mutualgains.analysis.explain",
     "Frontier": "mutualgains.analysis.frontier",
@@ -42,6 +48,7 @@ _HOMES: dict[str, str] = {
     "stability_radius": "mutualgains.analysis.robustness_radius",
     "RankAcceptability": "mutualgains.analysis.robustness_rank",
     "rank_acceptability": "mutualgains.analysis.robustness_rank",
+    "Game": "mutualgains.analysis.games",
     "amend": "mutualgains.analysis.improve",
     "check_amendment": "mutualgains.analysis.improve",
     "improve": "mutualgains.analysis.improve",
@@ -54,6 +61,14 @@ _HOMES: dict[str, str] = {
     "mediator_offers": "mutualgains.analysis.offers",
     "DealReview": "mutualgains.analysis.review",
     "review_deal": "mutualgains.analysis.review",
+    "nucleolus": "mutualgains.analysis.nucleolus",
+    "scrb": "mutualgains.analysis.scrb",
+    "shapley": "mutualgains.analysis.shapley",
+    "ShareComparison": "mutualgains.analysis.sharing",
+    "allocate": "mutualgains.analysis.sharing",
+    "compare_shares": "mutualgains.analysis.sharing",
+    "settle": "mutualgains.analysis.sharing",
+    "share": "mutualgains.analysis.sharing",
     "OBJECTIVES": "mutualgains.analysis.solve",
     "solve": "mutualgains.analysis.solve",
     "CaseError": "mutualgains.errors",
@@ -125,13 +140,18 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from mutualgains.analysis.agenda import AgendaValue, agenda_value, count_passing
+    from mutualgains.analysis.allocation import Allocation, Settlement
     from mutualgains.analysis.alternatives import Alternatives, alternatives
+    from mutualgains.analysis.coalitions import cost_game, gains_game
     from mutualgains.analysis.compensation import Compensation, compensate
+    from mutualgains.analysis.core import least_core, stability
     from mutualgains.analysis.explain import Explanation, explain
     from mutualgains.analysis.frontier import Frontier, pareto_frontier
+    from mutualgains.analysis.games import Game
     from mutualgains.analysis.improve import amend, check_amendment, improve
     from mutualgains.analysis.learning import LearnedPriorities, learn_priorities
     from mutualgains.analysis.logrolling import concessions, trades
+    from mutualgains.analysis.nucleolus import nucleolus
     from mutualgains.analysis.offers import Offers, equivalent_offers, mediator_offers
     from mutualgains.analysis.review import DealReview, review_deal
     from mutualgains.analysis.robustness_accept import (
@@ -143,6 +163,15 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from mutualgains.analysis.robustness_package import RobustPackage, robust_package
     from mutualgains.analysis.robustness_radius import StabilityRadius, stability_radius
     from mutualgains.analysis.robustness_rank import RankAcceptability, rank_acceptability
+    from mutualgains.analysis.scrb import scrb
+    from mutualgains.analysis.shapley import shapley
+    from mutualgains.analysis.sharing import (
+        ShareComparison,
+        allocate,
+        compare_shares,
+        settle,
+        share,
+    )
     from mutualgains.analysis.solve import OBJECTIVES, solve
     from mutualgains.errors import CaseError, MutualGainsError, Problem, SolverError, UsageError
     from mutualgains.io.casefile import load_case, save_case

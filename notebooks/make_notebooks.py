@@ -100,6 +100,27 @@ print(why)
 fix = mg.compensate(case, proposal)
 print(fix)
 """,
+    "md:Who pays what for the projects? Each coalition of parties could serve its own needs "
+    "(what each member gets from the best joint package) with the cheapest projects that give "
+    "it as much; four rules share the 497 the projects cost (the core, the nucleolus, the "
+    "Shapley value, and separable costs remaining benefits). The scores are points and the "
+    "costs money: here money is worth 0.1 point per unit to every party.",
+    """
+priced = mg.Case.from_dict({**case.to_dict(),
+                            "transfers": {"rate": {p: 0.1 for p in case.party_names}}})
+shares = mg.compare_shares(priced)
+shares.to_frame().round(1)
+""",
+    """
+ax = plots.shares_chart(shares)
+""",
+    "md:Stable (no group would serve itself for less) and affordable (every party stays above "
+    "its BATNA after paying):",
+    """
+for allocation in shares.allocations:
+    print(allocation.headline())
+print(shares.allocations[1].settlement)
+""",
     "md:## Step 5: make it better still\n\nThe frontier between the municipality and the "
     "water board, the bargaining solutions, and a Pareto improvement of the developer's "
     "proposal.",
@@ -145,6 +166,7 @@ ax = plots.spend_chart(plan)
     """
 assert results["joint"].status is mg.Status.OPTIMAL and results["joint"].passes
 assert all(r.passes for r in results.values())
+assert all(a.stable and a.settlement.feasible for a in shares.allocations)
 assert len(options) == 5
 assert better.pareto_optimal is False or sum(better.left_on_table.values()) == 0
 assert all(case.accepts(a.smallest)[p] for p, a in amendments.items() if a.smallest)

@@ -196,6 +196,7 @@ FULL = {
                     "parties": {"City": {"relative": 0.1, "shape": "normal", "low": 0,
                                          "high": 20}},
                     "batnas": {"Port": {"normal": {"mean": 5, "sd": 1, "low": 0, "high": 10}}}},
+    "controls": {"Port": ["tunnel"], "City": ["park", "tunnel"]},
 }
 FULL_PATHS: dict[str, tuple] = {
     "case": (), "party": ("parties", "Port"), "decision_rule": ("decision_rule",),
@@ -276,6 +277,8 @@ INVALID = {
     "noise without a size": _with(FULL, {"shape": "uniform"}, "uncertainty", "issues", "park"),
     "unknown noise shape": _with(FULL, {"absolute": 1, "shape": "lognormal"}, "uncertainty",
                                  "issues", "park"),
+    "controls as text": _with(FULL, "tunnel", "controls", "Port"),
+    "controls listing an issue twice": _with(FULL, ["park", "park"], "controls", "City"),
 }
 
 

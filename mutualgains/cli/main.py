@@ -9,6 +9,7 @@ computes the exact Pareto frontier, ``alternatives CASE -k N`` the N best packag
 ``convert IN OUT --to FORMAT`` the case as YAML, JSON, Excel, GENIUS or GeniusWeb,
 ``robust CASE [--noise REL]`` how sure a package is under uncertain scores and BATNAs,
 ``sweep SCENARIOS_FILE`` a task over many what-ifs (here, on a pool or a Dask cluster);
+``share CASE --rule RULE`` who pays what (core, nucleolus, Shapley value, SCRB);
 ``mutualgains demo`` runs the built-in example. CASE is a case file or folder, the
 name of a built-in example, or ``-`` for a YAML or JSON case on standard input. Every
 command takes ``--json`` (its output is described by a JSON Schema in
@@ -65,7 +66,8 @@ from mutualgains.errors import CaseError, MutualGainsError
 __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "main"]
 
 COMMANDS: tuple[str, ...] = ("solve", "frontier", "alternatives", "improve", "explain", "phase",
-                             "convert", "robust", "sweep", "mcp", "demo")
+                             "convert", "robust", "sweep", "mcp", "share",
+                             "demo")
 """The command modules of :mod:`mutualgains.cli`, in the order ``--help`` lists them."""
 
 EXIT_BAD_INPUT = 2

@@ -37,7 +37,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -101,7 +101,9 @@ class MipOutcome:
 
     ``values`` holds every variable's value (``None`` when there is no solution);
     ``bound`` is the best proven bound on the objective when the solver reports it;
-    ``gap`` is the relative gap between ``objective`` and ``bound`` (0 when proven).
+    ``gap`` is the relative gap between ``objective`` and ``bound`` (0 when proven);
+    ``duals`` holds each row's dual value (in row order) after a linear program is
+    solved to optimality, when the solver reports them (``None`` otherwise).
     """
 
     status: Status
@@ -111,6 +113,7 @@ class MipOutcome:
     gap: float | None
     seconds: float
     solver: str
+    duals: np.ndarray | None = None
 
 
 def check_limits(time_limit: float | None, gap: float) -> None:
@@ -326,6 +329,7 @@ class MipModel:
         self._vars: list = []
         self._rows: list = []
         self._start: np.ndarray | None = None  # a MIP start for the next solve
+        self._integer = False  # whether any variable is binary
         self.build_seconds = 0.0
 
     @property
@@ -351,6 +355,7 @@ class MipModel:
         add = self._prob.add_variable
         if binary:
             lb, ub = 0, 1
+            self._integer = self._integer or n > 0
         self._vars.extend(add(f"v{k}", lb, ub, cat) for k in range(start, start + n))
         self.build_seconds += time.perf_counter() - t
         return list(range(start, start + n))
@@ -486,7 +491,12 @@ class MipModel:
             if log_file is not None:
                 _forward_log_file(log_file)
         seconds = time.perf_counter() - t
-        return self._outcome(engine, seconds, gap, time_limit)
+        out = self._outcome(engine, seconds, gap, time_limit)
+        if out.status == Status.OPTIMAL and (relax or not self._integer):
+            pis = [row.pi for row in self._rows]
+            if all(pi is not None for pi in pis):
+                out = replace(out, duals=np.array(pis, dtype=float))
+        return out
 
     def _outcome(self, engine, seconds: float, gap_asked: float,
                  time_limit: float | None) -> MipOutcome:

@@ -100,6 +100,11 @@ class Case:
     uncertainty : Uncertainty, optional
         How uncertain the scores and BATNAs are: intervals, distributions or
         noise per score, issue or party (see :mod:`mutualgains.model.uncertainty`).
+    controls : mapping, optional
+        ``party -> issues`` the party controls, for the coalition games of
+        :mod:`mutualgains.analysis.coalitions`: a coalition sets an issue only
+        when it includes every party that lists it; otherwise the issue stays at
+        its first option (the status quo). Issues nobody lists are open to all.
 
     Raises
     ------
@@ -131,6 +136,7 @@ class Case:
     transfers: Transfers | None = field(default=None, kw_only=True)
     phasing: Phasing | None = field(default=None, kw_only=True)
     uncertainty: Uncertainty | None = field(default=None, kw_only=True)
+    controls: Mapping[str, tuple[str, ...]] = field(default_factory=dict, kw_only=True)
 
     def __post_init__(self) -> None:
         from mutualgains.model.validate import case_problems

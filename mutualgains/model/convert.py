@@ -49,6 +49,7 @@ CASE_KEYS: dict[str, str] = {
     "transfers": "{pairs: all or [[payer, payee], ...], cap, rate: {party: points per unit}}",
     "phasing": "{periods, budget, carry_over, discount, projects: [{option, duration, cost}]}",
     "uncertainty": "{scores: party -> issue -> option -> spread, issues, parties, batnas}",
+    "controls": "party -> [issues it controls] (for coalition games; default: every issue open)",
 }
 """Top-level keys of a case file and what they hold."""
 
@@ -100,7 +101,7 @@ def case_from_dict(data: Any) -> Case:
                               "phasing": phasing_from_dict(data.get("phasing"), problems),
                               "uncertainty": uncertainty_from_dict(data.get("uncertainty"),
                                                                    problems)}
-    for key in ("margin", "name", "description", "costs", "total_budget"):
+    for key in ("margin", "name", "description", "costs", "total_budget", "controls"):
         if data.get(key) is not None:
             kwargs[key] = data[key]
     return build_case(problems, parties, issues, data.get("scores"), **kwargs)
@@ -327,6 +328,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         out["phasing"] = phasing_to_dict(case.phasing)
     if case.uncertainty is not None:
         out["uncertainty"] = uncertainty_to_dict(case.uncertainty)
+    if case.controls:
+        out["controls"] = {p: list(issues) for p, issues in case.controls.items()}
     return out
 
 

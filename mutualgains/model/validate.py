@@ -144,8 +144,8 @@ def _total_budget(value: Any, problems: list[Problem]) -> Number | None:
 
 
 def _later(value: Any, problems: list[Problem]) -> Any:
-    """Scores, costs and uncertainty: converted or checked in the cross-field pass (they
-    need parties and issues)."""
+    """Scores, costs, uncertainty and controls: converted or checked in the cross-field
+    pass (they need parties and issues)."""
     return value
 
 
@@ -166,6 +166,7 @@ FIELDS: dict[str, Converter] = {
     "transfers": _optional(Transfers, "transfers"),
     "phasing": _optional(Phasing, "phasing"),
     "uncertainty": _later,
+    "controls": _later,
 }
 """Field name -> its converter, in the order the fields are checked."""
 
@@ -282,9 +283,44 @@ def _uncertainty(fields: Fields, problems: list[Problem]) -> None:
                                      {p.name: p.batna for p in parties})
 
 
+def _controls(fields: Fields, problems: list[Problem]) -> None:
+    """``party -> issues it controls`` as read-only tuples; parties that list none left out."""
+    raw = fields["controls"]
+    fields["controls"] = MappingProxyType({})
+    if raw is None:
+        return
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("controls", "must map parties to the issues they control",
+                                show(raw)))
+        return
+    parties = {p.name for p in fields["parties"]}
+    issues = {i.name for i in fields["issues"]}
+    out = {}
+    for party, listed in raw.items():
+        where = f"controls.{party}"
+        if party not in parties:
+            problems.append(Problem(where, "unknown party", show(party)))
+            continue
+        if listed is None:
+            continue
+        if isinstance(listed, str | bytes) or not isinstance(listed, Iterable):
+            problems.append(Problem(where, "must be a list of issue names", show(listed)))
+            continue
+        listed = tuple(listed)
+        for name in listed:
+            if not isinstance(name, str) or name not in issues:
+                problems.append(Problem(where, "unknown issue", show(name)))
+        counts = Counter(n for n in listed if isinstance(n, str))
+        for dup in sorted(n for n, c in counts.items() if c > 1):
+            problems.append(Problem(where, "issue listed twice", show(dup)))
+        if listed:
+            out[party] = listed
+    fields["controls"] = MappingProxyType(out)
+
+
 CROSS_FIELD: tuple[Callable[[Fields, list[Problem]], None], ...] = (
     _unique_names, _decision_rule_parties, _scores, _costs, _transfer_parties,
-    _phasing_options, _uncertainty,
+    _phasing_options, _uncertainty, _controls,
 )
 """The checks across fields, in order: ``check(fields, problems)`` reads the converted
 ``fields``, may normalise them (scores and costs are converted here), and records problems."""
