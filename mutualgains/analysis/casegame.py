@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -24,13 +26,13 @@ from mutualgains.analysis.games import Game
 from mutualgains.engine.mip import MipModel
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError
-from mutualgains.model import Case
+from mutualgains.model import Case, DependencyWarning
 from mutualgains.status import Status
 
 if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.analysis.separation import Separator
 
-__all__ = ["ENUMERATE_UP_TO", "LIST_LIMIT", "CaseGame"]
+__all__ = ["ENUMERATE_UP_TO", "LIST_LIMIT", "CaseGame", "with_changes"]
 
 LIST_LIMIT = 12
 """The most parties of a case whose 2**n coalitions are listed (4095 package programs)."""
@@ -38,6 +40,26 @@ LIST_LIMIT = 12
 ENUMERATE_UP_TO = 8
 """Up to this many parties the core programs list every coalition; beyond, one integer
 program per round finds the most violated coalition (constraint generation)."""
+
+
+def with_changes(case: Case, **changes) -> Case:
+    """``case`` with ``changes`` (as :func:`dataclasses.replace`), without repeating the
+    :class:`~mutualgains.model.DependencyWarning` its construction already gave.
+
+    The games copy a case with other BATNAs, or without money; the copy is
+    validated again, and would warn again about the options no package can contain.
+
+    Examples
+    --------
+    >>> import mutualgains as mg
+    >>> case = mg.load_example("harbour")
+    >>> with_changes(case, margin=1).margin, case.margin
+    (1, 0)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DependencyWarning)
+        return dataclasses.replace(case, **changes)
+
 
 class CaseGame(Game):
     """A game whose values come from a case's package programs (see the module notes).

@@ -72,10 +72,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mutualgains.analysis.casegame import CaseGame
+from mutualgains.analysis.casegame import CaseGame, with_changes
 from mutualgains.analysis.games import coalition_sums
 from mutualgains.engine.program import PackageProgram
-from mutualgains.engine.separable import candidate_table, is_separable
+from mutualgains.engine.paths import exact_set
 from mutualgains.errors import SolverError, UsageError
 from mutualgains.model import Case
 from mutualgains.params import Flag, Instance, Maybe, Text, validated
@@ -110,8 +110,7 @@ class _GainsGame(CaseGame):
         self._program: PackageProgram | None = None
         self._ideals: np.ndarray | None = None
         self._table = None
-        if (is_separable(case) and not case.controls and not self._money
-                and not case.has_dependencies):
+        if not case.controls and not self._money:
             self._table = _open_table(case)
 
     def _needed(self, choice: tuple[int, ...]) -> int:
@@ -435,14 +434,20 @@ def _controllers(case: Case) -> list[int]:
 
 
 def _open_table(case: Case):
-    """The non-dominated packages of a separable case, every package allowed."""
-    lowest = case.score_matrix
+    """The non-dominated packages of ``case`` when every party accepts every package
+    (its BATNAs moved below its least utility): for every coalition, one of them is
+    among its best. ``None`` when the engine's exact paths would not list them (they
+    decide from the case's counts; see :func:`~mutualgains.engine.paths.exact_set`)."""
     offs = case.option_offsets
-    floors = sum(lowest[:, offs[k]:offs[k + 1]].min(axis=1) for k in range(len(case.issues)))
-    low = float(case.margin) + 1.0
-    parties = [dataclasses.replace(p, batna=float(f) - low) for p, f in
-               zip(case.parties, np.atleast_1d(floors), strict=True)]
-    table = candidate_table(dataclasses.replace(case, parties=parties))
+    lowest = np.array([sum(float(case.score_matrix[p, offs[k]:offs[k + 1]].min())
+                           for k in range(len(case.issues))) for p in range(len(case.parties))])
+    for _, bonus in case.synergy_table:
+        lowest = lowest + np.minimum(bonus, 0.0)
+    lowest = np.minimum(lowest, case.caps)
+    below = float(case.margin) + 1.0
+    parties = [dataclasses.replace(p, batna=float(f) - below) for p, f in
+               zip(case.parties, lowest, strict=True)]
+    table, _ = exact_set(with_changes(case, parties=parties))
     return table if table is not None and len(table) else None
 
 
@@ -466,8 +471,8 @@ def _option_costs(case: Case) -> np.ndarray:
 def _without_money(case: Case) -> Case:
     """``case`` without costs, budgets and side payments: utilities from scores alone."""
     parties = [dataclasses.replace(p, budget=None) for p in case.parties]
-    return dataclasses.replace(case, parties=parties, costs={}, total_budget=None,
-                               transfers=None)
+    return with_changes(case, parties=parties, costs={}, total_budget=None, transfers=None)
+
 
 
 # ====================================================================== public

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mutualgains.analysis.allocation import Allocation, Settlement
+from mutualgains.analysis.casegame import with_changes
 from mutualgains.analysis.coalitions import CaseGame, cost_game, gains_game
 from mutualgains.analysis.compensation import compensate
 from mutualgains.analysis.core import least_core
@@ -223,7 +224,7 @@ def settle(case: Case, allocation: Allocation) -> Settlement:
                 if shares[p] > limit + TOLERANCE:
                     problems.append(f"{names[p]} would contribute {format_number(shares[p])}, "
                                     f"above its budget of {format_number(limit)}")
-    shifted = dataclasses.replace(case, parties=[
+    shifted = with_changes(case, parties=[
         dataclasses.replace(p, batna=float(p.batna) + float(r))
         for p, r in zip(case.parties, raise_by, strict=True)],
         margin=0 if allocation.kind == "gains" else case.margin)
