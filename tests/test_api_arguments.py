@@ -67,7 +67,11 @@ def _fixtures() -> dict[str, Any]:  # built once, when the first test needs them
             "review": mg.review_deal(harbour, package),
             "noisy": mg.with_noise(harbour, 0.1),
             "acceptance": mg.acceptance(mg.with_noise(harbour, 0.1), package, samples=50),
-            "ranks": mg.rank_acceptability(mg.with_noise(harbour, 0.1), 2, samples=50)}
+            "ranks": mg.rank_acceptability(mg.with_noise(harbour, 0.1), 2, samples=50),
+            "game": mg.Game.from_values(["A", "B"], {"A": 1, "B": 2, ("A", "B"): 6}),
+            "costs": mg.Game.from_values(["A", "B"], {"A": 6, "B": 4, ("A", "B"): 8},
+                                         kind="costs"),
+            "shares": mg.compare_shares(harbour, ["shapley"])}
 
 
 def valid_call(name: str) -> tuple[tuple, dict]:
@@ -138,6 +142,18 @@ def _valid_calls() -> dict[str, tuple[tuple, dict]]:
         "sampled_scenarios": ((3,), {}),
         "acceptance_chart": ((f["acceptance"],), {}),
         "rank_chart": ((f["ranks"],), {}),
+        "gains_game": ((case,), {}),
+        "cost_game": ((f["regional"],), {}),
+        "least_core": ((f["game"],), {}),
+        "stability": ((f["game"], {"A": 2.5, "B": 3.5}), {}),
+        "nucleolus": ((f["game"],), {}),
+        "shapley": ((f["game"],), {}),
+        "scrb": ((f["costs"],), {}),
+        "allocate": ((f["game"], "shapley"), {}),
+        "share": ((case, "shapley"), {}),
+        "settle": ((case, f["shares"].allocations[0]), {}),
+        "compare_shares": ((case, ["shapley"]), {}),
+        "shares_chart": ((f["shares"],), {}),
     }
 
 

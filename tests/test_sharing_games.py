@@ -377,3 +377,17 @@ def test_one_player_games():
     game = Game.from_values(["A"], {"A": 7})
     for rule in ("core", "nucleolus", "shapley"):
         assert dict(allocate(game, rule).shares) == {"A": 7}
+
+
+def test_progress_is_one_step_per_sampled_order_and_per_rule():
+    import mutualgains as mg
+
+    seen: list[tuple[int, int | None]] = []
+    glove = Game.from_function(["L", "R1", "R2"],
+                               lambda s: min(len(s & {"L"}), len(s - {"L"})))
+    shapley(glove, method="sampled", samples=5, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(k, 5) for k in range(1, 6)]
+    seen.clear()
+    mg.compare_shares(mg.load_example("harbour"), ["core", "shapley"],
+                      progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(1, 2), (2, 2)]

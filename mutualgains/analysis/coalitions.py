@@ -74,11 +74,12 @@ import numpy as np
 
 from mutualgains.analysis.casegame import CaseGame, with_changes
 from mutualgains.analysis.games import coalition_sums
-from mutualgains.engine.program import PackageProgram
 from mutualgains.engine.paths import exact_set
+from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError, UsageError
 from mutualgains.model import Case
-from mutualgains.params import Flag, Instance, Maybe, Text, validated
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import SOLVER, Flag, Maybe, validated
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 
@@ -478,8 +479,8 @@ def _without_money(case: Case) -> Case:
 # ====================================================================== public
 
 
-@validated(case=Instance(Case), package=Maybe(Instance((Mapping, Sequence), label="a package")),
-           decision_rule=Flag(), members_accept=Flag(), solver=Text())
+@validated(case=CASE, package=Maybe(PACKAGE), decision_rule=Flag(), members_accept=Flag(),
+           solver=SOLVER)
 def gains_game(case: Case, *, package: Mapping[str, str] | Sequence[str] | None = None,
                decision_rule: bool = False, members_accept: bool = True,
                solver: str = "highs") -> CaseGame:
@@ -518,8 +519,7 @@ def gains_game(case: Case, *, package: Mapping[str, str] | Sequence[str] | None 
                       solver=solver)
 
 
-@validated(case=Instance(Case), package=Maybe(Instance((Mapping, Sequence), label="a package")),
-           solver=Text())
+@validated(case=CASE, package=Maybe(PACKAGE), solver=SOLVER)
 def cost_game(case: Case, package: Mapping[str, str] | Sequence[str] | None = None, *,
               solver: str = "highs") -> CaseGame:
     """The cost game of ``case``: what serving each coalition's needs alone would cost.

@@ -36,6 +36,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -47,16 +48,16 @@ from mutualgains.analysis.excess import (
     initial_coalitions,
     tolerance_of,
 )
-from mutualgains.analysis.games import Game
-from mutualgains.errors import SolverError
-from mutualgains.params import Instance, validated
+from mutualgains.analysis.games import GAME, Game
+from mutualgains.errors import SolverError, UsageError
+from mutualgains.params import AnyOf, Instance, ListOf, Real, validated
 from mutualgains.status import Status
 from mutualgains.util import tidy
 
-__all__ = ["least_core", "stability"]
+__all__ = ["SHARES", "least_core", "stability"]
 
 
-@validated(game=Instance(Game))
+@validated(game=GAME)
 def least_core(game: Game) -> Allocation:
     """The least core's value, each party's range within it, and a balanced point of it.
 
@@ -113,8 +114,19 @@ def least_core(game: Game) -> Allocation:
                        details=details)
 
 
-@validated(game=Instance(Game))
-def stability(game: Game, shares) -> tuple[bool, tuple[str, ...], float]:
+SHARES = AnyOf((Instance(Mapping, label="a mapping of player -> share"), ListOf(Real())))
+"""``shares=``: a mapping player -> share, or the shares in player order.
+
+Examples
+--------
+>>> SHARES.accepts({"A": 1.5}), SHARES.accepts([1, 2]), SHARES.accepts("12")
+(True, True, False)
+"""
+
+
+@validated(game=GAME, shares=SHARES)
+def stability(game: Game, shares: Mapping[str, float] | Sequence[float]
+              ) -> tuple[bool, tuple[str, ...], float]:
     """Whether ``shares`` is in the core, with the coalition that would gain most by leaving.
 
     Parameters
@@ -147,27 +159,24 @@ def stability(game: Game, shares) -> tuple[bool, tuple[str, ...], float]:
     return bool(stable), game.members(mask), clean(excess, game)
 
 
-def _as_vector(game: Game, shares) -> np.ndarray:
-    from collections.abc import Mapping
-
-    from mutualgains.errors import UsageError
-
+def _as_vector(game: Game, shares: Mapping[str, float] | Sequence[float]) -> np.ndarray:
+    """The shares in player order (checked against the game's players)."""
     if isinstance(shares, Mapping):
         unknown = [p for p in shares if p not in game.players]
         missing = [p for p in game.players if p not in shares]
         if unknown or missing:
-            raise UsageError(f"shares: must give one share per player (unknown: "
+            raise UsageError(f"stability: shares must give one share per player (unknown: "
                              f"{', '.join(map(str, unknown)) or 'none'}; missing: "
                              f"{', '.join(missing) or 'none'})")
         values = [shares[p] for p in game.players]
     else:
         values = list(shares)
         if len(values) != game.n:
-            raise UsageError(f"shares: must give {game.n} shares, got {len(values)}")
-    try:
-        return np.array(values, dtype=float)
-    except (TypeError, ValueError):
-        raise UsageError("shares: must be numbers") from None
+            raise UsageError(f"stability: shares must give {game.n} shares, got {len(values)}")
+    bad = [p for p, v in zip(game.players, values, strict=True) if not Real().accepts(v)]
+    if bad:
+        raise UsageError(f"stability: shares of {', '.join(bad)} must be finite numbers")
+    return np.array(values, dtype=float)
 
 
 def _certificate(game: Game, lp: ExcessLP, duals: np.ndarray) -> dict[str, float]:

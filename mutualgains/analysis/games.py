@@ -47,7 +47,7 @@ from mutualgains.util import show
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["KINDS", "MAX_LISTED", "Game", "coalition_sums"]
+__all__ = ["GAME", "KINDS", "MAX_LISTED", "Game", "coalition_sums"]
 
 KINDS: tuple[str, ...] = ("gains", "costs")
 """The two kinds of game: values to share out (``gains``) or costs to share (``costs``)."""
@@ -292,6 +292,16 @@ class Game:
 
     def __repr__(self) -> str:
         return f"<Game {self.name!r}: {self.kind} of {self.n} players>"
+
+
+GAME = Instance(Game)
+"""``game=``: a :class:`Game` (a case's games are games too).
+
+Examples
+--------
+>>> GAME.accepts(Game.from_function(["A"], len)), GAME.describe()
+(True, 'a Game')
+"""
 
 
 class _FunctionGame(Game):

@@ -55,16 +55,16 @@ from mutualgains.analysis.excess import (
     initial_coalitions,
     tolerance_of,
 )
-from mutualgains.analysis.games import Game
+from mutualgains.analysis.games import GAME, Game
 from mutualgains.errors import SolverError
-from mutualgains.params import Flag, Instance, validated
+from mutualgains.params import Flag, validated
 
 __all__ = ["nucleolus"]
 
 _DUAL = 1e-9  # a row whose dual is larger than this in absolute value is tight on the face
 
 
-@validated(game=Instance(Game), imputations=Flag())
+@validated(game=GAME, imputations=Flag())
 def nucleolus(game: Game, *, imputations: bool = True) -> Allocation:
     """The nucleolus of ``game`` (or its prenucleolus), by sequential linear programs.
 

@@ -35,14 +35,14 @@ import numpy as np
 from mutualgains.analysis.allocation import Allocation
 from mutualgains.analysis.core import _allocation
 from mutualgains.analysis.excess import clean, tolerance_of
-from mutualgains.analysis.games import Game
+from mutualgains.analysis.games import GAME, Game
 from mutualgains.errors import UsageError
-from mutualgains.params import Instance, Maybe, validated
+from mutualgains.params import Instance, Maybe, Real, validated
 
 __all__ = ["scrb"]
 
 
-@validated(game=Instance(Game), benefits=Maybe(Instance(Mapping, label="a mapping")))
+@validated(game=GAME, benefits=Maybe(Instance(Mapping, label="a mapping of player -> benefit")))
 def scrb(game: Game, benefits: Mapping[str, float] | None = None) -> Allocation:
     """Share a cost game's total cost by separable costs and remaining benefits.
 
@@ -85,6 +85,9 @@ def scrb(game: Game, benefits: Mapping[str, float] | None = None) -> Allocation:
     missing = [p for p in game.players if p not in benefits]
     if missing:
         raise UsageError(f"scrb: benefits missing for {', '.join(missing)}")
+    bad = [p for p in game.players if not Real().accepts(benefits[p])]
+    if bad:
+        raise UsageError(f"scrb: benefits of {', '.join(bad)} must be finite numbers")
     b = np.array([float(benefits[p]) for p in game.players])
     total = game.value(full)
     separable = np.array([total - game.value(full ^ (1 << k)) for k in range(n)])

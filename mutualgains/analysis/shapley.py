@@ -29,15 +29,17 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from mutualgains.analysis.allocation import Allocation
 from mutualgains.analysis.core import _allocation
 from mutualgains.analysis.excess import clean
-from mutualgains.analysis.games import Game
+from mutualgains.analysis.games import GAME, Game
 from mutualgains.errors import UsageError
-from mutualgains.params import Choice, Instance, Integer, validated
+from mutualgains.params import PROGRESS, Choice, Integer, validated
+from mutualgains.progress import ProgressArg, track
 from mutualgains.status import Status
 
 __all__ = ["METHODS", "shapley"]
@@ -48,10 +50,10 @@ METHODS: tuple[str, ...] = ("auto", "exact", "sampled")
 _Z95 = 1.959963984540054  # the standard normal's 97.5 % quantile
 
 
-@validated(game=Instance(Game), method=Choice(METHODS), samples=Integer(low=2),
-           seed=Integer(low=0))
-def shapley(game: Game, *, method: str = "auto", samples: int = 1000,
-            seed: int = 0) -> Allocation:
+@validated(game=GAME, method=Choice(METHODS), samples=Integer(low=2),
+           seed=Integer(low=0), progress=PROGRESS)
+def shapley(game: Game, *, method: str = "auto", samples: int = 1000, seed: int = 0,
+            progress: ProgressArg = False) -> Allocation:
     """The Shapley value of ``game``, exact or sampled.
 
     Parameters
@@ -65,6 +67,9 @@ def shapley(game: Game, *, method: str = "auto", samples: int = 1000,
         Orders of arrival to sample (sampled method).
     seed : int, default 0
         Seed of the random orders.
+    progress : bool or callable, default False
+        One step per sampled order (the exact value is one step; see
+        :mod:`mutualgains.progress`).
 
     Returns
     -------
@@ -87,9 +92,13 @@ def shapley(game: Game, *, method: str = "auto", samples: int = 1000,
     """
     exact = method == "exact" or (method == "auto" and game.n <= game._list_limit())
     if exact:
-        return _allocation(game, "shapley", _exact(game), epsilon=None, method="exact",
+        with track(progress, "shapley", total=1, unit="game") as step:
+            phi = _exact(game)
+            step.advance()
+        return _allocation(game, "shapley", phi, epsilon=None, method="exact",
                            details={"coalitions": 1 << game.n})
-    return _sampled(game, samples, seed)
+    with track(progress, "shapley", total=samples, unit="order") as step:
+        return _sampled(game, samples, seed, step.advance)
 
 
 def _exact(game: Game) -> np.ndarray:
@@ -109,7 +118,7 @@ def _exact(game: Game) -> np.ndarray:
     return phi
 
 
-def _sampled(game: Game, samples: int, seed: int) -> Allocation:
+def _sampled(game: Game, samples: int, seed: int, advance: Callable[[], None]) -> Allocation:
     n = game.n
     rng = np.random.default_rng(seed)
     contributions = np.zeros((samples, n))
@@ -120,6 +129,7 @@ def _sampled(game: Game, samples: int, seed: int) -> Allocation:
             after = game._worth(mask)
             contributions[s, k] = after - before
             before = after
+        advance()
     mean = contributions.mean(axis=0)
     stderr = contributions.std(axis=0, ddof=1) / math.sqrt(samples)
     sign = game.sign

@@ -50,14 +50,26 @@ from mutualgains.analysis.casegame import with_changes
 from mutualgains.analysis.coalitions import CaseGame, cost_game, gains_game
 from mutualgains.analysis.compensation import compensate
 from mutualgains.analysis.core import least_core
-from mutualgains.analysis.games import Game
+from mutualgains.analysis.games import GAME, Game
 from mutualgains.analysis.nucleolus import nucleolus
 from mutualgains.analysis.scrb import scrb
 from mutualgains.analysis.shapley import shapley
 from mutualgains.display import format_number
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
-from mutualgains.params import Choice, Flag, Instance, Integer, Maybe, Text, validated
+from mutualgains.model.arguments import CASE, PACKAGE
+from mutualgains.params import (
+    PROGRESS,
+    SOLVER,
+    Choice,
+    Flag,
+    Instance,
+    Integer,
+    ListOf,
+    Maybe,
+    validated,
+)
+from mutualgains.progress import ProgressArg, track
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import tidy
@@ -75,10 +87,10 @@ GAMES: tuple[str, ...] = ("auto", "gains", "costs")
 """Which game :func:`share` plays: ``auto`` shares costs when the rule is ``scrb`` or the
 case has option or project costs, and gains otherwise."""
 
-_PACKAGE = Maybe(Instance((Mapping, Sequence), label="a package"))
+_PACKAGE = Maybe(PACKAGE)
 
 
-@validated(game=Instance(Game), rule=Choice(RULES), samples=Integer(low=2),
+@validated(game=GAME, rule=Choice(RULES), samples=Integer(low=2),
            seed=Integer(low=0))
 def allocate(game: Game, rule: str, *, samples: int = 1000, seed: int = 0) -> Allocation:
     """Apply ``rule`` to ``game`` (no settlement).
@@ -100,11 +112,11 @@ def allocate(game: Game, rule: str, *, samples: int = 1000, seed: int = 0) -> Al
 
 
 def _game(case: Case, kind: str, rule: str, package, decision_rule: bool,
-          members_accept: bool, solver: str) -> CaseGame:
+          members_accept: bool, solver: str, where: str = "share") -> CaseGame:
     if kind == "auto":
         kind = "costs" if rule == "scrb" or _has_costs(case) else "gains"
     if rule == "scrb" and kind != "costs":
-        raise UsageError("share: the scrb rule shares costs (game='costs')")
+        raise UsageError(f"{where}: the scrb rule shares costs (game='costs')")
     if kind == "costs":
         return cost_game(case, package, solver=solver)
     return gains_game(case, package=package, decision_rule=decision_rule,
@@ -117,9 +129,9 @@ def _has_costs(case: Case) -> bool:
     return case.phasing is not None and any(p.total_cost > 0 for p in case.phasing.projects)
 
 
-@validated(case=Instance(Case), rule=Choice(RULES), package=_PACKAGE, game=Choice(GAMES),
+@validated(case=CASE, rule=Choice(RULES), package=_PACKAGE, game=Choice(GAMES),
            decision_rule=Flag(), members_accept=Flag(), samples=Integer(low=2),
-           seed=Integer(low=0), solver=Text())
+           seed=Integer(low=0), solver=SOLVER)
 def share(case: Case, rule: str = "nucleolus", *,
           package: Mapping[str, str] | Sequence[str] | None = None, game: str = "auto",
           decision_rule: bool = False, members_accept: bool = True, samples: int = 1000,
@@ -187,7 +199,7 @@ def _no_agreement(case: Case, rule: str, kind: str) -> Allocation:
                       "share", game_name=case.name)
 
 
-@validated(case=Instance(Case), allocation=Instance(Allocation))
+@validated(case=CASE, allocation=Instance(Allocation))
 def settle(case: Case, allocation: Allocation) -> Settlement:
     """Carry ``allocation`` out on ``case``: contributions, side payments, every BATNA checked.
 
@@ -322,21 +334,38 @@ class ShareComparison:
         return f"<div><ul>{lines}</ul>{self.to_frame().to_html(escape=True)}</div>"
 
 
-@validated(case=Instance(Case), rules=Maybe(Instance((list, tuple), label="a list of rules")),
-           package=_PACKAGE, game=Choice(GAMES), decision_rule=Flag(), members_accept=Flag(),
-           samples=Integer(low=2), seed=Integer(low=0), solver=Text())
+@validated(case=CASE, rules=Maybe(ListOf(Choice(RULES), min_length=1)), package=_PACKAGE,
+           game=Choice(GAMES), decision_rule=Flag(), members_accept=Flag(),
+           samples=Integer(low=2), seed=Integer(low=0), solver=SOLVER, progress=PROGRESS)
 def compare_shares(case: Case, rules: Sequence[str] | None = None, *,
                    package: Mapping[str, str] | Sequence[str] | None = None, game: str = "auto",
                    decision_rule: bool = False, members_accept: bool = True,
-                   samples: int = 1000, seed: int = 0,
-                   solver: str = "highs") -> ShareComparison:
+                   samples: int = 1000, seed: int = 0, solver: str = "highs",
+                   progress: ProgressArg = False) -> ShareComparison:
     """Share one game by several rules (each coalition's value computed once).
 
     Parameters
     ----------
-    rules : list of str, optional
+    case : Case
+    rules : list of {"core", "nucleolus", "shapley", "scrb"}, optional
         Default: core, nucleolus and Shapley, and SCRB for a cost game.
-    Others as in :func:`share`.
+    package : mapping or sequence, optional
+        As in :func:`share`.
+    game : {"auto", "gains", "costs"}, default "auto"
+        See :data:`GAMES`.
+    decision_rule, members_accept : bool
+        How coalitions act on their own in the gains game (see
+        :func:`~mutualgains.analysis.coalitions.gains_game`).
+    samples, seed : int
+        For a sampled Shapley value.
+    solver : str, default "highs"
+    progress : bool or callable, default False
+        One step per rule (see :mod:`mutualgains.progress`).
+
+    Returns
+    -------
+    ShareComparison
+        One settled :class:`~mutualgains.analysis.allocation.Allocation` per rule.
 
     Examples
     --------
@@ -345,16 +374,15 @@ def compare_shares(case: Case, rules: Sequence[str] | None = None, *,
     >>> table.rules
     ('core', 'nucleolus', 'shapley', 'scrb')
     """
-    unknown = [r for r in rules or () if r not in RULES]
-    if unknown:
-        raise UsageError(f"compare_shares: unknown rule(s) {', '.join(map(str, unknown))} "
-                         f"(rules: {', '.join(RULES)})")
+    rules = None if rules is None else list(rules)
     first = (rules or ["core"])[0]
     played = _game(case, game, "scrb" if rules and "scrb" in rules else first, package,
-                   decision_rule, members_accept, solver)
+                   decision_rule, members_accept, solver, "compare_shares")
     rules = tuple(rules or (RULES if played.kind == "costs" else RULES[:3]))
     out = []
-    for rule in rules:
-        result = allocate(played, rule, samples=samples, seed=seed)
-        out.append(dataclasses.replace(result, settlement=settle(case, result)))
+    with track(progress, "compare_shares", total=len(rules), unit="rule") as step:
+        for rule in rules:
+            result = allocate(played, rule, samples=samples, seed=seed)
+            out.append(dataclasses.replace(result, settlement=settle(case, result)))
+            step.advance()
     return ShareComparison(tuple(out))

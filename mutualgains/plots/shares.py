@@ -17,12 +17,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mutualgains.analysis.allocation import Allocation
+from mutualgains.analysis.sharing import ShareComparison
 from mutualgains.errors import UsageError
-from mutualgains.params import Flag, validated
+from mutualgains.params import AnyOf, Flag, Instance, ListOf, validated
 from mutualgains.plots.axes import (
     AX,
     axes_or_new,
@@ -35,14 +37,21 @@ from mutualgains.plots.axes import (
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["shares_chart"]
+__all__ = ["SHARE_TABLE", "shares_chart"]
 
 _COLOURS = {"core": "tab:blue", "nucleolus": "tab:orange", "shapley": "tab:green",
             "scrb": "tab:purple"}
 
 
-@validated(ax=AX, stand_alone=Flag())
-def shares_chart(shares: Any, *, ax: Axes | None = None, stand_alone: bool = True) -> Axes:
+SHARE_TABLE = AnyOf((Instance(ShareComparison),
+                     ListOf(Instance(Allocation, label="an Allocation"), min_length=1)))
+"""``shares=``: a :class:`~mutualgains.analysis.sharing.ShareComparison`, or a list of
+allocations of one game."""
+
+
+@validated(shares=SHARE_TABLE, ax=AX, stand_alone=Flag())
+def shares_chart(shares: ShareComparison | Sequence[Allocation], *, ax: Axes | None = None,
+                 stand_alone: bool = True) -> Axes:
     """Bars of each party's share under each rule, with its stand-alone value.
 
     Parameters
@@ -66,9 +75,7 @@ def shares_chart(shares: Any, *, ax: Axes | None = None, stand_alone: bool = Tru
     >>> [t.get_text() for t in ax.get_legend().get_texts()]   # some group does better alone
     ['nucleolus - not in the core', 'shapley - not in the core']
     """
-    allocations = list(getattr(shares, "allocations", shares))
-    if not allocations or not isinstance(allocations, Sequence):
-        raise UsageError("shares_chart: needs at least one allocation")
+    allocations = list(shares.allocations if isinstance(shares, ShareComparison) else shares)
     first = allocations[0]
     names = list(first.shares)
     if any(list(a.shares) != names or a.kind != first.kind for a in allocations):
