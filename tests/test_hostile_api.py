@@ -404,6 +404,9 @@ BUILDERS = {
     "RobustPackage": lambda c: mg.robust_package(_noisy(c), samples=10, validate=50),
     "SampledOptima": lambda c: mg.sampled_optima(_noisy(c), 5),
     "SweepResult": lambda c: mg.sweep(c["harbour"], [{"id": "<script>alert(2)</script>"}]),
+    "Allocation": lambda c: mg.share(c["harbour"], "shapley"),
+    "Settlement": lambda c: mg.share(c["regional"], "scrb").settlement,
+    "ShareComparison": lambda c: mg.compare_shares(c["regional"], ["core", "scrb"]),
 }
 """How to build each class that has a ``_repr_html_``, from the hostile cases."""
 

@@ -16,12 +16,11 @@ Examples
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mutualgains.display import format_number, text_table
+from mutualgains.display import block_html, format_number, frame_html, text_table
 from mutualgains.status import Status
 from mutualgains.util import readonly
 
@@ -134,8 +133,7 @@ class Settlement:
         return f"<Settlement {state}: {len(self.transfers)} transfer(s)>"
 
     def _repr_html_(self) -> str:
-        return (f"<div><p><b>{html.escape(str(self))}</b></p>"
-                f"{self.to_frame().to_html(escape=True)}</div>")
+        return block_html(str(self), frame_html(self.to_frame(), index=False))
 
 
 @dataclass(frozen=True)
@@ -325,13 +323,12 @@ gain 40 on their own
                 f"{len(self.shares)} players): {self.status.value}{state}>")
 
     def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(self.headline())}</b></p>"]
+        lines = [self.headline()]
         if self.message:
-            parts.append(f"<p><i>{html.escape(self.message)}</i></p>")
-        parts.append(self.to_frame().to_html(escape=True))
+            lines.append(f"note: {self.message}")
         if self.settlement is not None:
-            parts.append(f"<p>{html.escape('settlement: ' + str(self.settlement))}</p>")
-        return "<div>" + "".join(parts) + "</div>"
+            lines.append(f"settlement: {self.settlement}")
+        return block_html("\n".join(lines), frame_html(self.to_frame(), index=False))
 
 
 def _plain(value: Any) -> Any:

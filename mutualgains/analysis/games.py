@@ -246,6 +246,19 @@ class Game:
                              "size": [m.bit_count() for m in masks],
                              "value": [float(values[m]) for m in masks]})
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: name, kind, players and every non-empty coalition's value (as in
+        :meth:`to_frame`, members joined by ``", "``).
+
+        Examples
+        --------
+        >>> Game.from_function(["A", "B"], len).to_dict()["values"]
+        {'A': 1.0, 'B': 1.0, 'A, B': 2.0}
+        """
+        frame = self.to_frame()
+        return {"name": self.name, "kind": self.kind, "players": list(self.players),
+                "values": dict(zip(frame["coalition"], frame["value"].tolist(), strict=True))}
+
     # ------------------------------------------------------------ for the rules
 
     def _worth(self, mask: int) -> float:

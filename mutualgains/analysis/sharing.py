@@ -38,7 +38,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -330,8 +329,10 @@ class ShareComparison:
                 f"{len(first.shares)} parties: {', '.join(self.rules)}>")
 
     def _repr_html_(self) -> str:
-        lines = "".join(f"<li>{html.escape(a.headline())}</li>" for a in self.allocations)
-        return f"<div><ul>{lines}</ul>{self.to_frame().to_html(escape=True)}</div>"
+        from mutualgains.display import block_html, frame_html
+
+        return block_html("\n".join(a.headline() for a in self.allocations),
+                          frame_html(self.to_frame(), index=False))
 
 
 @validated(case=CASE, rules=Maybe(ListOf(Choice(RULES), min_length=1)), package=_PACKAGE,
