@@ -161,6 +161,10 @@ OUTPUTS = [
     ("convert", ["convert", "regional", "{tmp}/regional", "--to", "genius", "--lossy"], None),
     ("robust", ["robust", "harbour", "--noise", "0.1", "--samples", "200", "--saa-samples", "30"],
      None),
+    ("share", ["share", "regional", "--rule", "scrb"], None),
+    ("share", ["share", "harbour", "--rule", "shapley", "--samples", "50"], None),
+    ("share", ["share", "harbour", "--rule", "core", "--decision-rule"], None),
+    ("share", ["share", "-"], STUCK),  # no agreement: nothing to share
 ]
 
 

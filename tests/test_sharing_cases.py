@@ -309,3 +309,19 @@ def test_json_output_follows_its_schema(capsys, tmp_path):
     sampled = mg.shapley(mg.gains_game(mg.load_example("harbour")), method="sampled",
                          samples=20)
     assert not list(validator.iter_errors(json.loads(json.dumps(sampled.to_dict()))))
+
+
+def test_cli_share_checks_options_when_parsing_and_reads_stdin(capsys, monkeypatch):
+    import io
+
+    from mutualgains.analysis.sharing import GAMES, RULES
+    from mutualgains.cli import share as command
+
+    assert command.RULE_NAMES == RULES and command.GAME_NAMES == GAMES
+    for bad in (["--samples", "1"], ["--seed", "-1"], ["--rule", "equal"]):
+        assert main(["share", "harbour", *bad]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].startswith("error: argument "), err
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(mg.load_example("harbour").to_dict())))
+    assert main(["share", "-", "--rule", "core", "--no-members-accept", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rule"] == "core"

@@ -20,11 +20,23 @@ from __future__ import annotations
 
 import argparse
 
-from mutualgains.cli.common import add_case, add_json, emit, load, parse_package
+from mutualgains.cli.common import add_case, add_json, checked, emit, load, parse_package
+from mutualgains.params import Integer
 
 __all__ = ["add_parser", "run"]
 
 RULE_NAMES = ("core", "nucleolus", "shapley", "scrb")
+"""The rules (:data:`mutualgains.analysis.sharing.RULES`, spelled here so that ``--help``
+loads nothing heavy)."""
+
+GAME_NAMES = ("auto", "gains", "costs")
+"""The games (:data:`mutualgains.analysis.sharing.GAMES`)."""
+
+SAMPLES = checked(Integer(low=2), int)
+"""``type=`` of ``--samples``: the sampled Shapley value needs at least 2 orders."""
+
+SEED = checked(Integer(low=0), int)
+"""``type=`` of ``--seed``: a whole number of at least 0."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -44,13 +56,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="the sharing rule (default: nucleolus)")
     p.add_argument("--package", help='the package to share: "issue=option,..." or a JSON '
                                      "object (default: the best joint package)")
-    p.add_argument("--game", default="auto", choices=("auto", "gains", "costs"),
+    p.add_argument("--game", default="auto", choices=GAME_NAMES,
                    help="share gains or costs (auto: costs when the case has costs)")
     p.add_argument("--decision-rule", action="store_true",
                    help="only coalitions that meet the case's decision rule can act alone")
-    p.add_argument("--samples", type=int, default=1000,
+    p.add_argument("--members-accept", action=argparse.BooleanOptionalAction, default=True,
+                   help="every member of a coalition must accept its package (default); "
+                        "--no-members-accept: members may compensate each other")
+    p.add_argument("--samples", type=SAMPLES, default=1000,
                    help="orders of arrival for a sampled Shapley value (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the sampled orders")
+    p.add_argument("--seed", type=SEED, default=0, help="seed of the sampled orders (default 0)")
     p.add_argument("--solver", default="highs", help="highs (default), cbc, or a PuLP solver")
     add_json(p)
     p.set_defaults(run=run)
@@ -74,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     case = load(args.case)
     package = parse_package(args.package) if args.package else None
     result = share(case, args.rule, package=package, game=args.game,
-                   decision_rule=args.decision_rule, samples=args.samples, seed=args.seed,
-                   solver=args.solver)
+                   decision_rule=args.decision_rule, members_accept=args.members_accept,
+                   samples=args.samples, seed=args.seed, solver=args.solver)
     emit(args, result.to_dict(), result.text())
     return 0 if result.has_shares else 1
