@@ -52,6 +52,9 @@ README = [
                     "absolute; shape, low, high optional) or a distribution (shape interval or "
                     "uniform: low, high; triangular: low, mode, high; normal: mean, sd, "
                     "optionally low, high)"),
+    ("controls", "party, issue: one row per issue a party controls (for the coalition games: "
+                 "a coalition sets an issue only with every party that controls it; an issue "
+                 "no row lists is open to every coalition)"),
     ("", ""),
     ("", "Delete the optional sheets you do not need. A column headed note, and any sheet or "
          "column whose name starts with _, is ignored. Full reference: docs/case-format.md"),
@@ -92,6 +95,7 @@ def template_case() -> Case:
             issues={"park": Noise(1, shape="uniform")},
             parties={"City": Noise(0.2, relative=True, low=0)},
             batnas={"Port": Interval(8, 12), "Nature": Normal(5, 1)}),
+        controls={"Port": ["tunnel"], "City": ["park", "permit"]},
     )
 
 

@@ -653,3 +653,12 @@ def test_case_to_frames_says_what_it_leaves_out():
 
     with pytest.warns(IncompleteFramesWarning, match="precedes, phasing of case"):
         case_to_frames(load_example("regional"))
+
+
+def test_case_to_frames_says_it_leaves_out_who_controls_what():
+    from mutualgains.io.frames import IncompleteFramesWarning, case_to_frames
+
+    case = Case.from_dict({"parties": {"Port": 5, "City": 1}, "issues": {"dredge": ["no", "yes"]},
+                           "controls": {"Port": ["dredge"]}})
+    with pytest.warns(IncompleteFramesWarning, match="controls of case"):
+        case_to_frames(case)

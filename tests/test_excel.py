@@ -132,6 +132,7 @@ def every_feature() -> Case:
                                   Project({"park": "small, green"}, 3, 10),
                                   Project({"park": "none"}, 2, [1, 1]),
                                   Project({"unused": "b"})]),
+        controls={"Port": ["tunnel", "park"], "=League": ["park"], "10": ["unused"]},
     )
 
 
@@ -151,6 +152,36 @@ def test_every_feature_round_trips_exactly(tmp_path):
     assert back.party("City, town").batna == 0.1 + 0.2  # all 17 digits kept
     assert back.issue("park").options == case.issue("park").options
     assert back.description == case.description
+
+
+def test_controls_round_trip_one_row_per_controlled_issue(tmp_path):
+    case = every_feature()
+    path = tmp_path / "controls.xlsx"
+    case_to_excel(case, path)
+    rows = list(openpyxl.load_workbook(path)["controls"].values)
+    assert rows == [("party", "issue"), ("Port", "tunnel"), ("Port", "park"),
+                    ("=League", "park"), ("10", "unused")]
+    assert case_from_excel(path).controls == case.controls
+    plain = Case([Party("A"), Party("B")], [Issue("i", ["x", "y"])], {})
+    case_to_excel(plain, path)
+    assert "controls" not in openpyxl.load_workbook(path).sheetnames
+
+
+def test_controls_sheet_problems_name_their_cells(tmp_path):
+    sheets = base()
+    sheets["controls"] = [("party", "issue"), ("Port", "tunnel"), ("Prot", "park"),
+                          ("City", "tunel"), ("Port", "tunnel"), ("City", None)]
+    assert problems_of(write_book(tmp_path / "c.xlsx", sheets)) == [
+        "controls!A3 (party): unknown party (not on the parties sheet) (got 'Prot')",
+        "controls!B4 (issue): unknown issue (issues come from the scores sheet) "
+        "(got 'tunel')",
+        "controls row 5: duplicate row for this party and issue (first at row 2) "
+        "(got 'Port, tunnel')",
+        "controls!B6 (issue): must not be empty",
+    ]
+    sheets["controls"] = [("party", "issue"), ("City", "park"), ("Port", "park")]
+    back = case_from_excel(write_book(tmp_path / "ok.xlsx", sheets))
+    assert back.controls == {"City": ("park",), "Port": ("park",)}
 
 
 @pytest.mark.parametrize("pairs", [None, ()])
@@ -541,7 +572,7 @@ def test_without_openpyxl_the_module_imports():
             "print(sorted(x.SHEETS)[:2])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert out.stdout.strip() == "['costs', 'excludes']"
+    assert out.stdout.strip() == "['controls', 'costs']"
 
 
 def test_to_excel_needs_a_case(tmp_path):

@@ -54,7 +54,7 @@ class IncompleteFramesWarning(UserWarning):
 
 def _left_out(case: Case) -> list[str]:
     """The parts of ``case`` that the score and parties tables do not hold."""
-    parts = [key for key in ("requires", "excludes", "synergy", "precedes", "costs")
+    parts = [key for key in ("requires", "excludes", "synergy", "precedes", "costs", "controls")
              if getattr(case, key)]
     parts += [key for key in ("total_budget", "transfers", "phasing", "uncertainty")
               if getattr(case, key) is not None]

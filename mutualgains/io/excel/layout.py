@@ -31,6 +31,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "projects": ("issue", "option", "duration", "cost", "cost_<k>"),
     "uncertainty": ("target", "party", "issue", "option", "shape", "low", "mode", "high",
                     "mean", "sd", "relative", "absolute"),
+    "controls": ("party", "issue"),
 }
 """Sheet name -> its columns, in the order written (``cost_<k>`` stands for
 ``cost_1``, ``cost_2``, ...). Sheets other than ``parties`` and ``scores`` are optional."""
@@ -49,6 +50,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "phasing": ("key", "value"),
     "projects": ("issue", "option"),
     "uncertainty": ("target", "shape"),
+    "controls": ("party", "issue"),
 }
 """Sheet name -> the columns it must have (the header of row 1)."""
 

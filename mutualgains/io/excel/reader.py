@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mutualgains.errors import CaseError
+from mutualgains.io.excel.controls import read_controls
 from mutualgains.io.excel.core import read_parties, read_scores, read_settings
 from mutualgains.io.excel.money import read_costs, read_transfers
 from mutualgains.io.excel.names import Names
@@ -44,6 +45,7 @@ __all__ = ["READERS", "case_from_excel"]
 READERS: tuple[Callable[[Reading, dict[str, Any], Names], None], ...] = (
     read_settings, read_parties, read_scores, read_costs, read_requires, read_excludes,
     read_synergy, read_precedes, read_transfers, read_phasing, read_uncertainty_sheet,
+    read_controls,
 )
 """The sheet readers, in order: ``reader(reading, data, names)`` reads its sheets into
 ``data`` (the case-file form) and records problems; ``parties`` and ``scores`` fill

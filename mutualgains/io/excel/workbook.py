@@ -441,7 +441,7 @@ def open_workbook(path: str | os.PathLike | Any) -> Reading:
     >>> reading = open_workbook(copy_template(pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"))
     >>> reading.open_sheets()
     >>> sorted(reading.sheets)[:3], reading.problems
-    (['costs', 'excludes', 'parties'], [])
+    (['controls', 'costs', 'excludes'], [])
     >>> reading.close()
 
     Raises

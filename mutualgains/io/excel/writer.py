@@ -19,6 +19,7 @@ from typing import Any
 
 from mutualgains.errors import UsageError
 from mutualgains.io.excel.cells import join_options
+from mutualgains.io.excel.controls import controls_rows
 from mutualgains.io.excel.layout import SHEETS, openpyxl_module
 from mutualgains.io.excel.uncertainty_sheet import uncertainty_sheet_rows
 from mutualgains.model import Case
@@ -230,8 +231,14 @@ def _uncertainty(case: Case) -> list[Table]:
     return [("uncertainty", SHEETS["uncertainty"], uncertainty_sheet_rows(case))]
 
 
+def _controls(case: Case) -> list[Table]:
+    if not case.controls:
+        return []
+    return [("controls", SHEETS["controls"], controls_rows(case))]
+
+
 TABLES = (_settings, _parties_and_scores, _costs, _relations, _transfers, _phasing,
-          _uncertainty)
+          _uncertainty, _controls)
 """The sheet writers, in the order of the sheets: ``writer(case) -> [(sheet, header, rows)]``
 (an empty list when the case does not use the sheet)."""
 
