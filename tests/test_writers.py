@@ -389,6 +389,7 @@ LOSSES = {
     "transfers": dict(transfers=Transfers()),
     "requires": dict(requires=[Requires({"x": "1"}, {"y": "v"})]),
     "precedes": dict(precedes=[Precedes({"x": "1"}, {"y": "v"})]),
+    "controls": dict(controls={"A": ["x"]}),
 }
 
 

@@ -139,10 +139,10 @@ def test_to_negmas_with_synergies_and_caps_against_the_oracle():
 
 def test_to_negmas_refuses_what_negmas_cannot_express_then_drops_it():
     case = Case([Party("A"), Party("B")], [Issue("x", ["a", "b"])], {"A": {"x": [0, 1]}},
-                decision_rule=DecisionRule(min_parties=1), margin=1)
+                decision_rule=DecisionRule(min_parties=1), margin=1, controls={"A": ["x"]})
     with pytest.raises(CaseError) as info:
         to_negmas(case)
-    assert [p.where for p in info.value.problems] == ["decision_rule", "margin"]
+    assert [p.where for p in info.value.problems] == ["decision_rule", "margin", "controls"]
     with pytest.warns(LossyConversionWarning, match="NegMAS cannot express"):
         scenario = to_negmas(case, lossy=True)
     assert len(scenario.ufuns) == 2

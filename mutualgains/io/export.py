@@ -4,7 +4,8 @@ writer reports.
 GENIUS and GeniusWeb know parties, issues and utilities in [0, 1] that every party must
 accept above its reservation; NegMAS scenarios know utility functions and reserved values.
 A case may hold more: a decision rule other than unanimity, a margin, party weights, money
-(costs, budgets, side payments), requires/excludes/precedes relations, phasing data, and,
+(costs, budgets, side payments), requires/excludes/precedes relations, phasing data, who
+controls which issue (``controls``), and,
 for GeniusWeb, synergies and utility caps. A writer refuses such a case with a
 :class:`~mutualgains.errors.CaseError` naming every part it cannot express; with
 ``lossy=True`` it drops those parts instead and warns, once, with a
@@ -230,7 +231,8 @@ def common_losses(case: Case, target: str) -> list[Loss]:
     for key, what in (("costs", "option costs (money)"), ("total_budget", "a total budget"),
                       ("transfers", "side payments"), ("requires", "requires relations"),
                       ("excludes", "excludes relations"), ("precedes", "precedes relations"),
-                      ("phasing", "phasing data")):
+                      ("phasing", "phasing data"),
+                      ("controls", "who controls which issue (for the coalition games)")):
         value = getattr(case, key)
         if isinstance(value, tuple | Mapping):
             if value:
@@ -266,7 +268,7 @@ def strip(case: Case, losses: Sequence[Loss]) -> Case:
     if "decision_rule" in keys:
         changes["decision_rule"] = DecisionRule()
     for key, empty in (("margin", 0), ("costs", {}), ("total_budget", None),
-                       ("transfers", None), ("phasing", None)):
+                       ("transfers", None), ("phasing", None), ("controls", {})):
         if key in keys:
             changes[key] = empty
     return replace(case, parties=tuple(parties), **changes)

@@ -16,7 +16,7 @@ Refused (:class:`~mutualgains.errors.CaseError` naming each; ``lossy=True`` drop
 and warns once with a :class:`~mutualgains.io.export.LossyConversionWarning`)
     A decision rule other than unanimity (NegMAS mechanisms need every negotiator's
     agreement), a margin, party weights, budgets, costs, a total budget, transfers,
-    requires/excludes/precedes relations, phasing data.
+    requires/excludes/precedes relations, phasing data, controls (who controls which issue).
 
 Examples
 --------

@@ -32,7 +32,7 @@ Scores: the map into GENIUS' [0, 1], per party (:class:`~mutualgains.io.export.U
 Refused (:class:`~mutualgains.errors.CaseError` naming each; ``lossy=True`` drops them
 and warns once with a :class:`~mutualgains.io.export.LossyConversionWarning`)
     A decision rule other than unanimity, a margin, party weights, budgets, costs, a
-    total budget, transfers, requires/excludes/precedes relations, phasing data;
+    total budget, transfers, requires/excludes/precedes relations, phasing data, controls;
     synergies and binding caps when an issue they need bounds on is not an integer issue
     (``lossy`` drops the synergies and caps); a reservation value above 1 (a BATNA above
     every package: ``lossy`` writes 1, which makes the best package acceptable). Names

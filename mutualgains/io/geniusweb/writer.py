@@ -32,7 +32,7 @@ The BATNA
 Refused (:class:`~mutualgains.errors.CaseError` naming each; ``lossy=True`` drops them
 and warns once with a :class:`~mutualgains.io.export.LossyConversionWarning`)
     A decision rule other than unanimity, a margin, party weights, budgets, costs, a total
-    budget, transfers, requires/excludes/precedes relations, phasing data, synergies
+    budget, transfers, requires/excludes/precedes relations, phasing data, controls, synergies
     (GeniusWeb's linear additive profiles have none), a utility cap that can bind, and a
     BATNA no package reaches exactly. Names GeniusWeb or a file system cannot take are
     refused whatever ``lossy`` says (rename them).
