@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,7 +122,8 @@ class ExcessLP:
     -0.0
     """
 
-    def __init__(self, game: Game, *, fixed: list[tuple[int, float]] = (), pinned=None,
+    def __init__(self, game: Game, *, fixed: Sequence[tuple[int, float]] = (),
+                 pinned: Mapping[int, float] | None = None,
                  lows: np.ndarray | None = None, epsilon_cap: float | None = None,
                  share_objective: tuple[int, float] | None = None):
         self.game = game
@@ -154,7 +156,7 @@ class ExcessLP:
         """Variables of the shares of ``mask``'s members."""
         return [self.x[k] for k in range(self.game.n) if mask >> k & 1]
 
-    def add(self, masks) -> None:
+    def add(self, masks: Iterable[int]) -> None:
         """Rows ``x(S) + e >= w(S)`` for coalitions not in the program yet."""
         masks = [m for m in dict.fromkeys(masks) if m not in self.rows]
         rows = [([*self.members(m), self.e], [1.0] * (m.bit_count() + 1), ">=",
@@ -169,6 +171,8 @@ class ExcessLP:
             raise SolverError(f"excess program of {self.game.name!r}: the solver ended with "
                               f"status {out.status.value}")
         values = out.values
+        if values is None:  # pragma: no cover - an optimal outcome has values
+            raise SolverError(f"excess program of {self.game.name!r}: no values")
         return StageOutcome(values[self.x].astype(float), float(values[self.e]), out.duals)
 
 

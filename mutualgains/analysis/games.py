@@ -283,7 +283,7 @@ class Game:
         found = np.flatnonzero(excess > threshold)
         found = found[np.lexsort((found, -excess[found]))]
         if basis is not None:
-            kept = []
+            kept: list[int] = []
             for start in range(0, len(found), 4096):  # in blocks: stop once enough are found
                 block = found[start:start + 4096]
                 inside = basis.contains_many(block)

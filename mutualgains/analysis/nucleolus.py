@@ -50,6 +50,7 @@ from mutualgains.analysis.core import _allocation
 from mutualgains.analysis.excess import (
     ExcessLP,
     SpanBasis,
+    StageOutcome,
     clean,
     generate,
     initial_coalitions,
@@ -135,10 +136,13 @@ def nucleolus(game: Game, *, imputations: bool = True) -> Allocation:
                        message=message)
 
 
-def _fix(game: Game, lp: ExcessLP, out, fixed: list, pinned: dict, lows: np.ndarray,
+def _fix(game: Game, lp: ExcessLP, out: StageOutcome, fixed: list, pinned: dict,
+         lows: np.ndarray,
          basis: SpanBasis, skip: set[int], tol: float) -> bool:
     """Fix the coalitions (and bound players) that are tight on the stage's optimal face."""
     duals, x, eps = out.duals, out.x, out.epsilon
+    if duals is None:  # pragma: no cover - checked by the caller
+        raise SolverError(f"nucleolus of {game.name!r}: the solver reports no duals")
     progress = False
     for mask, row in sorted(lp.rows.items()):
         if abs(duals[row]) <= _DUAL:

@@ -110,7 +110,8 @@ def allocate(game: Game, rule: str, *, samples: int = 1000, seed: int = 0) -> Al
     return scrb(game)
 
 
-def _game(case: Case, kind: str, rule: str, package, decision_rule: bool,
+def _game(case: Case, kind: str, rule: str,
+          package: Mapping[str, str] | Sequence[str] | None, decision_rule: bool,
           members_accept: bool, solver: str, where: str = "share") -> CaseGame:
     if kind == "auto":
         kind = "costs" if rule == "scrb" or _has_costs(case) else "gains"

@@ -91,31 +91,56 @@ def shares_chart(shares: ShareComparison | Sequence[Allocation], *, ax: Axes | N
             low = np.array([a.interval[p][0] for p in names])
             high = np.array([a.interval[p][1] for p in names])
             errors = np.vstack([values - low, high - values])
-        label = a.rule + (" (sampled)" if a.interval else "") + (
-            " - not in the core" if a.stable is False else "")
+        label = _label(a)
         ax.bar(x + offset, values, width, label=label, color=_COLOURS.get(a.rule),
                yerr=errors, capsize=2 if errors is not None else 0,
                edgecolor="white", linewidth=0.5)
     if stand_alone:
         alone = [float(first.stand_alone[p]) for p in names]
         top = max(float(max(abs(v) for a in allocations for v in a.shares.values())), 1e-9)
+        labelled = False
         for k, value in enumerate(alone):
             if abs(value) <= 3 * top:  # far-off values would squash the bars: noted instead
                 ax.hlines(value, k - 0.45, k + 0.45, colors="black", linewidth=1.6,
-                          label="stand-alone" if k == 0 else None)
+                          label="_nolegend_" if labelled else "stand-alone")
+                labelled = True
             else:
                 ax.annotate(f"alone: {value:.4g}", (k, 0.97), xycoords=("data", "axes fraction"),
                             ha="center", va="top", fontsize=7)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xticks(x)
-    ax.set_xticklabels(names, rotation=20, ha="right")
+    ax.set_xticklabels(names, rotation=20, ha="right", rotation_mode="anchor")
     costs = first.kind == "costs"
     ax.set_ylabel("share of the cost" if costs else "share of the gains")
     legend_outside(ax)
     wrap_title(ax, f"{first.game_name or 'game'}: who pays what ({first.total:.6g} "
                f"{'to pay' if costs else 'to share'})", fontsize=10)
     if stand_alone:
-        caption(ax, "black tick: what the party " + ("pays alone; no fair share lies above it"
-                                                     if costs else "gains alone; no fair share "
-                                                     "lies below it"))
+        caption(ax, _stand_alone_note(first))
     return ax
+
+
+def _label(allocation: Allocation) -> str:
+    """The legend entry of one rule: sampled, and whether the split is in the core."""
+    label = allocation.rule + (" (sampled)" if allocation.interval else "")
+    if allocation.stable is not False:
+        return label
+    if allocation.rule == "core":  # the least core's point: the core itself is empty
+        return "least core - the core is empty"
+    return label + " - not in the core"
+
+
+def _stand_alone_note(first: Allocation) -> str:
+    """The caption: what the ticks mean, and whether every party can get as much."""
+    costs = first.kind == "costs"
+    alone = sum(float(v) for v in first.stand_alone.values())
+    total = float(first.total)
+    scale = max(1.0, abs(total), abs(alone))
+    text = "black tick: what the party " + ("pays alone" if costs else "gains alone")
+    if (alone < total if costs else alone > total) and abs(alone - total) > 1e-9 * scale:
+        return (f"{text}; together {format(alone, '.6g')}, "
+                f"{'less' if costs else 'more'} than the {format(total, '.6g')} "
+                f"{'to pay' if costs else 'to share'}: no split gives every party "
+                f"{'a share that low' if costs else 'as much'}")
+    return text + ("; no fair share lies above it" if costs else
+                   "; no fair share lies below it")
