@@ -54,7 +54,7 @@ from mutualgains.params import AnyOf, Instance, ListOf, Real, validated
 from mutualgains.status import Status
 from mutualgains.util import tidy
 
-__all__ = ["SHARES", "least_core", "stability"]
+__all__ = ["SHARES", "allocation_from_split", "least_core", "stability"]
 
 
 @validated(game=GAME)
@@ -86,8 +86,8 @@ def least_core(game: Game) -> Allocation:
     """
     n = game.n
     if n == 1:
-        return _allocation(game, "core", np.array([game._worth(1)]), epsilon=None,
-                           details={"lps": 0})
+        return allocation_from_split(game, "core", np.array([game._worth(1)]), epsilon=None,
+                                     details={"lps": 0})
     lp = ExcessLP(game)
     lp.add(initial_coalitions(game))
     first = generate(lp, skip=set())
@@ -110,8 +110,8 @@ def least_core(game: Game) -> Allocation:
             low_high.append(clean(game.sign * point.x[k], game))
         ranges[p] = tuple(sorted(low_high))
     details["range"] = ranges
-    return _allocation(game, "core", np.mean(ends, axis=0), epsilon=clean(first.epsilon, game),
-                       details=details)
+    return allocation_from_split(game, "core", np.mean(ends, axis=0),
+                                 epsilon=clean(first.epsilon, game), details=details)
 
 
 SHARES = AnyOf((Instance(Mapping, label="a mapping of player -> share"), ListOf(Real())))
@@ -188,10 +188,23 @@ def _certificate(game: Game, lp: ExcessLP, duals: np.ndarray) -> dict[str, float
             for m, w in sorted(weights.items(), key=lambda kv: (kv[0].bit_count(), kv[0]))}
 
 
-def _allocation(game: Game, rule: str, x: np.ndarray, *, epsilon: float | None,
-                details: dict, method: str | None = None, status: Status = Status.OPTIMAL,
-                interval: dict | None = None, message: str = "") -> Allocation:
-    """An :class:`Allocation` from a split in gains form, with its stability checked."""
+def allocation_from_split(game: Game, rule: str, x: np.ndarray, *, epsilon: float | None,
+                          details: dict, method: str | None = None,
+                          status: Status = Status.OPTIMAL, interval: dict | None = None,
+                          message: str = "") -> Allocation:
+    """An :class:`Allocation` of ``game`` by ``rule`` from a split ``x`` in gains form (the
+    worth ``sign * value``: a cost game's payments negated), with its stability checked
+    when the game can be searched for a blocking coalition. Every rule ends here.
+
+    Examples
+    --------
+    >>> from mutualgains.analysis.games import Game
+    >>> g = Game.from_values(["A", "B"], {"A": 6, "B": 4, ("A", "B"): 8}, kind="costs")
+    >>> result = allocation_from_split(g, "equal", np.array([-4.0, -4.0]), epsilon=None,
+    ...                                details={})
+    >>> dict(result.shares), result.stable
+    ({'A': 4, 'B': 4}, True)
+    """
     sign = game.sign
     shares = {p: clean(sign * v, game) for p, v in zip(game.players, x, strict=True)}
     stable, blocking, excess = (stability(game, shares) if game._can_separate()

@@ -46,7 +46,7 @@ from __future__ import annotations
 import numpy as np
 
 from mutualgains.analysis.allocation import Allocation
-from mutualgains.analysis.core import _allocation
+from mutualgains.analysis.core import allocation_from_split
 from mutualgains.analysis.excess import (
     ExcessLP,
     SpanBasis,
@@ -93,8 +93,8 @@ def nucleolus(game: Game, *, imputations: bool = True) -> Allocation:
     """
     n = game.n
     if n == 1:
-        return _allocation(game, "nucleolus", np.array([game._worth(1)]), epsilon=None,
-                           details={"lps": 0, "levels": ()})
+        return allocation_from_split(game, "nucleolus", np.array([game._worth(1)]), epsilon=None,
+                                     details={"lps": 0, "levels": ()})
     tol = tolerance_of(game)
     lows = np.array([game._worth(1 << k) for k in range(n)])
     use_lows = imputations and lows.sum() <= game._worth(game.full) + tol
@@ -132,8 +132,8 @@ def nucleolus(game: Game, *, imputations: bool = True) -> Allocation:
     details = {"lps": lps, "stages": len(levels), "coalitions": largest,
                "levels": tuple(clean(e, game) for e in levels),
                "kind": "nucleolus" if use_lows else "prenucleolus"}
-    return _allocation(game, "nucleolus", out.x, epsilon=clean(levels[0], game), details=details,
-                       message=message)
+    return allocation_from_split(game, "nucleolus", out.x, epsilon=clean(levels[0], game),
+                                 details=details, message=message)
 
 
 def _fix(game: Game, lp: ExcessLP, out: StageOutcome, fixed: list, pinned: dict,

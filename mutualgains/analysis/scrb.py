@@ -33,7 +33,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from mutualgains.analysis.allocation import Allocation
-from mutualgains.analysis.core import _allocation
+from mutualgains.analysis.core import allocation_from_split
 from mutualgains.analysis.excess import clean, tolerance_of
 from mutualgains.analysis.games import GAME, Game
 from mutualgains.errors import UsageError
@@ -112,6 +112,6 @@ def scrb(game: Game, benefits: Mapping[str, float] | None = None) -> Allocation:
     details = {"separable": per(separable), "justifiable": per(justifiable),
                "remaining": per(remaining), "nonseparable": clean(nonseparable, game),
                "benefits": per(b), "coalitions": 2 * n + 1}
-    return _allocation(game, "scrb", -x, epsilon=None, method="exact", details=details,
-                       message="; ".join(notes))
+    return allocation_from_split(game, "scrb", -x, epsilon=None, method="exact", details=details,
+                                 message="; ".join(notes))
 

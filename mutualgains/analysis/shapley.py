@@ -34,7 +34,7 @@ from collections.abc import Callable
 import numpy as np
 
 from mutualgains.analysis.allocation import Allocation
-from mutualgains.analysis.core import _allocation
+from mutualgains.analysis.core import allocation_from_split
 from mutualgains.analysis.excess import clean
 from mutualgains.analysis.games import GAME, Game
 from mutualgains.errors import UsageError
@@ -95,8 +95,8 @@ def shapley(game: Game, *, method: str = "auto", samples: int = 1000, seed: int 
         with track(progress, "shapley", total=1, unit="game") as step:
             phi = _exact(game)
             step.advance()
-        return _allocation(game, "shapley", phi, epsilon=None, method="exact",
-                           details={"coalitions": 1 << game.n})
+        return allocation_from_split(game, "shapley", phi, epsilon=None, method="exact",
+                                     details={"coalitions": 1 << game.n})
     with track(progress, "shapley", total=samples, unit="order") as step:
         return _sampled(game, samples, seed, step.advance)
 
@@ -139,12 +139,12 @@ def _sampled(game: Game, samples: int, seed: int, advance: Callable[[], None]) -
         interval[p] = (clean(low, game), clean(high, game))
     if not np.isfinite(mean).all():  # pragma: no cover - values are checked finite
         raise UsageError(f"{game.name}: a coalition's value is not finite")
-    return _allocation(game, "shapley", mean, epsilon=None, method="sampled",
-                       status=Status.FEASIBLE, interval=interval,
-                       details={"samples": samples, "seed": seed,
-                                "stderr": {p: clean(e, game)
+    return allocation_from_split(game, "shapley", mean, epsilon=None, method="sampled",
+                                 status=Status.FEASIBLE, interval=interval,
+                                 details={"samples": samples, "seed": seed,
+                                          "stderr": {p: clean(e, game)
                                            for p, e in zip(game.players, stderr, strict=True)},
-                                "coalitions": len(game._cache) - 1},
-                       message=f"sampled from {samples} orders of arrival (seed {seed}); "
-                               "intervals at 95 %")
+                                          "coalitions": len(game._cache) - 1},
+                                 message=f"sampled from {samples} orders of arrival (seed {seed}); "
+                                         "intervals at 95 %")
 
