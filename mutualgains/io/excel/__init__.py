@@ -30,6 +30,7 @@ phasing       key, value: ``periods``, ``budget`` (or ``budget_1`` ... ``budget_
 projects      issue, option, duration, cost (total) or cost_1 ... cost_N (per period)
 uncertainty   target (score, issue, party, batna), party, issue, option, shape, low,
               mode, high, mean, sd, relative, absolute: one row per spread
+controls      party, issue: one row per issue a party controls (coalition games)
 ============  ==================================================================
 
 Every problem is reported at once in a :class:`~mutualgains.errors.CaseError`;
