@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from mutualgains.engine.nondominated import ParetoSet, Work, pareto_set, reduce_partials
-from mutualgains.engine.treedp import budget_slack, budget_binds, set_keys
+from mutualgains.engine.treedp import budget_binds, budget_slack, set_keys
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
 
