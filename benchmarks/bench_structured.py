@@ -381,9 +381,16 @@ def ties_part(say: Callable[[str], None]) -> dict | None:
     folder = GENIUS / "ANAC2011-Energy"
     if not folder.is_dir():
         return None
-    case = mg.read_genius(folder)
-    with_ties, t_ties = timed(lambda: mg.pareto_frontier(case))
-    without, t_plain = timed(lambda: mg.pareto_frontier(case, ties=False))
+    # a fresh case for every call: the exact set of a case is kept for later questions, and
+    # the second call must not be timed on the first one's set; best of three each
+    t_ties = t_plain = float("inf")
+    for _ in range(3):
+        fresh = mg.read_genius(folder)
+        with_ties, seconds = timed(lambda c=fresh: mg.pareto_frontier(c))
+        t_ties = min(t_ties, seconds)
+        fresh = mg.read_genius(folder)
+        without, seconds = timed(lambda c=fresh: mg.pareto_frontier(c, ties=False))
+        t_plain = min(t_plain, seconds)
     out = {"ties_s": t_ties, "plain_s": t_plain, "points": len(with_ties),
            "tied": sum(bool(p.tied) for p in with_ties.points), "path": with_ties.method,
            "same": with_ties.utilities().tolist() == without.utilities().tolist()}

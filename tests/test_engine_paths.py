@@ -298,3 +298,10 @@ def test_k_of_n_rules_and_weights_on_every_path():
         results = [solve(case, objective, method=m) for m in PATHS]
         assert all(comparable(r) == comparable(results[0]) for r in results), objective
         assert case.package_indices(results[0].package) == oracle_choice(case, objective)
+
+
+def test_the_declared_methods_are_the_engines():
+    from mutualgains.engine.paths import METHODS
+    from mutualgains.params import METHOD
+
+    assert tuple(METHOD.values) == METHODS

@@ -146,7 +146,18 @@ def two_parties(search: Search, index: list[int], steps: dict, max_points: int,
     """Epsilon-constraint sweep on ``U_b``; each point maximises ``U_a``, then ``U_b``.
 
     Returns the packages found and the status (``complete``, ``limit``,
-    ``time_limit``). See the module example.
+    ``time_limit``).
+
+    Examples
+    --------
+    >>> from mutualgains import pareto_frontier as mg_frontier
+    >>> from mutualgains.io.examples import load_example
+    >>> case = load_example("harbour")
+    >>> search = Search(case, [0, 1], solver="highs", time_limit=None, gap=0.0, msg=False)
+    >>> steps = {p: (1.0, True) for p in range(2)}
+    >>> found, status = two_parties(search, [0, 1], steps, 1000, lambda *a: None)
+    >>> status, len(found) == len(mg_frontier(case, ["Port", "City"]))
+    ('complete', True)
     """
     a, b = index
     found: list[tuple[int, ...]] = []

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mutualgains.errors import CaseError, Problem, UsageError
-from mutualgains.params import GAP, TIME_LIMIT, Constraint, Integer, Names, Real
+from mutualgains.params import GAP, METHOD, TIME_LIMIT, Constraint, Integer, Names, Real
 
 if TYPE_CHECKING:  # pragma: no cover
     from mutualgains.model import Case
@@ -178,9 +178,7 @@ def add_method(parser: argparse.ArgumentParser) -> None:
     >>> p = argparse.ArgumentParser(); add_method(p); p.parse_args([]).method
     'auto'
     """
-    from mutualgains.engine.paths import METHODS
-
-    parser.add_argument("--method", default="auto", choices=METHODS,
+    parser.add_argument("--method", default="auto", choices=METHOD.values,
                         help="the exact path: auto (default) decides from the case; dp (the "
                              "dynamic program), enumerate (every package) and mip (integer "
                              "programs) force one")
@@ -264,7 +262,7 @@ def read_case_text(text: str, where: str = "<stdin>") -> Case:
     Traceback (most recent call last):
     ...
     mutualgains.errors.CaseError: 1 problem in the case:
-      <stdin>:3:1: malformed YAML (got expected ',' or '}', but got '<stream end>')
+      <stdin>:3:1: malformed YAML (got did not find expected ',' or '}')
     """
     import dataclasses
     import tempfile

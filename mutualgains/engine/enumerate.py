@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from mutualgains.engine.nondominated import ParetoSet, Work, pareto_set, reduce_partials
-from mutualgains.engine.treedp import _budget_slack, budget_binds, set_keys
+from mutualgains.engine.treedp import budget_binds, budget_slack, set_keys
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
 
@@ -59,7 +59,7 @@ def feasible_rows(case: Case, choices: np.ndarray) -> np.ndarray:
         ok &= ~(chosen(e.a[0], (e.a[1],)) & chosen(e.b[0], (e.b[1],)))
     if budget_binds(case):
         costs = case.cost_vector[choices + np.asarray(case.option_offsets[:-1])].sum(axis=1)
-        ok &= costs <= float(case.total_budget) + _budget_slack(case)
+        ok &= costs <= float(case.total_budget) + budget_slack(case)
     return ok
 
 

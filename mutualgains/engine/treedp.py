@@ -78,8 +78,8 @@ from mutualgains.engine.nondominated import (
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
 
-__all__ = ["MAX_BUILD", "MAX_ROWS", "MAX_WORK", "budget_binds", "dimensions", "set_keys",
-           "tree_dp"]
+__all__ = ["MAX_BUILD", "MAX_ROWS", "MAX_WORK", "budget_binds", "budget_slack", "dimensions",
+           "set_keys", "tree_dp"]
 
 MAX_ROWS = 400_000
 """Rows one table of the program may keep before :func:`tree_dp` gives up."""
@@ -107,7 +107,7 @@ def budget_binds(case: Case) -> bool:
     offs = case.option_offsets
     most = sum(float(case.cost_vector[offs[k]:offs[k + 1]].max())
                for k in range(len(case.issues)))
-    return most > float(case.total_budget) + _budget_slack(case)
+    return most > float(case.total_budget) + budget_slack(case)
 
 
 def dimensions(case: Case, parties: tuple[int, ...]) -> int:
@@ -137,7 +137,16 @@ def _lowest_utilities(case: Case) -> np.ndarray:
     return np.minimum(low, case.caps)
 
 
-def _budget_slack(case: Case) -> float:
+def budget_slack(case: Case) -> float:
+    """How far a package's cost may exceed the total budget and still count as within it:
+    the one tolerance, relative to the budget (as the integer program allows).
+
+    Examples
+    --------
+    >>> from mutualgains.io.examples import load_example
+    >>> budget_slack(load_example("harbour"))  # no total budget: the absolute tolerance
+    1e-06
+    """
     return TOLERANCE * max(1.0, abs(float(case.total_budget or 0.0)))
 
 
@@ -213,7 +222,7 @@ class _Program:
         self.cost_scale = 1.0
         if budget_binds(case):
             self.cost_scale = _cost_step(case)
-            budget = -(float(case.total_budget) + _budget_slack(case)) / self.cost_scale
+            budget = -(float(case.total_budget) + budget_slack(case)) / self.cost_scale
             level.append(budget)
         self.level = np.array(level, dtype=float)
         self.hard = np.full(len(level), -np.inf)
@@ -514,7 +523,7 @@ def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
     passes = case.rule_holds(utilities >= case.batnas + float(case.margin) - TOLERANCE)
     if budget_binds(case):
         costs = case.cost_vector[choices + np.asarray(case.option_offsets[:-1])].sum(axis=1)
-        passes &= costs <= float(case.total_budget) + _budget_slack(case)
+        passes &= costs <= float(case.total_budget) + budget_slack(case)
     rows = np.flatnonzero(passes)
     keys = set_keys(case, utilities[rows], parties)
     counts["rows"] = len(rows)

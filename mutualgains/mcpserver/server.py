@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 try:
     import anyio.from_thread
@@ -231,21 +231,26 @@ def frontier(case: Case_,
              parties: Annotated[list[str] | None, Field(description="the parties spanning the "
                                                                     "frontier (all)")] = None,
              max_points: int = 200, time_limit: float | None = None,
+             method: Annotated[Literal["auto", "dp", "enumerate", "mip"],
+                               Field(description="the exact path: auto decides from the "
+                                                 "case")] = "auto",
              ctx: Context | None = None) -> FrontierOutput:
     """The exact Pareto frontier of the packages that pass: one package per non-dominated
-    utility vector. Reports progress as points are found."""
+    utility vector. Reports progress as points are found (at once when the exact set is
+    computed without a solver)."""
     from mutualgains.analysis.frontier import pareto_frontier
 
     report = _reporter(ctx)
     seen = [-1]
 
-    def progress(points: int, boxes: int) -> None:
+    def progress(points: int, total: int | None) -> None:
         if report is not None and points != seen[0]:  # once per new point
             seen[0] = points
-            report(points, None, f"{points} points found, {boxes} search boxes open")
+            report(points, None, f"{points} points found")
 
     result = pareto_frontier(case_from_text(case), parties, max_points=max_points,
-                             time_limit=time_limit, progress=progress, ties=False)
+                             time_limit=time_limit, progress=progress, ties=False,
+                             method=method)
     return result.to_dict()
 
 
