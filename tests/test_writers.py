@@ -37,6 +37,7 @@ from mutualgains import (
 from mutualgains.io.examples import load_example
 from mutualgains.io.export import ROUND_TRIP_TOLERANCE
 from mutualgains.model.money import Transfers
+from mutualgains.model.uncertainty import Noise, Uncertainty
 from mutualgains.testing import BruteForce
 from tests.test_geniusweb import geniusweb_utility
 
@@ -390,6 +391,7 @@ LOSSES = {
     "requires": dict(requires=[Requires({"x": "1"}, {"y": "v"})]),
     "precedes": dict(precedes=[Precedes({"x": "1"}, {"y": "v"})]),
     "controls": dict(controls={"A": ["x"]}),
+    "uncertainty": dict(uncertainty=Uncertainty(parties={"A": Noise(0.1, relative=True)})),
 }
 
 

@@ -232,7 +232,8 @@ def common_losses(case: Case, target: str) -> list[Loss]:
                       ("transfers", "side payments"), ("requires", "requires relations"),
                       ("excludes", "excludes relations"), ("precedes", "precedes relations"),
                       ("phasing", "phasing data"),
-                      ("controls", "who controls which issue (for the coalition games)")):
+                      ("controls", "who controls which issue (for the coalition games)"),
+                      ("uncertainty", "uncertain scores and BATNAs")):
         value = getattr(case, key)
         if isinstance(value, tuple | Mapping):
             if value:
@@ -268,7 +269,8 @@ def strip(case: Case, losses: Sequence[Loss]) -> Case:
     if "decision_rule" in keys:
         changes["decision_rule"] = DecisionRule()
     for key, empty in (("margin", 0), ("costs", {}), ("total_budget", None),
-                       ("transfers", None), ("phasing", None), ("controls", {})):
+                       ("transfers", None), ("phasing", None), ("controls", {}),
+                       ("uncertainty", None)):
         if key in keys:
             changes[key] = empty
     return replace(case, parties=tuple(parties), **changes)

@@ -70,7 +70,6 @@ def case_data(reading: Reading) -> dict[str, Any]:
 
 
 @validated(path=AnyOf((FilePath(), Instance(io.IOBase, label="a binary file object"))))
-@validated(path=AnyOf((FilePath(), Instance(io.IOBase, label="a binary file object"))))
 def case_from_excel(path: str | os.PathLike | Any) -> Case:
     """Read a case from an Excel workbook in the layout of :data:`SHEETS`.
 
