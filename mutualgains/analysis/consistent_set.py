@@ -311,7 +311,7 @@ class ReactionLP:
         out = self._solve(model)
         if out.status != Status.OPTIMAL:
             return None
-        return (max(0.0, float(out.values[d])) if any(r.strict for r in self.rows)
+        return (max(0.0, float(out.solution[d])) if any(r.strict for r in self.rows)
                 else self.space.spread)
 
     def extreme(self, direction: np.ndarray, delta: float) -> float | None:
@@ -345,7 +345,7 @@ class ReactionLP:
         out = self._solve(model)
         if out.status != Status.OPTIMAL:
             return None
-        return np.array([out.values[t] for t in theta]), float(out.values[r])
+        return np.array([out.solution[t] for t in theta]), float(out.solution[r])
 
 
 def is_consistent(lp: ReactionLP, margin: float) -> tuple[bool, float | None]:

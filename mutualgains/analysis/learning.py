@@ -667,6 +667,6 @@ def _next_question(learned: LearnedPriorities, asked: set[tuple[int, ...]], issu
     out = model.solve(solver=solver)
     if out.status != Status.OPTIMAL:
         return None
-    choice = program.choice(out.values)
+    choice = program.choice(out.solution)
     u = float(estimated.utility_vector(choice)[p])
     return choice, abs(u - b)

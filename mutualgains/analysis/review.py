@@ -417,7 +417,7 @@ def _review(case: Case, choice: tuple[int, ...], deal: dict[str, str], rule: str
     for k, p in enumerate(names):
         program.model.set_objective(*program.utility_terms(k))
         out = program.solve(solver=solver)
-        most_for[p] = (tidy(case.utility_vector(program.choice(out.values))[k] - u[k])
+        most_for[p] = (tidy(case.utility_vector(program.choice(out.solution))[k] - u[k])
                        if out.status == Status.OPTIMAL else None)
         if out.status != Status.OPTIMAL:
             notes.append(f"most for {p}: the solve ended {out.status.value}")

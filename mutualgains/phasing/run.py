@@ -234,7 +234,7 @@ def phase(
         program.model.set_start(program.encode(greedy))
     out = run.solve(program, left(), gap, msg)
     if out.status in (Status.OPTIMAL, Status.FEASIBLE):
-        starts = program.decode(out.values)
+        starts = program.decode(out.solution)
         value = schedule_value(inst, starts)
         proven = out.status == Status.OPTIMAL
         bound = _bound(out.bound, lp_bound, instant_value)
@@ -329,7 +329,7 @@ def _earliest_stage(run: _PhaseRun, program: Program, starts: list[int | None], 
     out = run.solve(program, time_left, gap, msg)
     if out.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return starts, False
-    better = program.decode(out.values)
+    better = program.decode(out.solution)
     if schedule_value(run.inst, better) < floor:  # numerical slack: keep the first stage
         return starts, False
     return better, out.status == Status.OPTIMAL
