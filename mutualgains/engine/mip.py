@@ -436,7 +436,7 @@ class MipModel:
         self.build_seconds += time.perf_counter() - t
         return list(range(start, k))
 
-    def set_start(self, values: Sequence[float] | None) -> None:
+    def set_start(self, values: Sequence[float] | np.ndarray | None) -> None:
         """Give the next :meth:`solve` a MIP start: one value per variable (``None`` clears).
 
         HiGHS receives it as a user solution (``Highs.setSolution``), CBC as a
