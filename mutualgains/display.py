@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,7 +53,7 @@ def format_number(value: object) -> str:
     return str(value)
 
 
-def text_table(header: list[str], rows: list[list[object]]) -> str:
+def text_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A fixed-width table; numbers right-aligned.
 
     Examples
@@ -67,7 +68,7 @@ def text_table(header: list[str], rows: list[list[object]]) -> str:
                if rows else False for k in range(len(header))]
     widths = [max([len(h)] + [len(r[k]) for r in cells]) for k, h in enumerate(header)]
 
-    def line(items: list[str]) -> str:
+    def line(items: Sequence[str]) -> str:
         out = [s.rjust(w) if num else s.ljust(w) for s, w, num in zip(items, widths, numeric,
                                                                        strict=True)]
         return "  ".join(out).rstrip()
@@ -107,7 +108,7 @@ def result_text(result: SolveResult) -> str:
     return "\n".join(lines)
 
 
-def html_table(header: list[str], rows: list[list[object]]) -> str:
+def html_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """An HTML table; every header and cell is escaped.
 
     Examples

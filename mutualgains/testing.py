@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -91,9 +92,9 @@ class BruteForce:
         if budget is not None:
             cost = np.zeros(total)
             for k, issue in enumerate(case.issues):
-                values = getattr(case, "costs", {}).get(issue.name)
-                if values is not None:
-                    cost += np.array([float(v) for v in values])[self.choices[:, k]]
+                costs = getattr(case, "costs", {}).get(issue.name)
+                if costs is not None:
+                    cost += np.array([float(v) for v in costs])[self.choices[:, k]]
             self.feasible &= cost <= float(budget) + TOLERANCE * max(1.0, abs(float(budget)))
         for s in getattr(case, "synergy", ()):
             holds = self._holds(s.when)
@@ -117,7 +118,7 @@ class BruteForce:
                 :, cols].all(axis=1)
         self.passes &= self.feasible
 
-    def _holds(self, condition) -> np.ndarray:
+    def _holds(self, condition: Mapping[str, Sequence[str]]) -> np.ndarray:
         """Packages in which, on every issue named, one of the listed options is chosen."""
         out = np.ones(self.n_packages, dtype=bool)
         for k, issue in enumerate(self.case.issues):

@@ -19,12 +19,15 @@ import os
 import reprlib
 import sys
 import warnings
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import FrameType, MappingProxyType
+from typing import Any, TypeVar
 
 from mutualgains.errors import Problem
 from mutualgains.limits import MAX_MAGNITUDE, refusal
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 __all__ = ["caller_stacklevel", "listing", "number", "readonly", "set_fields", "show", "tidy",
            "warn"]
@@ -103,7 +106,7 @@ def caller_stacklevel() -> int:
     >>> caller_stacklevel()  # called from outside the package: the line itself
     1
     """
-    frame = sys._getframe(1)  # the function that warns: stacklevel 1
+    frame: FrameType | None = sys._getframe(1)  # the function that warns: stacklevel 1
     level = 1
     while frame is not None and _in_package(frame):
         frame = frame.f_back
@@ -111,7 +114,7 @@ def caller_stacklevel() -> int:
     return level
 
 
-def _in_package(frame: Any) -> bool:
+def _in_package(frame: FrameType) -> bool:
     """A frame of the package's code, including code it generates (dataclass ``__init__``)."""
     filename = frame.f_code.co_filename
     if filename.startswith(_PACKAGE_DIR):
@@ -142,7 +145,7 @@ def tidy(value: float) -> float | int:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def readonly(mapping: Mapping) -> Mapping:
+def readonly(mapping: Mapping[_K, _V]) -> Mapping[_K, _V]:
     """A read-only copy of ``mapping``.
 
     Examples
@@ -154,15 +157,21 @@ def readonly(mapping: Mapping) -> Mapping:
     return MappingProxyType(dict(mapping))
 
 
-def _readonly_from(data: dict) -> Mapping:
+def _readonly_from(data: dict[_K, _V]) -> MappingProxyType[_K, _V]:
     """Unpickle a read-only view (see the registration below)."""
     return MappingProxyType(data)
+
+
+def _reduce_readonly(view: MappingProxyType[Any, Any]) -> tuple[
+        Callable[[dict[Any, Any]], MappingProxyType[Any, Any]], tuple[dict[Any, Any]]]:
+    """Reduce a read-only view to its plain data (see the registration below)."""
+    return _readonly_from, (dict(view),)
 
 
 # Cases and results hold read-only views (mappingproxy), which pickle cannot copy by
 # itself: copied as their plain data, cases and results cross process boundaries
 # (multiprocessing pools send them to workers and back).
-copyreg.pickle(MappingProxyType, lambda view: (_readonly_from, (dict(view),)))
+copyreg.pickle(MappingProxyType, _reduce_readonly)
 
 
 def number(value: Any, where: str, problems: list[Problem], *, low: float | None = None,

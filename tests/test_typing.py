@@ -1,7 +1,7 @@
 """mypy on the modules that are clean so far (configuration: ``[tool.mypy]`` in pyproject.toml).
 
-The package as a whole is not yet clean (issue 17): widen ``CLEAN`` as modules are
-fixed, until it is ``["mutualgains"]``.
+The package as a whole is not yet clean (issue 17): every module but those in ``NOT_YET``
+is checked; shrink ``NOT_YET`` as modules are fixed, until ``CLEAN`` is ``["mutualgains"]``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CLEAN = ["mutualgains/plots", "mutualgains/progress.py", "mutualgains/cli/main.py",
-         "mutualgains/cli/common.py", "mutualgains/cli/share.py",
-         *(f"mutualgains/analysis/{name}.py" for name in (
-             "allocation", "core", "excess", "games", "nucleolus", "scrb", "shapley",
-             "sharing")),
-         "mutualgains/io/excel/controls.py"]
+# Modules with mypy errors left (issue 17): remove each one as it is fixed.
+NOT_YET = {
+    "mutualgains/io/excel/layout.py", "mutualgains/io/excel/money.py",
+    "mutualgains/io/excel/phasing.py", "mutualgains/io/excel/relations.py",
+    "mutualgains/io/excel/uncertainty_sheet.py", "mutualgains/analysis/casegame.py",
+    "mutualgains/analysis/coalitions.py", "mutualgains/analysis/separation.py",
+    "mutualgains/io/excel/writer.py",
+    "mutualgains/io/frames.py", "mutualgains/io/geniusweb/domain.py",
+    "mutualgains/io/geniusweb/profiles.py", "mutualgains/io/geniusweb/reader.py",
+    "mutualgains/io/geniusweb/writer.py", "mutualgains/io/negmas.py",
+    "mutualgains/mcpserver/server.py",
+}
+CLEAN = ["mutualgains"] if not NOT_YET else sorted(
+    path.relative_to(ROOT).as_posix() for path in (ROOT / "mutualgains").rglob("*.py")
+    if path.relative_to(ROOT).as_posix() not in NOT_YET)
 
 
 def test_mypy_is_clean_on_the_checked_modules():

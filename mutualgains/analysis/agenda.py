@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,7 +136,7 @@ def count_passing(case: Case, *, limit: int = 200_000) -> int | None:
     return int(sum(passes.sum() for _, passes in package_blocks(case)))
 
 
-def package_blocks(case: Case, block: int = 50_000):
+def package_blocks(case: Case, block: int = 50_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Every package's utilities and whether it passes, in blocks of ``block`` packages.
 
     Yields ``(utilities, passes)``: arrays ``(packages, parties)`` and ``(packages,)``,
@@ -163,7 +163,7 @@ def package_blocks(case: Case, block: int = 50_000):
 def _feasible(case: Case, choices: np.ndarray) -> np.ndarray:
     position = {i.name: k for k, i in enumerate(case.issues)}
 
-    def chosen(issue: str, options) -> np.ndarray:
+    def chosen(issue: str, options: Sequence[str]) -> np.ndarray:
         k = position[issue]
         allowed = [j for j, o in enumerate(case.issues[k].options) if o in options]
         return np.isin(choices[:, k], allowed)
@@ -200,11 +200,11 @@ def _without_options(case: Case, refs: list[tuple[str, str]]) -> Case | None:
         if not others:
             raise UsageError(f"option: {option_label((issue, option))} is the only option of "
                              f"its issue; it cannot be left out")
-        extra.append(Requires((issue, option), {issue: others}))
+        extra.append(Requires((issue, option), {issue: tuple(others)}))
     return _replace_requires(case, (*case.requires, *extra))
 
 
-def _replace_requires(case: Case, requires) -> Case | None:
+def _replace_requires(case: Case, requires: tuple[Requires, ...]) -> Case | None:
     """The case with ``requires``; None when they leave no package at all."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DependencyWarning)  # ruling out is the point here
@@ -258,8 +258,12 @@ def agenda_value(case: Case, item: str | Mapping[str, str] | tuple[str, str] | N
         if issue not in case.issue_names or option not in case.issue(issue).options:
             raise UsageError(f"status_quo: unknown option {issue}={option}")
     if item is None:
-        rows = [agenda_value(case, i.name, status_quo=quo, count_limit=count_limit,
-                             solver=solver)._row() for i in case.issues]
+        rows = []
+        for i in case.issues:
+            value = agenda_value(case, i.name, status_quo=quo, count_limit=count_limit,
+                                 solver=solver)
+            assert isinstance(value, AgendaValue)  # one item: its value, not a ranking
+            rows.append(value._row())
         frame = pd.DataFrame(rows)
         key = frame["added_joint_gain"].fillna(np.inf * frame["deal_with"].map(
             {True: 1, False: -1}))

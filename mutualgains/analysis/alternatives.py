@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mutualgains.analysis.solve import OBJECTIVES, solve_with
+from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.model.arguments import CASE
@@ -86,6 +87,7 @@ class Alternatives:
         """
         rows = []
         for rank, r in enumerate(self.results, start=1):
+            assert r.package is not None  # every alternative is a package
             rows.append({"rank": rank, "objective_value": r.objective_value,
                          **{f"gain {p}": g for p, g in r.gains.items()}, **r.package})
         return pd.DataFrame(rows)
@@ -164,7 +166,7 @@ def alternatives(
     chosen: list[tuple[int, ...]] = []
     status = "complete"
 
-    def cut(program) -> None:
+    def cut(program: PackageProgram) -> None:
         program.model.add_rows(program.no_good(c, min_difference) for c in chosen)
 
     with track(progress, "alternatives", total=k, unit="package") as tracker:

@@ -184,14 +184,15 @@ can give up 1 in money, the others need 4
     model.set_objective(t, [1.0] * len(t))
     out = model.solve(solver=solver)
     if out.status == Status.OPTIMAL:
-        transfers = tuple((names[a], names[b], float(out.values[v]))
+        transfers = tuple((names[a], names[b], float(out.solution[v]))
                           for v, (a, b) in zip(t, pairs, strict=True)
-                          if out.values[v] > TOLERANCE / 10)
+                          if out.solution[v] > TOLERANCE / 10)
         money = np.zeros(len(names))
-        for a, b, amount in transfers:
-            money[names.index(a)] -= amount
-            money[names.index(b)] += amount
+        for payer, payee, amount in transfers:
+            money[names.index(payer)] -= amount
+            money[names.index(payee)] += amount
         after = {p: tidy(utility[k] + rate[k] * money[k]) for k, p in enumerate(names)}
+        assert out.objective is not None  # an optimal outcome has its objective
         return Compensation(chosen, True, float(out.objective), transfers, before, after,
                             deficits)
     return Compensation(chosen, False, None, (), before, {}, deficits,

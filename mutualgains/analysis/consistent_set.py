@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from mutualgains.engine.mip import MipModel
+from mutualgains.engine.mip import MipModel, MipOutcome
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
 from mutualgains.params import Real
@@ -65,7 +66,8 @@ class ParameterSpace:
     ``E θ = e`` hold (weights sum to 1; fixed parameters).
     """
 
-    def __init__(self, case: Case, p: int, model: str, ratings, bounds, batna):
+    def __init__(self, case: Case, p: int, model: str, ratings: Mapping[str, Any] | None,
+                 bounds: Sequence[float] | None, batna: float | Sequence[float] | None):
         self.case, self.p, self.model = case, p, model
         scores = case.score_matrix[p]
         offs = case.option_offsets
@@ -98,10 +100,10 @@ class ParameterSpace:
         high_u += self._internal(sum(max(0.0, b) for b in bonuses), shift=False)
         if batna is None:
             b_lo, b_hi = low_u, high_u
-        elif isinstance(batna, tuple | list):
-            b_lo, b_hi = (self._internal(float(v)) for v in batna)
-        else:
+        elif isinstance(batna, int | float):
             b_lo = b_hi = self._internal(float(batna))
+        else:  # (low, high): a tuple, a list or an array
+            b_lo, b_hi = (self._internal(float(v)) for v in batna)
         self.names.append(BATNA)
         self.lo = np.array([*lo, b_lo])
         self.hi = np.array([*hi, b_hi])
@@ -170,7 +172,7 @@ class ParameterSpace:
         return float(np.linalg.norm(a - self.E.T @ coef))
 
 
-def _ratings(case: Case, p: int, ratings) -> list[np.ndarray]:
+def _ratings(case: Case, p: int, ratings: Mapping[str, Any] | None) -> list[np.ndarray]:
     """Ratings per issue in [0, 1]: given ones rescaled, else the party's scores rescaled."""
     offs = case.option_offsets
     given = dict(ratings or {})
@@ -202,7 +204,7 @@ def _ratings(case: Case, p: int, ratings) -> list[np.ndarray]:
     return out
 
 
-def _score_bounds(scores: np.ndarray, bounds) -> tuple[float, float]:
+def _score_bounds(scores: np.ndarray, bounds: Sequence[float] | None) -> tuple[float, float]:
     if bounds is not None:
         lo, hi = (float(v) for v in bounds)
         if not lo < hi:
@@ -275,7 +277,7 @@ class ReactionLP:
         self.space, self.rows, self.solver = space, rows, solver
         self.solves = 0
 
-    def _model(self, delta: float | None):
+    def _model(self, delta: float | None) -> tuple[MipModel, list[int], int | None]:
         """A model with θ; ``delta=None`` adds a variable δ (returned) for the strict rows."""
         space = self.space
         model = MipModel("learning")
@@ -296,22 +298,27 @@ class ReactionLP:
                 idx, coef = [*idx, d], [*coef, -1.0]
                 rows.append((idx, coef, ">=", -row.c))
             else:
-                rows.append((idx, coef, ">=", (delta if row.strict else 0.0) - row.c))
+                margin = 0.0
+                if row.strict:
+                    assert delta is not None  # delta=None adds d, which takes the strict rows
+                    margin = delta
+                rows.append((idx, coef, ">=", margin - row.c))
         model.add_rows(rows)
         return model, theta, d
 
-    def _solve(self, model: MipModel):
+    def _solve(self, model: MipModel) -> MipOutcome:
         self.solves += 1
         return model.solve(solver=self.solver)
 
     def largest_margin(self) -> float | None:
         """The largest δ with every strict row ``>= δ``; None when infeasible even at 0."""
         model, _, d = self._model(None)
+        assert d is not None  # delta=None adds the variable d
         model.set_objective([d], [1.0])
         out = self._solve(model)
         if out.status != Status.OPTIMAL:
             return None
-        return (max(0.0, float(out.values[d])) if any(r.strict for r in self.rows)
+        return (max(0.0, float(out.solution[d])) if any(r.strict for r in self.rows)
                 else self.space.spread)
 
     def extreme(self, direction: np.ndarray, delta: float) -> float | None:
@@ -320,7 +327,9 @@ class ReactionLP:
         nz = np.flatnonzero(direction)
         model.set_objective([theta[j] for j in nz], direction[nz].tolist())
         out = self._solve(model)
-        return float(out.objective) if out.status == Status.OPTIMAL else None
+        if out.status != Status.OPTIMAL or out.objective is None:
+            return None
+        return float(out.objective)
 
     def centre(self, delta: float) -> tuple[np.ndarray, float] | None:
         """The Chebyshev centre and radius of the set with margin ``delta``."""
@@ -345,7 +354,7 @@ class ReactionLP:
         out = self._solve(model)
         if out.status != Status.OPTIMAL:
             return None
-        return np.array([out.values[t] for t in theta]), float(out.values[r])
+        return np.array([out.solution[t] for t in theta]), float(out.solution[r])
 
 
 def is_consistent(lp: ReactionLP, margin: float) -> tuple[bool, float | None]:

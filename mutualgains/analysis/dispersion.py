@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mutualgains.engine.enumeration import PackageTable
-from mutualgains.engine.mip import MipModel, MipOutcome
+from mutualgains.engine.mip import MipModel, MipOutcome, SolverSettings
 from mutualgains.engine.program import PackageProgram
 from mutualgains.model import Case
 from mutualgains.status import Status
@@ -70,7 +70,7 @@ class DispersionProblem:
     bands: tuple[Band, ...]  # the first is the focus (maximised in the second stage)
     among: tuple[int, ...]
     measure: str
-    options: dict  # solver, gap
+    options: SolverSettings  # solver, gap
 
     def focus_values(self, choices: np.ndarray) -> np.ndarray:
         return self.bands[0].evaluate(self.case.utility_rows(choices))
@@ -129,7 +129,8 @@ class Clock:
 # ------------------------------------------------------------------ by enumeration
 
 
-def by_enumeration(problem: DispersionProblem, k: int, table: PackageTable):
+def by_enumeration(problem: DispersionProblem, k: int, table: PackageTable
+                   ) -> tuple[Sequence[tuple[int, ...]], Status] | None:
     """The exact answer over the passing packages ``table``: ``(choices, status)``, or None
     when more than :data:`MAX_CANDIDATES` meet the fixed bands.
 
@@ -183,6 +184,7 @@ def by_enumeration(problem: DispersionProblem, k: int, table: PackageTable):
                 hi = mid - 1
         adjacency = compatible & (distance >= _reach(problem, values[lo]))
         chosen = _clique(adjacency, focus, size, best=True)
+        assert chosen is not None  # values[lo] admits a clique of this size
         return [tuple(int(c) for c in choices[i]) for i in chosen], status
     return [tuple(int(c) for c in choices[0])], Status.EXHAUSTED if k > 1 else status
 
@@ -316,6 +318,7 @@ def _distance_rows(problem: DispersionProblem, model: MipModel, left: PackagePro
     if problem.measure == "issues":
         if right is not None:
             return _hamming_rows(case, model, left, right, t)
+        assert fixed is not None  # a copy or a fixed package
         kept = left.option_vars(fixed)
         return [([*kept, t], [1.0] * len(kept) + [1.0], "<=", float(len(kept)))]
     fixed_u = None if fixed is None else case.utility_vector(fixed)
@@ -324,6 +327,7 @@ def _distance_rows(problem: DispersionProblem, model: MipModel, left: PackagePro
         idx, coef = left.utility_terms(q)
         constant = 0.0
         if right is None:
+            assert fixed_u is not None  # a copy or a fixed package
             constant = -float(fixed_u[q])
         else:
             ridx, rcoef = right.utility_terms(q)
@@ -351,7 +355,8 @@ def _keep_at_least(problem: DispersionProblem, best: float) -> float:
     return best - TOLERANCE * max(1.0, best)
 
 
-def by_mip(problem: DispersionProblem, k: int, clock: Clock):
+def by_mip(problem: DispersionProblem, k: int, clock: Clock
+           ) -> tuple[Sequence[tuple[int, ...]], Status, float | None, str]:
     """The program with ``k`` copies (fewer when ``k`` are infeasible): the best diversity,
     then the best focus. Returns ``(choices, status, gap, solver)``.
 
@@ -400,7 +405,7 @@ def by_mip(problem: DispersionProblem, k: int, clock: Clock):
         if size == 1:
             best = None
         else:
-            best = float(out.values[t])
+            best = float(out.solution[t])
             model.add_rows([([t], [1.0], ">=", _keep_at_least(problem, best))])
         gap = out.gap
         proven = out.status == Status.OPTIMAL
@@ -419,14 +424,15 @@ def by_mip(problem: DispersionProblem, k: int, clock: Clock):
                 proven = False
         else:
             proven = False
-        choices = [program.choice(out.values) for program in copies]
+        choices = [program.choice(out.solution) for program in copies]
         if not proven:
             status = Status.FEASIBLE
         return choices, status, 0.0 if proven else gap, out.solver
     return (), Status.NO_AGREEMENT, None, problem.options["solver"]
 
 
-def greedy(problem: DispersionProblem, k: int, clock: Clock):
+def greedy(problem: DispersionProblem, k: int, clock: Clock
+           ) -> tuple[Sequence[tuple[int, ...]], Status, float | None, str]:
     """Each next package: the largest smallest difference to those chosen, then the focus.
     Returns ``(choices, status, gap, solver)``.
 
@@ -482,7 +488,7 @@ def greedy(problem: DispersionProblem, k: int, clock: Clock):
                 proven = False
                 break
             proven &= out.status == Status.OPTIMAL
-            model.add_rows([([t], [1.0], ">=", _keep_at_least(problem, float(out.values[t])))])
+            model.add_rows([([t], [1.0], ">=", _keep_at_least(problem, float(out.solution[t])))])
         model.set_objective(*problem.bands[0].terms(program))
         out = model.solve(time_limit=clock.left(), **problem.options)
         solver = out.solver
@@ -492,7 +498,7 @@ def greedy(problem: DispersionProblem, k: int, clock: Clock):
             proven = False
             break
         proven &= out.status == Status.OPTIMAL
-        chosen.append(program.choice(out.values))
+        chosen.append(program.choice(out.solution))
     if not chosen:
         return (), Status.NO_AGREEMENT if proven else Status.TIME_LIMIT, None, solver
     if not proven:

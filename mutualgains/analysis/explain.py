@@ -352,7 +352,7 @@ def _largest_coalitions(case: Case, checker: _Acceptance,
         if out.status != Status.OPTIMAL:
             break
         # the package's real acceptance (it can include more parties than y says)
-        u = case.utility_vector(program.choice(out.values))
+        u = case.utility_vector(program.choice(out.solution))
         members = [p for p in range(n) if u[p] >= checker.thr[p] - TOLERANCE]
         if found and len(members) < size:
             break
@@ -380,7 +380,7 @@ def _best_with_own_acceptance(case: Case, p: int, below: float, solver: str) -> 
     out = program.solve(solver=solver)
     if out.status != Status.OPTIMAL:
         return None
-    return float(case.utility_vector(program.choice(out.values))[p])
+    return float(case.utility_vector(program.choice(out.solution))[p])
 
 
 

@@ -52,7 +52,7 @@ Examples
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -175,7 +175,7 @@ class Frontier:
     def __len__(self) -> int:
         return len(self.points)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[FrontierPoint]:
         return iter(self.points)
 
     def utilities(self) -> np.ndarray:
@@ -367,7 +367,7 @@ def pareto_frontier(
         search = Search(case, index, time_limit=time_limit, started=started, solver=solver,
                         gap=gap, msg=msg)
         with track(progress, "frontier", unit="point") as tracker:
-            def report(points: int, boxes: int) -> None:
+            def report(points: int, boxes: int | None) -> None:
                 tracker.update(points)
 
             if len(index) == 2:
@@ -377,12 +377,12 @@ def pareto_frontier(
         search.uncut()
         flags = []
         for k, choice in enumerate(choices):
-            tied = None
+            flag = None
             if ties and not search.out_of_time():
-                tied, smallest = search.tied(choice, search.utilities(choice))
+                flag, smallest = search.tied(choice, search.utilities(choice))
                 if smallest is not None:
                     choices[k] = smallest
-            flags.append(tied)
+            flags.append(flag)
         solver_name, solves = search.solver_name, search.solves
         utilities = np.array([case.utility_vector(c) for c in choices]).reshape(
             len(choices), len(case.parties))
@@ -391,10 +391,10 @@ def pareto_frontier(
     points = []
     everyone = case.party_names
     scores, gains = _plain(utilities), _plain(utilities - case.batnas)
-    for k, (choice, tied) in enumerate(zip(choices, flags, strict=True)):
+    for k, (choice, flag) in enumerate(zip(choices, flags, strict=True)):
         points.append(FrontierPoint(scores=dict(zip(everyone, scores[k], strict=True)),
                                     gains=dict(zip(everyone, gains[k], strict=True)),
-                                    package=case.package_from_indices(choice), tied=tied))
+                                    package=case.package_from_indices(choice), tied=flag))
     points.sort(key=lambda pt: tuple(-pt.scores[case.party_names[p]] for p in index))
     messages = {
         "limit": f"stopped after max_points={max_points} points",

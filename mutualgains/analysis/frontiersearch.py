@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from mutualgains.engine.mip import SolverSettings
 from mutualgains.engine.program import PackageProgram
 from mutualgains.model import Case
 from mutualgains.status import Status
@@ -57,7 +58,7 @@ class Search:
         self.parties = parties
         self.program = program = PackageProgram(case)
         self.model = program.model
-        self.options = {"solver": solver, "gap": gap, "msg": msg}
+        self.options: SolverSettings = {"solver": solver, "gap": gap, "msg": msg}
         self.time_limit = time_limit
         self.started = time.perf_counter() if started is None else started
         self.solves = 0
@@ -97,7 +98,7 @@ class Search:
         if out.status != Status.OPTIMAL:
             self.proven = False
             return None
-        return self.program.choice(out.values)
+        return self.program.choice(out.solution)
 
     def utilities(self, choice: tuple[int, ...]) -> np.ndarray:
         return self.case.utility_vector(choice)
@@ -142,7 +143,7 @@ def _keep(step: tuple[float, bool], value: float) -> float:
 
 
 def two_parties(search: Search, index: list[int], steps: dict, max_points: int,
-                 report) -> tuple[list, str]:
+                report: Callable[[int, int | None], None]) -> tuple[list, str]:
     """Epsilon-constraint sweep on ``U_b``; each point maximises ``U_a``, then ``U_b``.
 
     Returns the packages found and the status (``complete``, ``limit``,
@@ -219,7 +220,7 @@ def _lexmax(search: Search, first: int, second: int, steps: dict,
 
 
 def many_parties(search: Search, index: list[int], steps: dict, max_points: int,
-                  report) -> tuple[list, str]:
+                 report: Callable[[int, int | None], None]) -> tuple[list, str]:
     """Search-region method: boxes ``{u > l}`` not dominated by the points found.
 
     Examples

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from mutualgains.analysis.solve import solve_with
+from mutualgains.engine.mip import SolveOptions
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
@@ -204,7 +205,7 @@ def improve(
     out = program.solve(solver=solver, time_limit=time_limit, gap=gap)
     pareto: bool | None = None
     if out.status == Status.OPTIMAL:
-        best = case.utility_vector(program.choice(out.values)).sum()
+        best = case.utility_vector(program.choice(out.solution)).sum()
         pareto = bool(best <= before.sum() + TOLERANCE * max(1.0, abs(before.sum())))
 
     result = solve_with(case, rule, acceptance=False, solver=solver, time_limit=time_limit,
@@ -354,7 +355,7 @@ def amend(
     before = case.utility_vector(choice)
     p = case.party_names.index(party)
     thr = case.batnas + float(case.margin)
-    options = {"solver": solver, "time_limit": time_limit, "gap": gap}
+    options: SolveOptions = {"solver": solver, "time_limit": time_limit, "gap": gap}
 
     def program_for(own: bool) -> PackageProgram:
         program = PackageProgram(case, acceptance=False)
@@ -376,7 +377,7 @@ def amend(
     out = program.solve(**options)
     best = best_scores = None
     if out.status in (Status.OPTIMAL, Status.FEASIBLE):
-        pick = program.choice(out.values)
+        pick = program.choice(out.solution)
         best = case.package_from_indices(pick)
         best_scores = _scores(case, pick)
         if out.status != Status.OPTIMAL:
@@ -392,14 +393,14 @@ def amend(
     smallest = smallest_scores = None
     changed: tuple[str, ...] = ()
     if out.status in (Status.OPTIMAL, Status.FEASIBLE):
-        pick = program.choice(out.values)
+        pick = program.choice(out.solution)
         n_changes = sum(a != b for a, b in zip(pick, choice, strict=True))
         # keep the fewest changes, then the best for the party
         program.model.add_rows([(kept, [1.0] * len(kept), ">=", len(kept) - n_changes)])
         program.model.set_objective(*program.utility_terms(p))
         second = program.solve(**options)
         if second.status in (Status.OPTIMAL, Status.FEASIBLE):
-            pick = program.choice(second.values)
+            pick = program.choice(second.solution)
         if Status.FEASIBLE in (out.status, second.status):
             status = "time_limit"
         smallest = case.package_from_indices(pick)

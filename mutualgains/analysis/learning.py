@@ -63,7 +63,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,7 @@ from mutualgains.analysis.consistent_set import (
 from mutualgains.engine.mip import check_solver
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import CaseError, Problem, UsageError
-from mutualgains.model import Case
+from mutualgains.model import Case, Package
 from mutualgains.params import (
     PROGRESS,
     SOLVER,
@@ -263,12 +263,13 @@ class LearnedPriorities:
         if not self.consistent or self.case is None:
             raise UsageError("estimated_case: the reactions conflict, so there is no estimate "
                              f"(conflict: {', '.join(self.conflict)})")
-        case = self.case
+        case, batna = self.case, self.batna
+        assert batna is not None  # consistent reactions have an estimate
         scores = {p: dict(table) for p, table in case.scores.items()}
         scores[self.party] = {i: tuple(tidy(round(self.scores[i][o], 9))
                                        for o in case.issue(i).options)
                               for i in case.issue_names}
-        parties = tuple(replace(p, batna=tidy(round(self.batna, 9))) if p.name == self.party
+        parties = tuple(replace(p, batna=tidy(round(batna, 9))) if p.name == self.party
                         else p for p in case.parties)
         return replace(case, parties=parties, scores=scores)
 
@@ -375,19 +376,20 @@ class LearnedPriorities:
 
 def _centre_margin(learned: LearnedPriorities, reaction: Reaction) -> float:
     """``U - b`` (accepted), ``b - U`` (rejected) or ``U(A) - U(B)`` at the centre."""
-    case = learned.case
+    case, batna = learned.case, learned.batna
+    assert case is not None and batna is not None  # only for consistent reactions
     p = case.party_names.index(learned.party)
 
     def utility(package: Mapping[str, str]) -> float:
         choice = case.package_indices(package)
         bonus = synergy_bonus(case, p, choice)
-        return float(sum(learned.scores[i.name][i.options[c]]
-                         for i, c in zip(case.issues, choice, strict=True))) + bonus
+        return float(sum((learned.scores[i.name][i.options[c]]
+                          for i, c in zip(case.issues, choice, strict=True)), 0.0)) + bonus
 
     if reaction.kind == "accepted":
-        return utility(reaction.packages[0]) - learned.batna
+        return utility(reaction.packages[0]) - batna
     if reaction.kind == "rejected":
-        return learned.batna - utility(reaction.packages[0])
+        return batna - utility(reaction.packages[0])
     return utility(reaction.packages[0]) - utility(reaction.packages[1])
 
 
@@ -511,9 +513,9 @@ def _learn(case: Case, party: str, model: str, space: ParameterSpace, rows: list
     lp = ReactionLP(space, rows, solver)
     ok, best = is_consistent(lp, internal_margin)
     tick()
-    common = {"party": party, "model": model, "reactions": tuple(reactions),
-              "parameters": tuple(space.names), "score_terms": space.score_terms(),
-              "case": case}
+    common: _Common = {"party": party, "model": model, "reactions": tuple(reactions),
+                       "parameters": tuple(space.names), "score_terms": space.score_terms(),
+                       "case": case}
     slack = None if best is None else tidy(best * space.scale)
     if not ok:
         conflict = deletion_filter(space, rows, internal_margin, solver, tick)
@@ -526,16 +528,22 @@ def _learn(case: Case, party: str, model: str, space: ParameterSpace, rows: list
             message=f"these reactions cannot all hold: {', '.join(labels)} (without any one "
                     "of them the others can)", **common)
     tracker.update(tracker.done, total=(tracker.total or 0) - len(rows))
+    def extreme(direction: np.ndarray) -> float:
+        value = lp.extreme(direction, internal_margin)
+        assert value is not None  # the set is consistent (not empty) and inside a box
+        return value
+
     found = lp.centre(internal_margin)
     tick()
+    assert found is not None  # the set is consistent (not empty)
     centre, radius = found
     ranges = {}
     for j, name in enumerate(space.names):
         unit = np.zeros(space.n)
         unit[j] = 1.0
-        high = lp.extreme(unit, internal_margin)
+        high = extreme(unit)
         tick()
-        low = -lp.extreme(-unit, internal_margin)
+        low = -extreme(-unit)
         tick()
         if name == BATNA:
             low, high = space.batna_in_case(low), space.batna_in_case(high)
@@ -569,13 +577,24 @@ def _learn(case: Case, party: str, model: str, space: ParameterSpace, rows: list
     choice, distance = question
     a, c = space.utility(choice)
     a[-1] -= 1.0
-    high = lp.extreme(a, internal_margin)
+    high = extreme(a)
     tick()
-    low = -lp.extreme(-a, internal_margin)
+    low = -extreme(-a)
     tick()
     answer = (_clean((low + c) * space.scale), _clean((high + c) * space.scale))
     return replace(learned, next_question=case.package_from_indices(choice),
                    next_distance=_clean(distance), answer_range=answer)
+
+
+class _Common(TypedDict):
+    """The fields of a :class:`LearnedPriorities` fixed by the call."""
+
+    party: str
+    model: str
+    reactions: tuple[Reaction, ...]
+    parameters: tuple[str, ...]
+    score_terms: Mapping[tuple[str, str], tuple[float, Mapping[str, float]]]
+    case: Case
 
 
 def _clean(value: float) -> float:
@@ -583,11 +602,14 @@ def _clean(value: float) -> float:
     return tidy(round(float(value), 9))
 
 
-def _reactions(case: Case, accepted, rejected, preferred, ranking):
+def _reactions(case: Case, accepted: Sequence[Any], rejected: Sequence[Any],
+               preferred: Sequence[Any], ranking: Sequence[Any]
+               ) -> tuple[list[Reaction], list[tuple[str, list[tuple[int, ...]]]]]:
     """The reactions as records and as ``(kind, [choices])`` for the rows."""
-    records, raw = [], []
+    records: list[Reaction] = []
+    raw: list[tuple[str, list[tuple[int, ...]]]] = []
 
-    def choice(package, where: str) -> tuple[int, ...]:
+    def choice(package: Package | Sequence[str], where: str) -> tuple[int, ...]:
         try:
             return case.package_indices(package)
         except CaseError as err:  # name the reaction: rejected[1].package.loan
@@ -667,6 +689,6 @@ def _next_question(learned: LearnedPriorities, asked: set[tuple[int, ...]], issu
     out = model.solve(solver=solver)
     if out.status != Status.OPTIMAL:
         return None
-    choice = program.choice(out.values)
+    choice = program.choice(out.solution)
     u = float(estimated.utility_vector(choice)[p])
     return choice, abs(u - b)

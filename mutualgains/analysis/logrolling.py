@@ -142,23 +142,25 @@ def trades(case: Case, package: Mapping[str, str] | Sequence[str]) -> pd.DataFra
     base = case.utility_vector(choice)
     conceded = table[table["gave_up"] > TOLERANCE]
     rows = []
-    for a in conceded.itertuples():
-        for b in conceded.itertuples():
-            if names.index(a.party) >= names.index(b.party) or a.issue == b.issue:
+    given = list(zip(conceded["party"], conceded["issue"], conceded["best_option"],
+                     strict=True))  # who conceded which issue, and the option it preferred
+    for a_party, a_issue, a_best in given:
+        for b_party, b_issue, b_best in given:
+            if names.index(a_party) >= names.index(b_party) or a_issue == b_issue:
                 continue
             alt = list(choice)
-            alt[case.issue_names.index(a.issue)] = case.issue(a.issue).index(a.best_option)
-            alt[case.issue_names.index(b.issue)] = case.issue(b.issue).index(b.best_option)
+            alt[case.issue_names.index(a_issue)] = case.issue(a_issue).index(a_best)
+            alt[case.issue_names.index(b_issue)] = case.issue(b_issue).index(b_best)
             u = case.utility_vector(alt)
-            pa, pb = names.index(a.party), names.index(b.party)
+            pa, pb = names.index(a_party), names.index(b_party)
             gain_a, gain_b = base[pa] - u[pa], base[pb] - u[pb]
             if gain_a > TOLERANCE and gain_b > TOLERANCE:
                 feasible = not case.violations(case.package_from_indices(alt))
-                rows.append([a.party, a.issue, b.party, b.issue, tidy(gain_a), tidy(gain_b),
+                rows.append([a_party, a_issue, b_party, b_issue, tidy(gain_a), tidy(gain_b),
                              feasible])
     out = pd.DataFrame(rows, columns=_TRADE_COLUMNS)
     if len(out):
-        order = np.minimum(out["gain"], out["other_gain"]).sort_values(ascending=False,
-                                                                        kind="stable").index
+        smaller = pd.Series(np.minimum(out["gain"], out["other_gain"]), index=out.index)
+        order = smaller.sort_values(ascending=False, kind="stable").index
         out = out.loc[order].reset_index(drop=True)
     return out

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mutualgains.analysis.objectives import LogSum, Optimum, Stage, keep_floor
-from mutualgains.engine.mip import MipOutcome
+from mutualgains.engine.mip import MipOutcome, SolverSettings
 from mutualgains.engine.program import PackageProgram
 from mutualgains.model import Case
 from mutualgains.status import Status, outcome_status
@@ -89,10 +89,12 @@ class MipProgram:
     True
     """
 
+    _tangents: _Tangents  # set by the Nash stage (_optimise_log) before keep_log
+
     def __init__(self, case: Case, *, solver: str, time_limit: float | None, gap: float,
                  msg: bool, acceptance: bool = True, transfers: bool = False):
         self.case = case
-        self.options = {"solver": solver, "gap": gap, "msg": msg}
+        self.options: SolverSettings = {"solver": solver, "gap": gap, "msg": msg}
         self.time_limit = time_limit
         self.started = time.perf_counter()
         self.program = PackageProgram(case, acceptance=acceptance, transfers=transfers)
@@ -140,7 +142,7 @@ class MipProgram:
     # ---- a package and its money, evaluated exactly from the case
 
     def pick(self, out: MipOutcome) -> Pick:
-        values = out.values
+        values = out.solution
         program = self.program
         keep = TOLERANCE / 10
         return Pick(
@@ -158,7 +160,8 @@ class MipProgram:
         return np.array([self.program.utility_bounds(p)[1] for p in range(len(self.case.parties))]
                         ) - self.case.batnas
 
-    def gain_row(self, p: int, extra: list[tuple[int, float]], sense: str, rhs: float):
+    def gain_row(self, p: int, extra: list[tuple[int, float]], sense: str, rhs: float
+                 ) -> tuple[list[int], list[float], str, float]:
         """Row ``gain_p + (the coef * var terms of extra) <sense> rhs``."""
         idx, coef = self.program.utility_terms(p)
         idx += [v for v, _ in extra]
@@ -374,6 +377,7 @@ def _optimise_log(run: MipProgram, stage: LogSum) -> Optimum:
             bound = out.bound if out.bound is not None else math.inf
             run.notes.append("time limit during Nash refinement")
             break
+        assert out.objective is not None  # an optimal outcome has its objective
         bound = out.objective
         if bound - best_log <= TOLERANCE / 2:
             proven = True

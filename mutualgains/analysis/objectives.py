@@ -52,12 +52,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mutualgains.engine.nondominated import ParetoSet
 
 __all__ = ["LogSum", "Objective", "ScaledMin", "SmallestSum", "Stage", "WeightedSum",
            "evaluate", "keep_floor", "plan"]
@@ -384,7 +387,7 @@ def evaluate(objective: Objective, program: Program) -> Evaluation:
             notes.append(note)
             details.pop("log_nash", None)
             details.pop("log_bound", None)
-            rest = Objective(objective.name, fallback, lambda g, v=value: v)
+            rest = Objective(objective.name, fallback, _constant(value))
             out = evaluate(rest, program)
             out.notes = notes + out.notes
             out.details = {**details, **out.details}
@@ -403,6 +406,11 @@ def evaluate(objective: Objective, program: Program) -> Evaluation:
     value = objective.value(program.gains(pick))
     return Evaluation(pick, value, Status.OPTIMAL if proven else Status.FEASIBLE,
                       0.0 if proven else gap, notes, details, first)
+
+
+def _constant(value: float) -> Callable[[np.ndarray], float]:
+    """The value function of a fallback objective: ``value`` whatever the gains."""
+    return lambda gains: value
 
 
 # ------------------------------------------------------------------ on a set
@@ -425,7 +433,7 @@ class SetProgram:
     (114.0, 'optimal')
     """
 
-    def __init__(self, found, batnas: np.ndarray):
+    def __init__(self, found: ParetoSet, batnas: np.ndarray):
         self.found = found
         self.all_gains = found.utilities - batnas
         self.left = np.ones(len(found), dtype=bool)
@@ -451,7 +459,11 @@ class SetProgram:
     def set_sum_objective(self, weights: np.ndarray) -> None:  # the stage itself decides
         pass
 
-    set_min_objective = set_smallest_objective = set_sum_objective
+    def set_min_objective(self, scales: np.ndarray) -> None:  # the stage itself decides
+        pass
+
+    def set_smallest_objective(self, k: int) -> None:  # the stage itself decides
+        pass
 
     def add_sum_row(self, weights: np.ndarray, floor: float) -> None:
         self._keep(WeightedSum(tuple(weights)), floor)

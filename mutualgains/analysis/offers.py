@@ -71,7 +71,7 @@ import html
 import itertools
 import math
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -456,20 +456,31 @@ def mediator_offers(
     scale = float(np.abs(weights @ np.abs(ranges).max(axis=1))) + abs(constant)
     bands = [Band(joint_terms, lambda u: joint_gains(case, u), constant, float(tolerance), level,
                    scale)]
-    for q, w in sorted(widths.items()):
-        bands.append(Band(lambda program, q=q: program.utility_terms(q), lambda u, q=q: u[:, q],
-                           0.0, w, None, float(np.abs(ranges[q]).max())))
+    for party, width in sorted(widths.items()):
+        bands.append(Band(_party_terms(party), _party_column(party), 0.0, width, None,
+                          float(np.abs(ranges[party]).max())))
     problem = DispersionProblem(case, None, tuple(bands), tuple(range(len(names))), diversity,
                        {"solver": solver, "gap": gap})
     return _run(problem, k, method, time_limit)
 
 
-def _best_level(case: Case, terms, solver: str) -> float | None:
+def _party_terms(q: int) -> Callable[[PackageProgram], tuple[list[int], list[float]]]:
+    """The band function of party ``q``: its utility terms in a program."""
+    return lambda program: program.utility_terms(q)
+
+
+def _party_column(q: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Party ``q``'s utilities in rows of utility vectors."""
+    return lambda u: u[:, q]
+
+
+def _best_level(case: Case, terms: Callable[[PackageProgram], tuple[list[int], list[float]]],
+                solver: str) -> float | None:
     """The largest value of ``terms`` over passing packages (exact), or None."""
     program = PackageProgram(case)
     program.model.set_objective(*terms(program))
     out = program.solve(solver=solver)
-    if out.status != Status.OPTIMAL:
+    if out.status != Status.OPTIMAL or out.objective is None:
         return None
     return float(out.objective)
 
@@ -516,7 +527,8 @@ def _run(problem: DispersionProblem, k: int, method: str, time_limit: float | No
     return _result(problem, k, method, choices, status, gap, solver, clock)
 
 
-def _result(problem: DispersionProblem, k: int, method: str, choices, status: Status, gap,
+def _result(problem: DispersionProblem, k: int, method: str,
+            choices: Sequence[tuple[int, ...]], status: Status, gap: float | None,
             solver: str, clock: Clock) -> Offers:
     case = problem.case
     names = case.party_names

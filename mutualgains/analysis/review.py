@@ -159,7 +159,9 @@ class DealReview:
         >>> mg.review_deal(case, mg.solve(case).package).joint_gain
         114
         """
-        return self.deal_values.get("joint", tidy(sum(self.gains.values())))
+        joint = self.deal_values.get("joint", tidy(sum(self.gains.values())))
+        assert joint is not None  # the joint gain is always a number
+        return joint
 
     def to_frame(self) -> pd.DataFrame:
         """One row per party: ``party, score, batna, gain, accepted, left_on_table,
@@ -417,7 +419,7 @@ def _review(case: Case, choice: tuple[int, ...], deal: dict[str, str], rule: str
     for k, p in enumerate(names):
         program.model.set_objective(*program.utility_terms(k))
         out = program.solve(solver=solver)
-        most_for[p] = (tidy(case.utility_vector(program.choice(out.values))[k] - u[k])
+        most_for[p] = (tidy(case.utility_vector(program.choice(out.solution))[k] - u[k])
                        if out.status == Status.OPTIMAL else None)
         if out.status != Status.OPTIMAL:
             notes.append(f"most for {p}: the solve ended {out.status.value}")
@@ -429,7 +431,8 @@ def _review(case: Case, choice: tuple[int, ...], deal: dict[str, str], rule: str
     for objective in objectives:
         solutions[objective] = solve(case, objective, solver=solver)
         tick()
-    deal_trades = tuple(trades(case, deal).to_dict("records"))
+    deal_trades = tuple({str(k): v for k, v in row.items()}
+                        for row in trades(case, deal).to_dict("records"))
     tick()
     proven = (improvement.pareto_optimal is not None and frontier.status in ("complete",
                                                                               "no_agreement")

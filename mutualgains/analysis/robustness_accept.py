@@ -380,6 +380,7 @@ class PackageDraws:
         out = self.exact.copy()
         todo = np.isnan(out)
         if todo.any():
+            assert self.accepts is not None  # drawn whenever an exact value is missing
             out[todo] = self.accepts[:, todo].mean(axis=0)
         return out
 
@@ -462,6 +463,7 @@ def acceptance(case: Case, package: Any, *, samples: int = 10_000, seed: int = 0
     rows = []
     for p, name in enumerate(case.party_names):
         if ev.methods[p] == "monte carlo":
+            assert ev.accepts is not None  # drawn for every party without an exact value
             low, high = wilson_interval(int(ev.accepts[:, p].sum()), ev.samples, confidence)
         else:
             low = high = float(probs[p])
@@ -604,7 +606,7 @@ def importance(case: Case, package: Any, *, samples: int = 10_000, seed: int = 0
     variance = uc.variance[:, cols].sum(axis=1) + uc.batna_variance
     total = float(variance.sum())
     base, how = ev.rule()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p, name in enumerate(case.party_names):
         without, _ = ev.rule(nominal_for=p)
         rows.append({"party": name, "variance": float(variance[p]),

@@ -57,7 +57,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
@@ -380,7 +380,7 @@ def _worst_case_rows(program: PackageProgram, case: Case, uc: UncertainCase) -> 
     margin = float(case.margin)
     veto = set(case.veto_parties)
     rows = []
-    accept = []
+    accept: list[int | bool] = []  # per party: its acceptance binary, or True (always)
     offs = case.option_offsets
     for p, party in enumerate(case.parties):
         threshold = float(uc.batna_high[p]) + margin - TOLERANCE
@@ -476,22 +476,21 @@ def robust_package(case: Case, *, q: float = 0.9, method: str = "chance",
         possible = _worst_case_rows(program, case, uc)
     _set_expected_objective(program, uc, weights)
     nominal = solve(case, "joint", solver=solver, time_limit=time_limit, gap=gap)
-    base = {"method": method, "q": q if method == "chance" else None,
-            "chance": chance if method == "chance" else None,
-            "samples": samples if method == "chance" else 0, "seed": seed,
-            "case_name": case.name}
+    base: _Common = {"method": method, "q": q if method == "chance" else None,
+                     "chance": chance if method == "chance" else None,
+                     "samples": samples if method == "chance" else 0, "seed": seed,
+                     "case_name": case.name, "nominal_package": None,
+                     "nominal_expected_joint_gain": None, "nominal_acceptance": None,
+                     "nominal_expected_gains": {}}
     if nominal.package is not None:
         nominal_choice = case.package_indices(nominal.package)
-        base.update(nominal_package=nominal.package,
-                    nominal_expected_joint_gain=tidy(expected_joint_gain(uc, nominal_choice)),
-                    nominal_acceptance=acceptance(case, nominal.package, samples=validate,
-                                                  seed=seed + 1),
-                    nominal_expected_gains=_expected_gains(uc, nominal_choice))
-    else:
-        base.update(nominal_package=None, nominal_expected_joint_gain=None,
-                    nominal_acceptance=None, nominal_expected_gains={})
-    none = {"package": None, "expected_joint_gain": None, "acceptance": None,
-            "in_sample": {}, "expected_gains": {}}
+        base["nominal_package"] = nominal.package
+        base["nominal_expected_joint_gain"] = tidy(expected_joint_gain(uc, nominal_choice))
+        base["nominal_acceptance"] = acceptance(case, nominal.package, samples=validate,
+                                                seed=seed + 1)
+        base["nominal_expected_gains"] = _expected_gains(uc, nominal_choice)
+    none: _NoPackage = {"package": None, "expected_joint_gain": None, "acceptance": None,
+                        "in_sample": {}, "expected_gains": {}}
     if not possible:
         return RobustPackage(status=Status.NO_AGREEMENT, **none, **base,
                              seconds=time.perf_counter() - started,
@@ -504,12 +503,12 @@ def robust_package(case: Case, *, q: float = 0.9, method: str = "chance",
                              message="no package meets the robustness requirement"
                              + (" on these samples" if method == "chance" else "")
                              if status == Status.NO_AGREEMENT else "")
-    choice = program.choice(out.values)
+    choice = program.choice(out.solution)
     package = case.package_from_indices(choice)
     in_sample = {}
     if method == "chance":
         in_sample = {name: float(np.mean([
-            v if isinstance(v, bool) else out.values[v] > 0.5
+            v if isinstance(v, bool) else out.solution[v] > 0.5
             for v in binaries[p].values()])) for p, name in enumerate(case.party_names)}
     checked = acceptance(case, package, samples=validate, seed=seed + 1)
     note = ""
@@ -525,6 +524,31 @@ def robust_package(case: Case, *, q: float = 0.9, method: str = "chance",
                          expected_gains=_expected_gains(uc, choice), **base,
                          solver=out.solver, seconds=time.perf_counter() - started,
                          gap=out.gap, message=note)
+
+
+class _Common(TypedDict):
+    """The fields of a :class:`RobustPackage` that do not depend on its package."""
+
+    method: str
+    q: float | None
+    chance: str | None
+    samples: int
+    seed: int
+    case_name: str
+    nominal_package: Mapping[str, str] | None
+    nominal_expected_joint_gain: float | None
+    nominal_acceptance: Acceptance | None
+    nominal_expected_gains: Mapping[str, float]
+
+
+class _NoPackage(TypedDict):
+    """The package fields of a :class:`RobustPackage` without a package."""
+
+    package: None
+    expected_joint_gain: None
+    acceptance: None
+    in_sample: Mapping[str, float]
+    expected_gains: Mapping[str, float]
 
 
 def _expected_gains(uc: UncertainCase, choice: Sequence[int]) -> dict[str, float]:

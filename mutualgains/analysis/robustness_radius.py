@@ -65,7 +65,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
@@ -179,7 +179,17 @@ class Change:
         return self.issue is None
 
 
-def _changes_frame(changes: Sequence[Change]):
+class _Common(TypedDict):
+    """The fields of a :class:`StabilityRadius` fixed by the call."""
+
+    package: Mapping[str, str]
+    relative: bool
+    box: str
+    objective: str
+    case_name: str
+
+
+def _changes_frame(changes: Sequence[Change]) -> pd.DataFrame:
     import pandas as pd
 
     columns = ["party", "issue", "option", "nominal", "changed"]
@@ -415,7 +425,7 @@ def _rival_radius(case: Case, box: _Box, choice: Sequence[int], rival: Sequence[
     base = s[:, sorted(mine)].sum(axis=1) + synergy_bonus(case, choice)
     # the joint comparison: raise the rival's own options, lower the package's it leaves
     slopes, rooms = [], []
-    for p in np.flatnonzero(weights > 0):
+    for p in np.flatnonzero(weights > 0).tolist():
         for j in theirs:
             if j not in mine:
                 slopes.append(weights[p] * box.rate[p, j])
@@ -480,7 +490,7 @@ def _best_program(case: Case, box: _Box, choice: Sequence[int], weights: np.ndar
     # every party the rule needs passes with the raised scores and lowered BATNAs
     threshold = case.batnas + float(case.margin)
     veto = set(case.veto_parties)
-    accept = []
+    accept: list[int | None] = []  # per party: its binary, or None (always accepts)
     for p, party in enumerate(case.parties):
         idx, coef = program.utility_terms(p)
         raise_ = [z[p, j] for j in range(n_options) if (p, j) in z]
@@ -592,8 +602,8 @@ def stability_radius(case: Case, package: Any, *, relative: bool = False, box: s
         box = "all" if case.uncertainty is None or case.uncertainty.is_empty else "uncertainty"
     moves = _Box(case, relative, box)
     package_map = case.package_from_indices(choice)
-    common = {"package": package_map, "relative": relative, "box": box, "objective": objective,
-              "case_name": case.name}
+    common: _Common = {"package": package_map, "relative": relative, "box": box,
+                       "objective": objective, "case_name": case.name}
     radii = _party_radii(case, moves, choice)
     feasible = not case.violations(package_map)
     passes, binding = _rule_radius(case, radii)
@@ -615,7 +625,8 @@ def stability_radius(case: Case, package: Any, *, relative: bool = False, box: s
     weights = np.array([float(p.weight) for p in case.parties])
     found = _search_rival(case, moves, choice, weights, passes, solver, time_limit)
     status, rival, solver_name, note = found
-    best, best_by, rival_map, rival_breaks = passes, "passing", None, ()
+    best, best_by, rival_map = passes, "passing", None
+    rival_breaks: tuple[Change, ...] = ()
     if rival is not None:
         exact = _rival_radius(case, moves, choice, rival, weights)
         if exact < passes:
@@ -651,7 +662,7 @@ def _search_rival(case: Case, box: _Box, choice: Sequence[int], weights: np.ndar
             status = Status.OPTIMAL if out.status == Status.OPTIMAL else Status.FEASIBLE
             note = "" if status == Status.OPTIMAL else \
                 "time limit: the best radius is an upper bound (a rival may need less)"
-            return status, program.choice(out.values), name, note
+            return status, program.choice(out.solution), name, note
         if out.status != Status.INFEASIBLE:
             return Status.FEASIBLE, None, name, (f"the best radius's program ended "
                                                  f"{out.status.value}: best is an upper bound")

@@ -251,7 +251,10 @@ def rank_acceptability(case: Case, k: int = 5, *, samples: int = 10_000, seed: i
     if candidates is None:
         found = alternatives(case, k, objective=objective, solver=solver,
                              time_limit=time_limit)
-        choices = [case.package_indices(r.package) for r in found]
+        choices = []
+        for r in found:
+            assert r.package is not None  # every alternative is a package
+            choices.append(case.package_indices(r.package))
     else:
         if isinstance(candidates, str | Mapping) or not isinstance(candidates, Sequence):
             raise UsageError("rank_acceptability: candidates must be a list of packages")

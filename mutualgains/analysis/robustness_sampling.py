@@ -36,7 +36,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -48,6 +48,7 @@ __all__ = ["UncertainCase", "package_choice", "synergy_bonus", "uncertain_case"]
 
 _ORDER = ("uniform", "triangular", "normal", "truncated")
 _inv_cdf = np.frompyfunc(NormalDist().inv_cdf, 1, 1)
+_D = TypeVar("_D", bound="Distribution")
 
 
 def _kind(dist: Distribution) -> str:
@@ -175,14 +176,23 @@ def _sample(kind: str, dists: list[Distribution], rng: np.random.Generator,
         high = np.array([d.high for d in dists], dtype=float)
         return low + (high - low) * rng.random((n, m))
     if kind == "triangular":
-        return rng.triangular(np.array([d.low for d in dists], dtype=float),
-                              np.array([d.mode for d in dists], dtype=float),
-                              np.array([d.high for d in dists], dtype=float), size=(n, m))
-    mean = np.array([d.mean for d in dists], dtype=float)
-    sd = np.array([d.sd for d in dists], dtype=float)
+        triangles = _all_of(Triangular, dists)
+        return rng.triangular(np.array([d.low for d in triangles], dtype=float),
+                              np.array([d.mode for d in triangles], dtype=float),
+                              np.array([d.high for d in triangles], dtype=float), size=(n, m))
+    normals = _all_of(Normal, dists)
+    mean = np.array([d.mean for d in normals], dtype=float)
+    sd = np.array([d.sd for d in normals], dtype=float)
     if kind == "normal":
         return mean + sd * rng.standard_normal((n, m))
-    return _truncated(dists, rng.random((n, m)))
+    return _truncated(normals, rng.random((n, m)))
+
+
+def _all_of(cls: type[_D], dists: list[Distribution]) -> list[_D]:
+    """``dists``, grouped by :func:`_kind`, as the distribution class of their kind."""
+    out: list[_D] = [d for d in dists if isinstance(d, cls)]
+    assert len(out) == len(dists)  # one kind, one class
+    return out
 
 
 def _truncated(dists: list[Normal], uniform: np.ndarray) -> np.ndarray:
@@ -199,7 +209,7 @@ def _truncated(dists: list[Normal], uniform: np.ndarray) -> np.ndarray:
         fa = 0.0 if alpha == -math.inf else cdf(alpha)
         fb = 1.0 if beta == math.inf else cdf(beta)
         u = np.clip(fa + (fb - fa) * uniform[:, c], tiny, 1.0 - 2.0 ** -53)
-        z = _inv_cdf(u).astype(float)
+        z = np.asarray(_inv_cdf(u), dtype=float)
         out[:, c] = np.clip(d.mean + d.sd * (-z if flip else z), a, b)
     return out
 

@@ -59,11 +59,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, TypedDict
 
 import numpy as np
 
 from mutualgains.analysis.mipstages import MipProgram, Pick, net_money
-from mutualgains.analysis.objectives import SetProgram, evaluate, plan
+from mutualgains.analysis.objectives import Objective, SetProgram, evaluate, plan
 from mutualgains.engine.mip import check_limits, check_solver
 from mutualgains.engine.paths import METHODS, Path, best_by_issue, exact_set
 from mutualgains.engine.program import PackageProgram
@@ -251,7 +252,8 @@ def _check(case: Case, objective: str, method: str) -> None:
         raise UsageError(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
 
 
-def _plan(case: Case, objective: str, ideals, bounds):
+def _plan(case: Case, objective: str, ideals: np.ndarray | None,
+          bounds: np.ndarray | None) -> Objective:
     return plan(objective, n_parties=len(case.parties),
                 weights=[float(p.weight) for p in case.parties], ideals=ideals,
                 gain_bounds=bounds, party_names=case.party_names)
@@ -268,6 +270,28 @@ def _structural_gain_bounds(case: Case) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ the answer
+
+
+class _Common(TypedDict):
+    """The fields of a :class:`SolveResult` that do not depend on the package."""
+
+    objective: str
+    batnas: dict[str, float]
+    veto: dict[str, bool]
+    weights: dict[str, float]
+    solver: str
+    seconds: float
+    case_name: str
+    details: dict[str, Any]
+    method: str
+
+
+class _Money(TypedDict, total=False):
+    """The money fields of a :class:`SolveResult` (only when the program has money)."""
+
+    money: dict[str, float]
+    transfers: tuple[tuple[str, str, float], ...]
+    contributions: tuple[tuple[str, str, str, float], ...]
 
 
 class _Answer:
@@ -289,7 +313,7 @@ class _Answer:
                seconds: float | None = None) -> SolveResult:
         case = self.case
         names = case.party_names
-        base = {
+        base: _Common = {
             "objective": objective,
             "batnas": dict(zip(names, (p.batna for p in case.parties), strict=True)),
             "veto": {p: p in case.veto_parties for p in names},
@@ -315,7 +339,7 @@ class _Answer:
         accepted = utilities >= case.batnas + float(case.margin) - TOLERANCE
         broken = (case.requires or case.excludes) and violations(case, pick.choice)
         passes = not broken and bool(case.rule_holds(accepted)[0])
-        money = {}
+        money: _Money = {}
         if self.program is not None and self.program.has_money:
             net = self.money(pick)
             money = {

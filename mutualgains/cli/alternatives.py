@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                          min_difference=args.min_difference, solver=args.solver,
                          time_limit=args.time_limit, gap=args.gap)
     rows = [[rank, r.objective_value, *(r.package[i] for i in case.issue_names)]
-            for rank, r in enumerate(found, start=1)]
+            for rank, r in enumerate(found, start=1) if r.package is not None]
     text = f"{found!r}\n\n" + text_table(["rank", args.objective, *case.issue_names], rows)
     emit(args, found.to_dict(), text)
     return 0 if len(found) else 1

@@ -59,8 +59,10 @@ def run(args: argparse.Namespace) -> int:
              sum(r.gains.values())] for name, r in results.items()]
     print(text_table(["objective", "status", *case.party_names, "total"], rows))
     print("\nPackages:\n")
+    packages = [results[o].package for o in OBJECTIVES]
+    assert all(p is not None for p in packages)  # the demo case has a deal under each
     print(text_table(["issue", *OBJECTIVES],
-                     [[i, *(results[o].package[i] for o in OBJECTIVES)] for i in case.issue_names]))
+                     [[i, *(p[i] for p in packages if p is not None)] for i in case.issue_names]))
     print(f"\nNash product {format_number(results['nash'].objective_value)}; "
           f"Kalai-Smorodinsky ratio {format_number(results['ks'].objective_value)}.")
     return 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mutualgains.cli.common import (
@@ -114,6 +115,7 @@ def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from mutualgains.plots import gantt_chart, spend_chart
 
@@ -121,13 +123,15 @@ def _save_plots(args: argparse.Namespace, result: PhaseResult) -> None:
                                ("--spend-chart", args.spend_chart, spend_chart)):
         if path:
             ax = draw(result)  # laid out by the plot (constrained layout)
+            figure = ax.figure
+            assert isinstance(figure, Figure)  # the plots draw on a figure of their own
             try:
-                ax.figure.savefig(path, dpi=120, bbox_inches="tight")
+                figure.savefig(path, dpi=120, bbox_inches="tight")
             except OSError as err:
                 raise UsageError(f"{option}: cannot write {path} ({err.strerror or err})") \
                     from None
             finally:
-                plt.close(ax.figure)
+                plt.close(figure)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -148,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     0
     """
     # the options' text first: a malformed one fails before any work
-    package = parse_package(args.package) if args.package else None
+    package: Mapping[str, str] | None = parse_package(args.package) if args.package else None
     budget = None if args.budget is None else _numbers(args.budget, "--budget")
     value_by = None
     if args.value_by:

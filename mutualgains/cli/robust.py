@@ -32,11 +32,14 @@ Port                     0.848107  0.8481  0.8481  normal
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mutualgains.cli.common import add_case, add_json, emit, load, parse_package
 from mutualgains.cli.sweep import add_executor, executor_options
 from mutualgains.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mutualgains.model import Case
 
 __all__ = ["add_parser", "run"]
 
@@ -82,7 +85,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _uncertain_case(args: argparse.Namespace):
+def _uncertain_case(args: argparse.Namespace) -> tuple[Case, str]:
     from mutualgains.model.noise import with_noise
 
     case = load(args.case)

@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from mutualgains.engine.nondominated import ParetoSet, Work, pareto_set, reduce_partials
@@ -46,7 +48,7 @@ def feasible_rows(case: Case, choices: np.ndarray) -> np.ndarray:
     ok = np.ones(len(choices), dtype=bool)
     position = {name: k for k, name in enumerate(case.issue_names)}
 
-    def chosen(issue: str, options) -> np.ndarray:
+    def chosen(issue: str, options: Sequence[str]) -> np.ndarray:
         k = position[issue]
         mask = np.array([o in options for o in case.issues[k].options])
         return mask[choices[:, k]]
@@ -58,6 +60,7 @@ def feasible_rows(case: Case, choices: np.ndarray) -> np.ndarray:
     for e in case.excludes:
         ok &= ~(chosen(e.a[0], (e.a[1],)) & chosen(e.b[0], (e.b[1],)))
     if budget_binds(case):
+        assert case.total_budget is not None  # budget_binds
         costs = case.cost_vector[choices + np.asarray(case.option_offsets[:-1])].sum(axis=1)
         ok &= costs <= float(case.total_budget) + budget_slack(case)
     return ok

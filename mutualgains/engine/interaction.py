@@ -61,8 +61,8 @@ def interaction_graph(case: Case) -> nx.Graph:
             kinds.setdefault((min(a, b), max(a, b)), set()).add(kind)
 
     for r in case.requires:
-        for issue in r.needs:
-            link(position[r.option[0]], position[issue], "requires")
+        for name in r.needs:
+            link(position[r.option[0]], position[name], "requires")
     for e in case.excludes:
         link(position[e.a[0]], position[e.b[0]], "excludes")
     for s in case.synergy:

@@ -38,7 +38,7 @@ import time
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pulp
@@ -48,8 +48,8 @@ from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import caller_stacklevel
 
-__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "SolverOptionWarning", "available_solvers",
-           "solver_log", "solver_options"]
+__all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "SolveOptions", "SolverOptionWarning",
+           "SolverSettings", "available_solvers", "solver_log", "solver_options"]
 
 log = logging.getLogger(__name__)
 solver_log = logging.getLogger(f"{__name__}.solver")
@@ -95,6 +95,43 @@ if hasattr(os, "register_at_fork"):  # POSIX
     os.register_at_fork(after_in_child=_forget_highs_threads)
 
 
+class SolverSettings(TypedDict, total=False):
+    """The keyword arguments of :meth:`MipModel.solve` that stay fixed over a run of solves
+    (the time limit, what is left of it, is passed with each).
+
+    Examples
+    --------
+    >>> m = MipModel()
+    >>> m.set_objective(m.add_variables(2, binary=True), [2, 3])
+    >>> settings: SolverSettings = {"solver": "highs", "gap": 0.0, "msg": False}
+    >>> m.solve(time_limit=10, **settings).objective
+    5.0
+    """
+
+    solver: str
+    gap: float
+    msg: bool
+
+
+class SolveOptions(SolverSettings, total=False):
+    """Every keyword argument of :meth:`MipModel.solve`.
+
+    Examples
+    --------
+    >>> m = MipModel()
+    >>> x = m.add_variables(2, binary=True)
+    >>> m.add_rows([(x, [2, 2], "<=", 3)])
+    [0]
+    >>> m.set_objective(x, [1, 1])
+    >>> options: SolveOptions = {"solver": "highs", "time_limit": None, "relax": True}
+    >>> m.solve(**options).objective  # the linear relaxation
+    1.5
+    """
+
+    time_limit: float | None
+    relax: bool
+
+
 @dataclass(frozen=True)
 class MipOutcome:
     """What one solve returned.
@@ -114,6 +151,23 @@ class MipOutcome:
     seconds: float
     solver: str
     duals: np.ndarray | None = None
+
+    @property
+    def solution(self) -> np.ndarray:
+        """``values`` of a solve that found a solution (status optimal or feasible).
+
+        Raises :class:`~mutualgains.errors.SolverError` when there is none: callers read
+        it after checking the status.
+
+        Examples
+        --------
+        >>> MipOutcome(Status.OPTIMAL, np.array([1.0]), 1.0, 1.0, 0.0, 0.0, "HiGHS").solution
+        array([1.])
+        """
+        if self.values is None:
+            raise SolverError(f"the {self.solver} solve has no solution "
+                              f"(status {self.status.value})")
+        return self.values
 
 
 def check_limits(time_limit: float | None, gap: float) -> None:
@@ -191,9 +245,9 @@ def solver_options(solver_class: type, time_limit: float | None, gap: float,
     >>> solver_options(pulp.PULP_CBC_CMD, None, 0.0, False)
     ({'msg': False, 'gapRel': 0.0}, [])
     """
-    takes = set(inspect.signature(solver_class.__init__).parameters)
-    kwargs: dict = {"msg": msg}
-    dropped = []
+    takes = set(inspect.signature(solver_class).parameters)  # its __init__ without self
+    kwargs: dict[str, Any] = {"msg": msg}
+    dropped: list[str] = []
     if "gapRel" in takes:
         kwargs["gapRel"] = gap
     elif gap > 0:
@@ -210,7 +264,7 @@ def solver_options(solver_class: type, time_limit: float | None, gap: float,
     return kwargs, dropped
 
 
-def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
+def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool) -> pulp.LpSolver:
     key = SOLVER_ALIASES.get(name.lower(), name)
     if key not in pulp.listSolvers():
         known = ", ".join(sorted(SOLVER_ALIASES))
@@ -236,7 +290,8 @@ def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool):
     return solver
 
 
-def _attach_start(engine, variables: list, start: np.ndarray) -> None:
+def _attach_start(engine: pulp.LpSolver, variables: list[pulp.LpVariable],
+                  start: np.ndarray) -> None:
     """Hand ``start`` (one value per variable) to ``engine`` as a MIP start.
 
     Values are clipped into the variables' bounds (so variables the model adds
@@ -253,7 +308,7 @@ def _attach_start(engine, variables: list, start: np.ndarray) -> None:
     if isinstance(engine, pulp.HiGHS):
         run = engine.callSolver
 
-        def call_with_start(lp) -> None:
+        def call_with_start(lp: pulp.LpProblem) -> None:
             import highspy
 
             columns = [0.0] * len(lp.variables())
@@ -386,7 +441,7 @@ class MipModel:
         self.build_seconds += time.perf_counter() - t
         return list(range(start, k))
 
-    def set_start(self, values: Sequence[float] | None) -> None:
+    def set_start(self, values: Sequence[float] | np.ndarray | None) -> None:
         """Give the next :meth:`solve` a MIP start: one value per variable (``None`` clears).
 
         HiGHS receives it as a user solution (``Highs.setSolution``), CBC as a
@@ -498,7 +553,7 @@ class MipModel:
                 out = replace(out, duals=np.array(pis, dtype=float))
         return out
 
-    def _outcome(self, engine, seconds: float, gap_asked: float,
+    def _outcome(self, engine: pulp.LpSolver, seconds: float, gap_asked: float,
                  time_limit: float | None) -> MipOutcome:
         prob = self._prob
         status, sol = prob.status, prob.sol_status

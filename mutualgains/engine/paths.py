@@ -167,6 +167,7 @@ def exact_set(case: Case, parties: tuple[int, ...] | None = None, *, method: str
 def _choose(case: Case, parties: tuple[int, ...], method: str,
             money: bool) -> tuple[ParetoSet | None, Path]:
     packages = case.n_packages
+    found: ParetoSet | None
     if method == "mip":
         return None, Path("mip", 'method="mip" asked for', {"packages": packages})
     if money or case.has_contributions:

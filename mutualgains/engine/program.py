@@ -20,10 +20,11 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Unpack
 
 import numpy as np
 
-from mutualgains.engine.mip import MipModel, MipOutcome
+from mutualgains.engine.mip import MipModel, MipOutcome, SolveOptions
 from mutualgains.model import Case
 
 __all__ = ["PackageProgram"]
@@ -140,7 +141,7 @@ class PackageProgram:
             k = position[ref[0]]
             return self.x[offs[k] + case.issues[k].options.index(ref[1])]
 
-        def indicator(issue: str, options) -> tuple[list[int], list[float]]:
+        def indicator(issue: str, options: Sequence[str]) -> tuple[list[int], list[float]]:
             idx = [var((issue, o)) for o in options]
             return idx, [1.0] * len(idx)
 
@@ -191,7 +192,9 @@ class PackageProgram:
                          float(case.total_budget)))
         offs = case.option_offsets
         most = sum(float(costs[offs[k]:offs[k + 1]].max()) for k in range(len(case.issues)))
-        payers = [p for p, party in enumerate(case.parties) if party.budget is not None]
+        budgets = {p: float(party.budget) for p, party in enumerate(case.parties)
+                   if party.budget is not None}
+        payers = list(budgets)
         if payers and costly:
             for j in costly:
                 share = model.add_variables(len(payers), lb=0.0, ub=float(costs[j]))
@@ -201,9 +204,9 @@ class PackageProgram:
                              0.0))
             for p in payers:
                 own = [self.contributions[(p, j)] for j in costly]
-                rows.append((own, [1.0] * len(own), "<=", float(case.parties[p].budget)))
+                rows.append((own, [1.0] * len(own), "<=", budgets[p]))
                 self._add_money_terms(p, own, -1.0)
-                self._money_low[p] -= self.rates[p] * min(float(case.parties[p].budget), most)
+                self._money_low[p] -= self.rates[p] * min(budgets[p], most)
         if transfers:
             rules = case.transfers
             thr = self.thresholds()
@@ -284,7 +287,7 @@ class PackageProgram:
 
     # --------------------------------------------------------------- solving
 
-    def solve(self, **options) -> MipOutcome:
+    def solve(self, **options: Unpack[SolveOptions]) -> MipOutcome:
         """Solve the model as it stands; ``options`` go to :meth:`MipModel.solve`."""
         return self.model.solve(**options)
 
@@ -293,7 +296,8 @@ class PackageProgram:
         offs = self.case.option_offsets
         return [self.x[offs[k] + c] for k, c in enumerate(choice)]
 
-    def no_good(self, choice: Sequence[int], min_difference: int = 1):
+    def no_good(self, choice: Sequence[int], min_difference: int = 1
+                ) -> tuple[list[int], list[float], str, float]:
         """Row: differ from package ``choice`` in at least ``min_difference`` issues."""
         idx = self.option_vars(choice)
         return idx, [1.0] * len(idx), "<=", float(len(idx) - min_difference)

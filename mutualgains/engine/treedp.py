@@ -222,6 +222,7 @@ class _Program:
         self.cost_scale = 1.0
         if budget_binds(case):
             self.cost_scale = _cost_step(case)
+            assert case.total_budget is not None  # budget_binds
             budget = -(float(case.total_budget) + budget_slack(case)) / self.cost_scale
             level.append(budget)
         self.level = np.array(level, dtype=float)
@@ -522,6 +523,7 @@ def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
         (len(root), len(case.parties)))
     passes = case.rule_holds(utilities >= case.batnas + float(case.margin) - TOLERANCE)
     if budget_binds(case):
+        assert case.total_budget is not None  # budget_binds
         costs = case.cost_vector[choices + np.asarray(case.option_offsets[:-1])].sum(axis=1)
         passes &= costs <= float(case.total_budget) + budget_slack(case)
     rows = np.flatnonzero(passes)

@@ -89,7 +89,8 @@ class _StrictLoader(_BASE):  # type: ignore[misc, valid-type]
     """Safe YAML loader that refuses duplicate keys, unhashable keys and huge integers."""
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode,
+                       deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     seen: set[Any] = set()
     for key_node, _ in node.value:
@@ -105,7 +106,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
-def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode):
+def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode) -> int:
     digits = sum(c.isdigit() for c in node.value)
     if digits > MAX_INT_DIGITS:
         raise yaml.constructor.ConstructorError(
@@ -127,7 +128,7 @@ class _Refused(Exception):
 def _check_events(text: str) -> None:
     """Count the values of every document, aliases expanded, and the depth; raise _Refused
     at the first event beyond :data:`MAX_YAML_NODES` or :data:`MAX_DEPTH`."""
-    sizes: dict[str, int] = {}  # anchor -> values it stands for
+    sizes: dict[str | None, int] = {}  # anchor -> values it stands for (never None)
     stack: list[list] = []  # per open collection: [values so far, anchor]
     total = 0
     for event in yaml.parse(text, Loader=_BASE):

@@ -185,7 +185,7 @@ def _scores_file(
         problems.append(Problem(f"{rel}:{n}", "last line must be the threshold, "
                                 "a single finite number", show(text)))
         ok = False
-    return (rel, rows, threshold) if ok else None
+    return (rel, rows, threshold) if ok and threshold is not None else None
 
 
 def _stray_entries(folder: Path, stems: set[str]) -> list[Problem]:
@@ -333,11 +333,12 @@ def read_scorable(folder: str | Path) -> Case:
     shape = shape or []
 
     names = _titles(folder, len(shape))
-    issues = [Issue(name, tuple(f"{_letter(k)}{j}" for j in range(1, size + 1)))
-              for k, (name, size) in enumerate(zip(names, shape, strict=True))]
-    parties = [Party(name, batna=files[name][2], veto=role in VETO_ROLES)
-               for _, name, _, role in config]
-    scores = {name: {issue.name: values for issue, (_, values) in zip(issues, rows, strict=True)}
+    issues = tuple(Issue(name, tuple(f"{_letter(k)}{j}" for j in range(1, size + 1)))
+                   for k, (name, size) in enumerate(zip(names, shape, strict=True)))
+    parties = tuple(Party(name, batna=files[name][2], veto=role in VETO_ROLES)
+                    for _, name, _, role in config)
+    scores = {name: {issue.name: tuple(values)
+                     for issue, (_, values) in zip(issues, rows, strict=True)}
               for name, (_, rows, _) in files.items()}
     label = folder.resolve().name or str(folder)
     return Case(parties, issues, scores,

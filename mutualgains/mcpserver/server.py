@@ -88,9 +88,10 @@ class _StrictLoader(yaml.SafeLoader):
     """Safe YAML that refuses duplicate keys (as :func:`mutualgains.load_case` does)."""
 
 
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode,
+             deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
-    seen = set()
+    seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
@@ -181,9 +182,9 @@ def _reporter(ctx: Context | None, total: float | None = None) -> Callable[..., 
         return None
 
     def report(done: float, of: float | None = None, message: str | None = None) -> None:
+        bound = of or total
         anyio.from_thread.run(ctx.report_progress, float(done),
-                              None if of is None and total is None else float(of or total),
-                              message)
+                              None if bound is None else float(bound), message)
 
     return report
 

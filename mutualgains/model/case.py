@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,6 +46,9 @@ from mutualgains.model.values import (
 )
 from mutualgains.tolerance import TOLERANCE
 from mutualgains.util import listing, show
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 __all__ = ["Case"]
 
@@ -236,9 +239,9 @@ class Case:
         if isinstance(package, Mapping):
             items = dict(package)
             known = self._issue_index
-            for issue in items:
-                if not isinstance(issue, str) or issue not in known:
-                    problems.append(Problem(f"package.{issue}", "unknown issue", show(issue)))
+            for name in items:
+                if not isinstance(name, str) or name not in known:
+                    problems.append(Problem(f"package.{name}", "unknown issue", show(name)))
             choice = [items.get(i.name) for i in self.issues]
         elif isinstance(package, Sequence) and not isinstance(package, str):
             if len(package) != len(self.issues):
@@ -332,7 +335,7 @@ class Case:
         """The ``requires`` and ``excludes`` relations that ``package`` breaks."""
         return deps.violations(self, self.package_indices(package))
 
-    def dependency_graph(self):
+    def dependency_graph(self) -> nx.MultiDiGraph:
         """Options and their dependencies as a ``networkx`` graph.
 
         See :func:`mutualgains.model.relations.dependency_graph`.

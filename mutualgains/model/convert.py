@@ -14,7 +14,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from mutualgains.errors import CaseError, Problem
@@ -207,7 +208,7 @@ def _relations(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, li
             return []
         return raw
 
-    def build(key: str, k: int, make) -> None:
+    def build(key: str, k: int, make: Callable[[], object]) -> None:
         try:
             out.setdefault(key, []).append(make())
         except CaseError as err:
@@ -222,22 +223,22 @@ def _relations(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, li
             problems.append(Problem(f"requires[{k}]", "must be {option: {issue: option}, "
                                     "needs: {issue: option or [options]}}", show(item)))
             continue
-        build("requires", k, lambda item=item: Requires(item["option"], item["needs"]))
+        build("requires", k, partial(Requires, item["option"], item["needs"]))
     for key, kind in (("excludes", Excludes), ("precedes", Precedes)):
         for k, item in enumerate(items(key)):
             if not isinstance(item, list | tuple) or len(item) != 2:
                 problems.append(Problem(f"{key}[{k}]", "must be a pair "
                                         "[{issue: option}, {issue: option}]", show(item)))
                 continue
-            build(key, k, lambda item=item, kind=kind: kind(item[0], item[1]))
+            build(key, k, partial(kind, item[0], item[1]))
     for k, item in enumerate(items("synergy")):
         if not isinstance(item, Mapping) or not {"when", "bonus"} <= set(item) or not set(
                 item) <= {"when", "bonus", "name"}:
             problems.append(Problem(f"synergy[{k}]", "must be {when: {issue: option or "
                                     "[options]}, bonus: {party: points}, name}", show(item)))
             continue
-        build("synergy", k, lambda item=item: Synergy(item["when"], item["bonus"],
-                                                      item.get("name", "")))
+        build("synergy", k, partial(Synergy, item["when"], item["bonus"],
+                                    item.get("name", "")))
     return out
 
 

@@ -63,7 +63,7 @@ class Transfers:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        pairs = self.pairs
+        pairs: Any = self.pairs  # anything the caller passed, checked here
         if pairs is not None:
             if isinstance(pairs, str) or not isinstance(pairs, Iterable):
                 problems.append(Problem("transfers.pairs", "must be 'all' or a list of "

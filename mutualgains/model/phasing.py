@@ -39,13 +39,19 @@ __all__ = ["Phasing", "Project"]
 
 def _periods(value: Any, where: str, problems: list[Problem]) -> int | None:
     """A positive number of periods, at most :data:`~mutualgains.limits.MAX_PERIODS`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
         problems.append(Problem(where, "must be a positive integer", show(value)))
         return None
-    if value > MAX_PERIODS:
+    if int(value) > MAX_PERIODS:
         problems.append(Problem(where, f"must be {refusal('MAX_PERIODS')}", show(value)))
         return None
     return int(value)
+
+
+def _per_period(values: Sequence[float] | float) -> list[float]:
+    """The per-period amounts of a validated :class:`Project` or :class:`Phasing`."""
+    assert isinstance(values, tuple)  # __post_init__ stores one amount per period
+    return list(values)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class Project:
 
     option: OptionRef
     duration: int = 1
-    cost: tuple[float, ...] | float = 0.0
+    cost: Sequence[float] | float = 0.0
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
@@ -97,7 +103,9 @@ class Project:
     @property
     def total_cost(self) -> float:
         """The sum of the per-period costs."""
-        return float(sum(self.cost))
+        cost = self.cost
+        assert isinstance(cost, tuple)  # __post_init__ stores one cost per period
+        return float(sum(cost))
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,7 @@ class Phasing:
     """
 
     periods: int
-    budget: tuple[float, ...] | float
+    budget: Sequence[float] | float
     carry_over: float = 0.0
     discount: float = 0.0
     projects: tuple[Project, ...] = field(default=())
@@ -145,10 +153,10 @@ class Phasing:
             value = number(self.budget, "phasing.budget", problems, low=0)
             if value is not None and periods is not None:
                 budget = (value,) * periods
-        carry = self.carry_over
-        if isinstance(carry, bool):
-            carry = 1.0 if carry else 0.0
-        carry = number(carry, "phasing.carry_over", problems, low=0, high=1)
+        share: Any = self.carry_over
+        if isinstance(share, bool):
+            share = 1.0 if share else 0.0
+        carry = number(share, "phasing.carry_over", problems, low=0, high=1)
         discount = number(self.discount, "phasing.discount", problems, low=0)
         projects = self.projects
         if isinstance(projects, str) or not isinstance(projects, Iterable):
@@ -216,15 +224,15 @@ def phasing_from_dict(raw: Any, problems: list[Problem]) -> Phasing | None:
 
 def phasing_to_dict(phasing: Phasing) -> dict[str, Any]:
     """The case-file form of ``phasing`` (inverse of :func:`phasing_from_dict`)."""
-    budget = phasing.budget
+    budget = _per_period(phasing.budget)
     out: dict[str, Any] = {
         "periods": phasing.periods,
-        "budget": budget[0] if len(set(budget)) == 1 else list(budget),
+        "budget": budget[0] if len(set(budget)) == 1 else budget,
     }
     if phasing.carry_over:
         out["carry_over"] = phasing.carry_over
     if phasing.discount:
         out["discount"] = phasing.discount
     out["projects"] = [{"option": {p.option[0]: p.option[1]}, "duration": p.duration,
-                        "cost": list(p.cost)} for p in phasing.projects]
+                        "cost": _per_period(p.cost)} for p in phasing.projects]
     return out

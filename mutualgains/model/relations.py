@@ -392,8 +392,8 @@ def _conflict(start: OptionRef, needs_of: dict, excluded: dict,
 
     def how(ref: OptionRef) -> str:  # "a=1 requires b=2 requires c=3": the chain to ref
         path = [ref]
-        while parent[path[-1]] is not None:
-            path.append(parent[path[-1]])
+        while (cause := parent[path[-1]]) is not None:
+            path.append(cause)
         return " requires ".join(option_label(r) for r in reversed(path))
 
     queue = deque([start])
@@ -479,9 +479,9 @@ def dependency_graph(case: Case) -> nx.MultiDiGraph:
         for option in issue.options:
             graph.add_node((issue.name, option), issue=issue.name, option=option)
     for r in case.requires:
-        for issue, options in r.needs.items():
+        for name, options in r.needs.items():
             for option in options:
-                graph.add_edge(r.option, (issue, option), key="requires",
+                graph.add_edge(r.option, (name, option), key="requires",
                                alternatives=len(options))
     for e in case.excludes:
         graph.add_edge(e.a, e.b, key="excludes")
@@ -514,7 +514,8 @@ def violations(case: Case, choice: Sequence[int]) -> list[str]:
     return out
 
 
-def condition_masks(issues: Sequence[Issue], when: Mapping[str, tuple[str, ...]]):
+def condition_masks(issues: Sequence[Issue], when: Mapping[str, tuple[str, ...]]
+                    ) -> list[tuple[int, tuple[bool, ...]]]:
     """``(issue position, allowed-option mask)`` for each issue of a condition."""
     position = {i.name: k for k, i in enumerate(issues)}
     out = []

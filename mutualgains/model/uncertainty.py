@@ -158,10 +158,11 @@ class Triangular:
         low = number(self.low, "triangular.low", problems)
         mode = number(self.mode, "triangular.mode", problems)
         high = number(self.high, "triangular.high", problems)
-        if None not in (low, mode, high) and not low <= mode <= high:
+        if (low is not None and mode is not None and high is not None
+                and not low <= mode <= high):
             problems.append(Problem("triangular", "must have low <= mode <= high",
                                     f"[{low}, {mode}, {high}]"))
-        elif None not in (low, high) and low == high:
+        elif low is not None and high is not None and low == high:
             problems.append(Problem("triangular", "low must be below high", f"[{low}, {high}]"))
         _fail(problems)
         set_fields(self, low=low, mode=mode, high=high)
@@ -445,15 +446,15 @@ class Uncertainty:
     def __post_init__(self) -> None:
         problems: list[Problem] = []
         root = "uncertainty"
-        scores = {}
+        scores: dict[str, Mapping[str, Mapping[str, Spread]]] = {}
         for party, row in named_mapping(self.scores, f"{root}.scores", problems).items():
-            scores[party] = {}
+            cells_of: dict[str, Mapping[str, Spread]] = {}
             for issue, cells in named_mapping(row, f"{root}.scores.{party}", problems).items():
                 here = f"{root}.scores.{party}.{issue}"
-                scores[party][issue] = MappingProxyType({
+                cells_of[issue] = MappingProxyType({
                     o: v for o, v in named_mapping(cells, here, problems).items()
                     if _spread(v, f"{here}.{o}", problems, noise_only=False)})
-            scores[party] = MappingProxyType(scores[party])
+            scores[party] = MappingProxyType(cells_of)
         issues = {i: v for i, v in named_mapping(self.issues, f"{root}.issues", problems).items()
                   if _spread(v, f"{root}.issues.{i}", problems, noise_only=True)}
         parties = {p: v for p, v in named_mapping(self.parties, f"{root}.parties", problems).items()

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mutualgains.errors import CaseError, Problem
@@ -129,7 +129,8 @@ def uncertainty_problems(uncertainty: Any, parties: Sequence[str], issues: Seque
 
 
 def _bounded_noises(uncertainty: Uncertainty, parties: Sequence[str], issues: Sequence[Issue],
-                    scores: Mapping[str, Mapping[str, Sequence[float]]]):
+                    scores: Mapping[str, Mapping[str, Sequence[float]]]
+                    ) -> Iterator[tuple[str, Noise, list[tuple[str, float]]]]:
     """``(place, noise, [(label, value)])`` for issue and party noises with bounds, over the
     scores each one decides."""
     for key, items in (("issues", uncertainty.issues), ("parties", uncertainty.parties)):
@@ -291,21 +292,24 @@ def uncertainty_from_dict(raw: Any, problems: list[Problem]) -> Uncertainty | No
                 spread = spread_from_dict(value, f"{here}.{option}", problems)
                 if spread is not None:
                     scores[party][issue][option] = spread
-    sections: dict[str, dict[str, Spread]] = {}
+    noises: dict[str, dict[str, Noise]] = {"issues": {}, "parties": {}}
+    batnas: dict[str, Spread] = {}
     for key in ("issues", "parties", "batnas"):
-        sections[key] = {}
         for name, value in named_mapping(raw.get(key), f"uncertainty.{key}", problems).items():
             spread = spread_from_dict(value, f"uncertainty.{key}.{name}", problems)
             if spread is None:
                 continue
-            if key != "batnas" and not isinstance(spread, Noise):
+            if key == "batnas":
+                batnas[name] = spread
+            elif isinstance(spread, Noise):
+                noises[key][name] = spread
+            else:
                 problems.append(Problem(f"uncertainty.{key}.{name}", "must be a noise "
                                         "({relative: share} or {absolute: points}): it applies "
                                         "to many scores", show(value)))
-                continue
-            sections[key][name] = spread
     try:  # what could be read, so that its names are still checked against the case
-        return Uncertainty(scores=scores, **sections)
+        return Uncertainty(scores=scores, issues=noises["issues"], parties=noises["parties"],
+                           batnas=batnas)
     except CaseError as err:  # pragma: no cover - every shape was checked above
         problems.extend(err.problems)
         return None

@@ -82,8 +82,8 @@ def case_problems(case: Case) -> list[Problem]:
     for stage in DEPENDENCY_CHECKS:
         if problems:
             break
-        for check in stage:
-            problems += check(case)
+        for relation_check in stage:
+            problems += relation_check(case)
     return problems
 
 
@@ -379,6 +379,7 @@ def _normalise_scores(
 def _issue_scores(values: Any, issue: Issue, here: str, target: list[Number],
                   problems: list[Problem]) -> None:
     """Fill ``target`` (one score per option) from a mapping or a list."""
+    items: Iterable[tuple[Any, Any]]
     if isinstance(values, Mapping):
         items = values.items()
     elif isinstance(values, Sequence) and not isinstance(values, str):

@@ -4,7 +4,7 @@ and the settings."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ import numpy as np
 from mutualgains.errors import CaseError, UsageError
 from mutualgains.limits import MAX_PHASING_CELLS
 from mutualgains.model import Case
-from mutualgains.model.phasing import Phasing
+from mutualgains.model.phasing import Phasing, Project
 from mutualgains.model.relations import OptionRef, option_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -121,7 +121,8 @@ def package_choice(case: Case, package: Any) -> tuple[int, ...]:
     return case.package_indices(package)
 
 
-def phasing_settings(case: Case, periods, budget, carry_over, discount) -> Phasing:
+def phasing_settings(case: Case, periods: int | None, budget: float | Sequence[float] | None,
+                     carry_over: float | None, discount: float | None) -> Phasing:
     """The case's phasing data with the call's overrides (a UsageError names a bad one).
 
     Examples
@@ -132,22 +133,31 @@ def phasing_settings(case: Case, periods, budget, carry_over, discount) -> Phasi
     (4, (55, 55, 55, 55), 0.05)
     """
     base = case.phasing
-    if base is None and (periods is None or budget is None):
-        raise UsageError(f"phasing: case {case.name!r} has no phasing data; pass periods= and "
-                         "budget= (its chosen options are then all realised at once)")
-    if periods is not None and budget is None and len(base.budget) != periods:
-        if len(set(base.budget)) == 1:
-            budget = base.budget[0]
-        else:
-            raise UsageError(f"budget: the case lists {len(base.budget)} amounts, one per "
-                             f"period; with periods={periods!r} pass budget= as well")
+    carry, rate = 0.0, 0.0
+    projects: tuple[Project, ...] = ()
+    if base is None:
+        if periods is None or budget is None:
+            raise UsageError(f"phasing: case {case.name!r} has no phasing data; pass periods= "
+                             "and budget= (its chosen options are then all realised at once)")
+    else:
+        levels = base.budget
+        assert isinstance(levels, tuple)  # Phasing stores one amount per period
+        if periods is not None and budget is None and len(levels) != periods:
+            if len(set(levels)) == 1:
+                budget = levels[0]
+            else:
+                raise UsageError(f"budget: the case lists {len(levels)} amounts, one per "
+                                 f"period; with periods={periods!r} pass budget= as well")
+        periods = base.periods if periods is None else periods
+        budget = levels if budget is None else budget
+        carry, rate, projects = base.carry_over, base.discount, base.projects
     try:
         return Phasing(
-            periods=base.periods if periods is None else periods,
-            budget=base.budget if budget is None else budget,
-            carry_over=(base.carry_over if base else 0.0) if carry_over is None else carry_over,
-            discount=(base.discount if base else 0.0) if discount is None else discount,
-            projects=base.projects if base else (),
+            periods=periods,
+            budget=budget,
+            carry_over=carry if carry_over is None else carry_over,
+            discount=rate if discount is None else discount,
+            projects=projects,
         )
     except CaseError as err:
         text = "; ".join(str(p).removeprefix("phasing.") for p in err.problems)

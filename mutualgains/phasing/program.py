@@ -3,6 +3,8 @@ over, precedence, value on completion."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -65,7 +67,7 @@ class Program:
         for p, q in inst.edges:
             rows += self._precedence(p, q)
         for t in range(T):
-            idx, coef = self.terms_over(lambda p, t=t: self._cost_at(p, t))
+            idx, coef = self.terms_over(partial(self._cost_at, t=t))
             if self.carry:
                 if t < T - 1:
                     idx.append(self.carry[t])
@@ -90,7 +92,7 @@ class Program:
         nz = np.flatnonzero(np.abs(b) > 1e-12)
         return (self.first[p] + nz).tolist(), b[nz].tolist()
 
-    def terms_over(self, coefs_of) -> tuple[list[int], list[float]]:
+    def terms_over(self, coefs_of: Callable[[int], np.ndarray]) -> tuple[list[int], list[float]]:
         idx: list[int] = []
         coef: list[float] = []
         for p in range(self.inst.n):

@@ -227,7 +227,7 @@ class PhaseResult:
         for values in self.instant.values():
             out[0] += [values.get(q, 0.0) for q in self.parties]
         for p in self.projects:
-            if p.start is not None:
+            if p.finish is not None:  # started
                 out[p.finish - 1] += [p.value.get(q, 0.0) for q in self.parties]
         return np.cumsum(out, axis=0) if cumulative else out
 
@@ -291,7 +291,7 @@ class PhaseResult:
 
         rows = []
         for p in self.projects:
-            discounted = 0.0 if p.start is None else \
+            discounted = 0.0 if p.finish is None else \
                 p.weighted_value * (1.0 + self.discount) ** -(p.finish - 1)
             row = {"project": p.label, "issue": p.option[0], "option": p.option[1],
                    "start": p.start, "finish": p.finish, "duration": p.duration,

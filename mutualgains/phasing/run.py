@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -225,7 +225,9 @@ def phase(
             "(proven by the linear relaxation)"))
     fractions = program.fractions(relaxed.values) if relaxed.values is not None else None
     lp_bound = relaxed.objective if relaxed.status == Status.OPTIMAL else None
-    search = None if time_limit is None else min(HEURISTIC_SHARE * time_limit, left())
+    remaining = left()  # None exactly when there is no time limit
+    search = None if time_limit is None or remaining is None else \
+        min(HEURISTIC_SHARE * time_limit, remaining)
     enough = None if lp_bound is None or gap <= 0 else lp_bound / (1.0 + gap)
     greedy = greedy_schedule(inst, win, gains_by, by_value, complete, fractions, search, enough)
     log.debug("phasing %r: list schedule %s, linear relaxation %s", case.name,
@@ -234,7 +236,7 @@ def phase(
         program.model.set_start(program.encode(greedy))
     out = run.solve(program, left(), gap, msg)
     if out.status in (Status.OPTIMAL, Status.FEASIBLE):
-        starts = program.decode(out.values)
+        starts = program.decode(out.solution)
         value = schedule_value(inst, starts)
         proven = out.status == Status.OPTIMAL
         bound = _bound(out.bound, lp_bound, instant_value)
@@ -302,9 +304,7 @@ def _requirement_rows(program: Program, gains_by: dict[str, int],
         q = inst.parties.index(party)
         if instant[q] > TOLERANCE:
             continue
-        idx, coef = program.terms_over(
-            lambda p, k=k, q=q: finish_by(inst, win, p, k) if inst.values[p, q] > TOLERANCE
-            else np.zeros(len(win.starts[p])))
+        idx, coef = program.terms_over(_finished_if_gaining(inst, win, k, q))
         rows.append((idx, coef, ">=", 1.0))
     if value_by is not None:
         k, w = value_by
@@ -314,8 +314,17 @@ def _requirement_rows(program: Program, gains_by: dict[str, int],
     return rows
 
 
+def _finished_if_gaining(inst: Instance, win: Windows, k: int, q: int
+                         ) -> Callable[[int], np.ndarray]:
+    """Per project ``p``: whether each start finishes it by period ``k``, when it gains
+    party ``q`` something (else zeros)."""
+    return lambda p: finish_by(inst, win, p, k) if inst.values[p, q] > TOLERANCE \
+        else np.zeros(len(win.starts[p]))
+
+
 def _earliest_stage(run: _PhaseRun, program: Program, starts: list[int | None], value: float,
-                    time_left: float | None, gap: float, msg: bool):
+                    time_left: float | None, gap: float, msg: bool
+                    ) -> tuple[list[int | None], bool]:
     """Among schedules worth at least ``value``, start projects earliest."""
     if time_left is not None and time_left <= 0.01:
         return starts, False
@@ -329,7 +338,7 @@ def _earliest_stage(run: _PhaseRun, program: Program, starts: list[int | None], 
     out = run.solve(program, time_left, gap, msg)
     if out.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return starts, False
-    better = program.decode(out.values)
+    better = program.decode(out.solution)
     if schedule_value(run.inst, better) < floor:  # numerical slack: keep the first stage
         return starts, False
     return better, out.status == Status.OPTIMAL

@@ -200,10 +200,11 @@ class _ListScheduler:
             earliest = 0
             blocked = len(win.starts[p]) == 0
             for q in self.preds[p]:
-                if starts[q] is None:
+                start = starts[q]
+                if start is None:
                     blocked = True
                     break
-                earliest = max(earliest, starts[q] + int(inst.durations[q]))
+                earliest = max(earliest, start + int(inst.durations[q]))
             if not blocked:
                 candidates = win.starts[p][win.starts[p] >= earliest]
                 if len(candidates):

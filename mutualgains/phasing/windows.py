@@ -175,8 +175,9 @@ def _chain(inst: Instance, p: int, head_pred: dict[int, int],
     return " -> ".join(f"{inst.labels[k]} ({inst.durations[k]})" for k in before + after)
 
 
-def _why(inst: Instance, p: int, alone: np.ndarray, head, head_pred, tail, tail_succ, early,
-         late, complete: bool, blocked: int | None) -> str:
+def _why(inst: Instance, p: int, alone: np.ndarray, head: np.ndarray,
+         head_pred: dict[int, int], tail: np.ndarray, tail_succ: dict[int, int],
+         early: np.ndarray, late: np.ndarray, complete: bool, blocked: int | None) -> str:
     """Why project ``p`` has no possible start, in words (``blocked``: a predecessor
     that has none either)."""
     T, d, c = inst.periods, int(inst.durations[p]), inst.costs[p]

@@ -45,6 +45,7 @@ from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from mutualgains.errors import UsageError
@@ -111,7 +112,7 @@ class Failed:
     message: str
 
 
-def distributed_module():
+def distributed_module() -> ModuleType:
     """The ``distributed`` package, or a UsageError naming the extra that installs it.
 
     Examples
@@ -158,7 +159,7 @@ class SequentialRunner:
         """Nothing to release."""
 
 
-def _context():
+def _context() -> multiprocessing.context.BaseContext:
     """``forkserver`` where there is one (a clean server process with mutualgains loaded,
     from which workers fork quickly), else ``spawn``; never a fork of this process, whose
     solver threads a child would inherit broken."""
@@ -185,7 +186,7 @@ class PoolRunner:
         self.workers = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
         self.name = "processes" if self.own else type(executor).__name__
         self.capacity = 4 * self.workers
-        self.pool = self._pool() if self.own else executor
+        self.pool: Executor = self._pool() if executor is None else executor
         self.inflight: set = set()
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -199,7 +200,7 @@ class PoolRunner:
 
     def wait(self) -> list[tuple[Hashable, Any]]:
         done, _ = wait(self.inflight, return_when=FIRST_COMPLETED)
-        out = []
+        out: list[tuple[Hashable, Any]] = []
         broken = False
         for future in done:
             self.inflight.discard(future)

@@ -7,7 +7,7 @@ import html
 import math
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -189,7 +189,8 @@ def _batch_size(requested: int | None, runner: Any, total: int | None) -> int:
 # --------------------------------------------------------------------- sweep
 
 
-def _runner(executor: Any, workers: int | None, scheduler: str | None, args: tuple):
+def _runner(executor: Any, workers: int | None, scheduler: str | None, args: tuple
+            ) -> SequentialRunner | PoolRunner | DaskRunner:
     if executor is None:
         executor = "dask" if scheduler is not None or workers is not None else "sequential"
     if isinstance(executor, str):
@@ -302,10 +303,10 @@ def sweep(case: Case, scenarios: Iterable[Mapping[str, Any]], task: str | Callab
     started = time.perf_counter()
     resolve_task(task)
     options = dict(options or {})
-    total = len(scenarios) if hasattr(scenarios, "__len__") else None
+    total = len(scenarios) if isinstance(scenarios, Sized) else None
     if isinstance(scenarios, Mapping | str):
         raise UsageError("sweep: scenarios must be a list (or generator) of mappings")
-    items = _ids(scenarios)
+    items: Iterable[tuple[int, str, Any, str | None]] = _ids(scenarios)
     if total is not None:  # a list: bad ids are refused before any work
         items = list(items)
         for _, _, _, problem in items:
@@ -381,7 +382,7 @@ def _has_more(items: Any, counts: dict[str, int], total: int | None) -> bool:
     return next(iter(items), None) is not None
 
 
-def _frame(rows: list[dict[str, Any]]):
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(META_COLUMNS))
@@ -409,10 +410,11 @@ def _drive(runner: Any, batches: Iterator[Batch], record: Callable[[list], None]
             elif isolation or exhausted:
                 break
             else:
-                batch = next(batches, None)
-                if batch is None:
+                fresh = next(batches, None)
+                if fresh is None:
                     exhausted = True
                     break
+                batch = fresh
             inflight[runner.submit(batch)] = batch
         if not inflight:
             if retry:

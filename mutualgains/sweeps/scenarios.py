@@ -146,12 +146,12 @@ def _remove(data: dict, gone: dict[str, set[str]]) -> None:
         if hit(item.get("option")):
             continue
         needs = {}
-        for issue, options in item["needs"].items():
-            options = [options] if isinstance(options, str) else list(options)
-            left = [o for o in options if o not in gone.get(issue, ())]
+        for issue, raw in item["needs"].items():
+            listed = [raw] if isinstance(raw, str) else list(raw)
+            left = [o for o in listed if o not in gone.get(issue, ())]
             if not left:
                 option = ", ".join(f"{i}={o}" for i, o in _refs(item["option"]))
-                _fail("remove_options", f"{option} needs {issue} = one of {options}, all "
+                _fail("remove_options", f"{option} needs {issue} = one of {listed}, all "
                       "removed: remove it too")
             needs[issue] = left
         kept.append({**item, "needs": needs})
@@ -164,9 +164,9 @@ def _remove(data: dict, gone: dict[str, set[str]]) -> None:
         synergies = []
         for item in data["synergy"]:
             when = {}
-            for issue, options in item["when"].items():
-                options = [options] if isinstance(options, str) else list(options)
-                when[issue] = [o for o in options if o not in gone.get(issue, ())]
+            for issue, raw in item["when"].items():
+                listed = [raw] if isinstance(raw, str) else list(raw)
+                when[issue] = [o for o in listed if o not in gone.get(issue, ())]
             if all(when.values()):  # else it can never hold: it goes
                 synergies.append({**item, "when": when})
         data["synergy"] = synergies
@@ -283,9 +283,9 @@ def scenario_case(case: Case, scenario: Mapping[str, Any],
         gone: dict[str, set[str]] = {}
         for key in ("remove_options", "fix"):
             if key in scenario:
-                for issue, options in _removals(data, scenario[key], key,
+                for issue, removed in _removals(data, scenario[key], key,
                                                 fix=key == "fix").items():
-                    gone.setdefault(issue, set()).update(options)
+                    gone.setdefault(issue, set()).update(removed)
         if gone:
             _remove(data, gone)
         _apply_values(data, scenario)
@@ -347,7 +347,7 @@ def _apply_values(data: dict, scenario: Mapping[str, Any]) -> None:
 
 
 def _leaves(grid: Mapping[str, Any]) -> list[tuple[tuple[str, ...], list]]:
-    out = []
+    out: list[tuple[tuple[str, ...], list]] = []
     for key, value in _mapping(grid, "grid").items():
         if key not in CHANGE_KEYS or key in ("id", "tags", "sample"):
             _fail(f"grid.{key}", "unknown change for a grid")

@@ -42,9 +42,12 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mutualgains.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["META_COLUMNS", "CsvStore", "ParquetStore", "ResultStore", "open_store",
            "tidy_frame"]
@@ -56,7 +59,7 @@ META_COLUMNS: tuple[str, ...] = ("scenario", "position", "row", "ok", "error", "
 EXTRA = 'pip install "mutualgains[distributed]"'
 
 
-def _pyarrow():
+def _pyarrow() -> None:
     try:
         import pyarrow.parquet  # noqa: F401
     except ImportError:
@@ -64,7 +67,7 @@ def _pyarrow():
                          ) from None
 
 
-def tidy_frame(frame):
+def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted by scenario position and row; the meta columns first, then the others in
     the order they first hold a value (so the frame is the same however rows arrived).
 
@@ -179,7 +182,7 @@ class ResultStore:
         """Flush."""
         self.flush()
 
-    def read(self):
+    def read(self) -> pd.DataFrame:
         """Every stored row as a DataFrame (see :func:`tidy_frame`)."""
         return tidy_frame(self._read())
 
@@ -194,7 +197,7 @@ class ResultStore:
     def _write(self, rows: list[dict[str, Any]]) -> None:  # pragma: no cover
         raise NotImplementedError
 
-    def _read(self):  # pragma: no cover
+    def _read(self) -> pd.DataFrame:  # pragma: no cover
         raise NotImplementedError
 
     def _stored_ids(self) -> set[str]:
@@ -242,7 +245,7 @@ class ParquetStore(ResultStore):
         pd.DataFrame(rows).to_parquet(temporary, index=False)
         os.replace(temporary, target)
 
-    def _read(self):
+    def _read(self) -> pd.DataFrame:
         import pandas as pd
 
         _pyarrow()
@@ -332,7 +335,7 @@ class CsvStore(ResultStore):
             reader = csv.DictReader(f)
             return [dict(r) for r in reader]
 
-    def _read(self):
+    def _read(self) -> pd.DataFrame:
         import pandas as pd
 
         if not self.path.exists() or not self.path.stat().st_size:

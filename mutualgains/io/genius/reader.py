@@ -245,18 +245,19 @@ def _build(folder: Path, domain: list[DomainIssue], read: dict[str, Profile]) ->
         for cond, bonus in profile.rectangles:
             per_party = merged.setdefault(cond, {})
             per_party[name] = per_party.get(name, 0.0) + bonus
-    synergy = []
-    for cond, bonus in merged.items():
-        bonus = {p: b for p, b in bonus.items() if b != 0}
-        if bonus:
+    synergy: list[Synergy] = []
+    for cond, summed in merged.items():
+        nonzero = {p: b for p, b in summed.items() if b != 0}
+        if nonzero:
             when = {domain[k].name: domain[k].options[lo:hi + 1] for k, lo, hi in cond}
-            synergy.append(Synergy(when, bonus, name=f"hyperRectangle {len(synergy) + 1}"))
+            synergy.append(Synergy(when, nonzero, name=f"hyperRectangle {len(synergy) + 1}"))
     label = folder.resolve().name or str(folder)
     return Case(
-        [Party(name, batna=p.batna, cap=1 if p.nonlinear else None) for name, p in read.items()],
-        [Issue(issue.name, issue.options) for issue in domain],
-        {name: p.scores for name, p in read.items()},
-        synergy=synergy,
+        tuple(Party(name, batna=p.batna, cap=1 if p.nonlinear else None)
+              for name, p in read.items()),
+        tuple(Issue(issue.name, issue.options) for issue in domain),
+        {name: {i: tuple(v) for i, v in p.scores.items()} for name, p in read.items()},
+        synergy=tuple(synergy),
         name=label,
         description=f"GENIUS negotiation domain {label!r} ({len(read)} utility profiles), "
                     f"read from the {SOURCE}.",

@@ -208,7 +208,7 @@ def parse(path: Path, raw: bytes) -> Document:
     stack: list[Node] = []
     top: list[Node] = []
 
-    def refuse(*_args) -> None:
+    def refuse(*_args: object) -> None:
         raise _Refused
 
     count = 0
