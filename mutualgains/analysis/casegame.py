@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mutualgains.analysis.games import Game
-from mutualgains.engine.mip import MipModel
+from mutualgains.engine.mip import MipModel, MipOutcome
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError
 from mutualgains.model import Case, DependencyWarning
@@ -42,7 +42,7 @@ ENUMERATE_UP_TO = 8
 program per round finds the most violated coalition (constraint generation)."""
 
 
-def with_changes(case: Case, **changes) -> Case:
+def with_changes(case: Case, **changes: Any) -> Case:
     """``case`` with ``changes`` (as :func:`dataclasses.replace`), without repeating the
     :class:`~mutualgains.model.DependencyWarning` its construction already gave.
 
@@ -88,7 +88,7 @@ class CaseGame(Game):
         self.package: Mapping[str, str] | None = None
         self.stats = {"programs": 0, "by_bounds": 0, "by_table": 0, "separations": 0}
         self._pool = _Pool(self.n)
-        self._separator: Separator | None = None
+        self._separator: Separator[Any] | None = None
 
     # ---- listing and separation
 
@@ -110,7 +110,8 @@ class CaseGame(Game):
             out[mask] = self.value(mask)  # by size: every subset's value is known first
         return out
 
-    def _separate(self, x, threshold, skip, present, count, basis=None):
+    def _separate(self, x: np.ndarray, threshold: float, skip: set[int], present: set[int],
+                  count: int, basis: Any = None) -> list[tuple[int, float]]:
         if self._enumerates():
             return super()._separate(x, threshold, skip, present, count, basis)
         found = self._from_pool(x, threshold, skip | present, count)
@@ -123,7 +124,7 @@ class CaseGame(Game):
             return [(mask, excess)]
         return []
 
-    def _make_separator(self) -> Separator:  # pragma: no cover - both games have one
+    def _make_separator(self) -> Separator[Any]:  # pragma: no cover - both games have one
         raise NotImplementedError
 
     def _from_pool(self, x: np.ndarray, threshold: float, skip: set[int],
@@ -168,7 +169,7 @@ class CaseGame(Game):
     def _members(self, mask: int) -> np.ndarray:
         return np.array([k for k in range(self.n) if mask >> k & 1], dtype=np.int64)
 
-    def _solve(self, model: MipModel) -> object:
+    def _solve(self, model: MipModel) -> MipOutcome:
         out = model.solve(solver=self.solver)
         self.stats["programs"] += 1
         if out.status not in (Status.OPTIMAL, Status.INFEASIBLE):
@@ -176,7 +177,8 @@ class CaseGame(Game):
                               f"{out.status.value}")
         return out
 
-    def _start(self, model: MipModel, program: PackageProgram, choice) -> None:
+    def _start(self, model: MipModel, program: PackageProgram,
+               choice: Sequence[int] | None) -> None:
         if choice is None:
             return
         start = np.zeros(model.n_variables)

@@ -74,6 +74,8 @@ import numpy as np
 
 from mutualgains.analysis.casegame import CaseGame, with_changes
 from mutualgains.analysis.games import coalition_sums
+from mutualgains.engine.mip import MipModel
+from mutualgains.engine.nondominated import ParetoSet
 from mutualgains.engine.paths import exact_set
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError, UsageError
@@ -95,13 +97,14 @@ _TABLE_WORK = 5e8  # rows x coalitions scanned at most when listing from the sep
 
 
 class _GainsGame(CaseGame):
-    def __init__(self, case: Case, *, package, rule: bool, members_accept: bool, solver: str):
+    def __init__(self, case: Case, *, package: Mapping[str, str] | Sequence[str] | None,
+                 rule: bool, members_accept: bool, solver: str):
         super().__init__(case, "gains", solver=solver)
         self.rule = rule
         self.members_accept = members_accept
-        self.thresholds = case.batnas + float(case.margin)
+        self.thresholds: np.ndarray = case.batnas + float(case.margin)
         self.controllers = _controllers(case)
-        self._given = None
+        self._given: float | None = None
         if package is not None:
             choice = case.package_indices(package)
             self._given = float((case.utility_vector(choice) - case.batnas).sum())
@@ -110,7 +113,7 @@ class _GainsGame(CaseGame):
         self._money = case.has_contributions
         self._program: PackageProgram | None = None
         self._ideals: np.ndarray | None = None
-        self._table = None
+        self._table: ParetoSet | None = None
         if not case.controls and not self._money:
             self._table = _open_table(case)
 
@@ -152,6 +155,7 @@ class _GainsGame(CaseGame):
     # ---- the separable table
 
     def _table_best(self, mask: int) -> tuple[float, int | None]:
+        assert self._table is not None  # _evaluate asks the table only when there is one
         members = self._members(mask)
         u = self._table.utilities[:, members]
         gains = (u - self.case.batnas[members]).sum(axis=1)
@@ -226,8 +230,9 @@ class _GainsGame(CaseGame):
             ideals = np.zeros(self.n)
             for p in range(self.n):
                 model.set_objective(*program.utility_terms(p))
-                out = self._solve(model)
-                values = out.values
+                # every party's ideal over all packages (no one need accept): optimal
+                # whenever the case has a package at all
+                values = self._solve(model).solution
                 ideals[p] = self._utilities(values)[p] - self.case.batnas[p]
                 self._remember(program.choice(values), self._utilities(values))
             self._ideals = ideals
@@ -235,13 +240,13 @@ class _GainsGame(CaseGame):
 
     # ---- the program
 
-    def _model(self):
+    def _model(self) -> tuple[PackageProgram, MipModel, list[int]]:
         if self._program is None:
             case = self.case
             program = PackageProgram(case, acceptance=False)
             model = program.model
             member = model.add_variables(self.n, lb=0.0, ub=0.0)
-            rows = []
+            rows: list[tuple[list[int], list[float], str, float]] = []
             if self.members_accept:
                 for p in range(self.n):
                     idx, coef = program.utility_terms(p)
@@ -272,10 +277,12 @@ class _GainsGame(CaseGame):
 
     def _utilities(self, values: np.ndarray) -> np.ndarray:
         program = self._program
+        assert program is not None  # values come from a solve of the model _model() built
         choice = program.choice(values)
         return self.case.utility_vector(choice) + program.rates * program.money(values)
 
-    def _program_value(self, mask: int, start) -> tuple[float, tuple[int, ...] | None]:
+    def _program_value(self, mask: int, start: tuple[int, ...] | None
+                       ) -> tuple[float, tuple[int, ...] | None]:
         program, model, _ = self._model()
         self._set_coalition(mask)
         weights = np.array([float(mask >> p & 1) for p in range(self.n)])
@@ -285,8 +292,9 @@ class _GainsGame(CaseGame):
         out = self._solve(model)
         if out.status == Status.INFEASIBLE:
             return 0.0, None
-        utilities = self._utilities(out.values)
-        choice = program.choice(out.values)
+        values = out.solution  # _solve returns optimal or infeasible outcomes only
+        utilities = self._utilities(values)
+        choice = program.choice(values)
         if not self._money:
             self._remember(choice, utilities)
         value = float(weights @ (utilities - self.case.batnas))
@@ -323,14 +331,15 @@ class _GainsGame(CaseGame):
 
 
 class _CostGame(CaseGame):
-    def __init__(self, case: Case, package, *, solver: str):
+    def __init__(self, case: Case, package: Mapping[str, str] | Sequence[str] | None, *,
+                 solver: str):
         super().__init__(case, "costs", solver=solver)
         self.option_costs = _option_costs(case)
         if package is None:
             from mutualgains.analysis.solve import solve
 
             result = solve(case, solver=solver)
-            if not result.has_package:
+            if result.package is None:  # (what has_package tests)
                 raise UsageError(f"cost_game: no package of {case.name!r} passes the decision "
                                  "rule; name the package whose costs are shared")
             package = result.package
@@ -348,7 +357,7 @@ class _CostGame(CaseGame):
         self._program = PackageProgram(plain, acceptance=False)
         program, model = self._program, self._program.model
         self._member = member = model.add_variables(self.n, lb=0.0, ub=0.0)
-        rows = []
+        rows: list[tuple[list[int], list[float], str, float]] = []
         for p in range(self.n):
             idx, coef = program.utility_terms(p)
             big = float(self.needs[p] - program.utility_bounds(p)[0])
@@ -391,7 +400,8 @@ class _CostGame(CaseGame):
     def _pool_cost(self, choice: tuple[int, ...]) -> float:
         return self._cost(choice)
 
-    def _program_value(self, mask: int, start=None) -> tuple[float, tuple[int, ...]]:
+    def _program_value(self, mask: int, start: tuple[int, ...] | None = None
+                       ) -> tuple[float, tuple[int, ...]]:
         program, model = self._program, self._program.model
         for p in range(self.n):
             on = float(mask >> p & 1)
@@ -400,7 +410,7 @@ class _CostGame(CaseGame):
         out = self._solve(model)
         if out.status != Status.OPTIMAL:  # the reference package serves every coalition
             raise SolverError(f"{self.name}: no package serves {self.members(mask)}")
-        choice = program.choice(out.values)
+        choice = program.choice(out.solution)
         self._remember(choice, self._plain.utility_vector(choice))
         return max(0.0, self._cost(choice) - self._floor), choice
 
@@ -434,7 +444,7 @@ def _controllers(case: Case) -> list[int]:
     return out
 
 
-def _open_table(case: Case):
+def _open_table(case: Case) -> ParetoSet | None:
     """The non-dominated packages of ``case`` when every party accepts every package
     (its BATNAs moved below its least utility): for every coalition, one of them is
     among its best. ``None`` when the engine's exact paths would not list them (they

@@ -39,25 +39,72 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
+from mutualgains.engine.mip import MipOutcome
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import SolverError
+from mutualgains.model import Case
 from mutualgains.status import Status
-
-if TYPE_CHECKING:  # pragma: no cover
-    from mutualgains.analysis.casegame import CaseGame
 
 __all__ = ["CostSeparator", "GainsSeparator", "Separator"]
 
+_Row = tuple[Sequence[int], Sequence[float], str, float]
+# One row of a MipModel: (variables, coefficients, sense, right-hand side).
 
-class Separator:
+
+class _GameView(Protocol):
+    """What a separator reads from its game (a :class:`~mutualgains.analysis.casegame.CaseGame`):
+    the separators fill the game's cache and pool of packages as they find values."""
+
+    case: Case
+    name: str
+    solver: str
+    stats: dict[str, int]
+    _cache: dict[int, float]
+
+    @property
+    def n(self) -> int: ...
+
+    def value(self, coalition: int) -> float: ...
+
+    def _members(self, mask: int) -> np.ndarray: ...
+
+    def _remember(self, choice: tuple[int, ...], utilities: np.ndarray) -> None: ...
+
+
+class _GainsView(_GameView, Protocol):
+    """The gains game's rules (see :func:`~mutualgains.analysis.coalitions.gains_game`)."""
+
+    rule: bool
+    members_accept: bool
+    thresholds: np.ndarray
+    controllers: list[int]
+    _money: bool
+
+
+class _CostView(_GameView, Protocol):
+    """The cost game's needs and costs (see :func:`~mutualgains.analysis.coalitions.cost_game`)."""
+
+    needs: np.ndarray
+    option_costs: np.ndarray
+    _plain: Case
+    _floor: float
+
+    def _cost(self, choice: Sequence[int]) -> float: ...
+
+
+_G = TypeVar("_G", bound=_GameView)
+
+
+class Separator(Generic[_G]):
     """One integer program over coalitions (binaries ``s``) and packages: the coalition
     with the largest excess ``worth(S) - x(S)``, coalitions in ``skip`` cut off."""
 
-    def __init__(self, game: CaseGame, program: PackageProgram):
+    def __init__(self, game: _G, program: PackageProgram):
         self.game, self.program, self.model = game, program, program.model
         n = game.n
         self.s = self.model.add_variables(n, binary=True)
@@ -75,11 +122,21 @@ class Separator:
         out = self._solve()
         if out is None:
             return None, -np.inf
-        mask = self._mask(out.values)
-        worth = self.record(mask, out.values)
+        values = out.solution  # _solve returns only outcomes with an answer
+        mask = self._mask(values)
+        worth = self.record(mask, values)
         return mask, worth - float(x[self.game._members(mask)].sum())
 
-    def _solve(self):
+    def set_objective(self, x: np.ndarray) -> None:
+        """Maximise the excess for split ``x`` (see the subclasses)."""
+        raise NotImplementedError  # pragma: no cover - both separators have one
+
+    def record(self, mask: int, values: np.ndarray) -> float:
+        """The worth of coalition ``mask``, found at the optimum ``values``, kept in the
+        game's cache (see the subclasses)."""
+        raise NotImplementedError  # pragma: no cover - both separators have one
+
+    def _solve(self) -> MipOutcome | None:
         out = self.model.solve(solver=self.game.solver)
         self.game.stats["separations"] += 1
         if out.status == Status.INFEASIBLE:
@@ -92,20 +149,21 @@ class Separator:
     def _mask(self, values: np.ndarray) -> int:
         return sum(1 << k for k, v in enumerate(values[self.s]) if v > 0.5)
 
-    def _no_good(self, mask: int):
+    def _no_good(self, mask: int) -> _Row:
         inside = [k for k in range(self.game.n) if mask >> k & 1]
         coef = [-1.0 if mask >> k & 1 else 1.0 for k in range(self.game.n)]
         return self.s, coef, ">=", 1.0 - len(inside)
 
 
-class GainsSeparator(Separator):
-    def __init__(self, game: CaseGame):
+class GainsSeparator(Separator[_GainsView]):
+    def __init__(self, game: _GainsView):
         case = game.case
         super().__init__(game, PackageProgram(case, acceptance=False))
         program, model, n = self.program, self.model, game.n
         (self.agree,) = model.add_variables(1, binary=True)
         self.w = model.add_variables(n, lb=None)
-        s, a, rows = self.s, self.agree, []
+        s, a = self.s, self.agree
+        rows: list[_Row] = []
         options = set(program.x)
         for p in range(n):
             idx, coef = program.utility_terms(p)
@@ -139,7 +197,7 @@ class GainsSeparator(Separator):
                      for v in case.veto_parties]
         model.add_rows(rows)
 
-    def _products(self, p: int, idx: list[int], coef: list[float]) -> list:
+    def _products(self, p: int, idx: list[int], coef: list[float]) -> list[_Row]:
         """``w_p = t_p * gain_p`` for a party whose utility is a sum of option scores, with
         ``t_p = s_p and a`` and one product ``z = t_p * x_j`` per scored option (tighter
         than one big-M row: the program's relaxation stays close to its optimum)."""
@@ -147,8 +205,8 @@ class GainsSeparator(Separator):
         (t,) = model.add_variables(1, lb=0.0, ub=1.0)
         z = model.add_variables(len(idx), lb=0.0, ub=1.0)
         s, a, batna = self.s[p], self.agree, float(game.case.batnas[p])
-        rows = [([t, s], [1.0, -1.0], "<=", 0.0), ([t, a], [1.0, -1.0], "<=", 0.0),
-                ([t, s, a], [1.0, -1.0, -1.0], ">=", -1.0)]
+        rows: list[_Row] = [([t, s], [1.0, -1.0], "<=", 0.0), ([t, a], [1.0, -1.0], "<=", 0.0),
+                           ([t, s, a], [1.0, -1.0, -1.0], ">=", -1.0)]
         for zj, xj, c in zip(z, idx, coef, strict=True):
             if c > 0:
                 rows += [([zj, t], [1.0, -1.0], "<=", 0.0), ([zj, xj], [1.0, -1.0], "<=", 0.0)]
@@ -179,11 +237,11 @@ class GainsSeparator(Separator):
         return game._cache[mask]
 
 
-class CostSeparator(Separator):
-    def __init__(self, game: CaseGame):
+class CostSeparator(Separator[_CostView]):
+    def __init__(self, game: _CostView):
         super().__init__(game, PackageProgram(game._plain, acceptance=False))
         program, model, n = self.program, self.model, game.n
-        rows = []
+        rows: list[_Row] = []
         for p in range(n):
             idx, coef = program.utility_terms(p)
             big = float(game.needs[p] - program.utility_bounds(p)[0])

@@ -321,9 +321,9 @@ def _scores_from_frame(
             except CaseError as err:
                 problems.extend(err.problems)
         good = {i.name for i in issue_list}
-        for row in table.values():
-            for issue in [i for i in row if i not in good]:
-                del row[issue]
+        for scores in table.values():
+            for issue in [i for i in scores if i not in good]:
+                del scores[issue]
     else:
         issue_list = [Issue(issue, tuple(options)) for issue, options in order.items()]
     return issue_list, table

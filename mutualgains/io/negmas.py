@@ -60,9 +60,10 @@ def _negmas() -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # NegMAS warns about optional packages on import
-            import negmas
-            from negmas.inout import Scenario
-            from negmas.preferences import (
+            # NegMAS ships neither type hints nor a py.typed marker
+            import negmas  # type: ignore[import-untyped]
+            from negmas.inout import Scenario  # type: ignore[import-untyped]
+            from negmas.preferences import (  # type: ignore[import-untyped]
                 ComplexNonlinearUtilityFunction,
                 HyperRectangleUtilityFunction,
             )

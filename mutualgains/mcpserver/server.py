@@ -30,7 +30,8 @@ Examples
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -39,7 +40,7 @@ try:
     from mcp.server.mcpserver import Context, MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
     from mcp_types import ToolAnnotations
-    from pydantic import Field
+    from pydantic import BaseModel, Field
 except ImportError as err:  # pragma: no cover - depends on the environment
     raise ImportError('the MCP server needs the mcp package: pip install "mutualgains[mcp]"'
                       ) from err
@@ -66,6 +67,12 @@ __all__ = ["TOOLS", "build_server", "case_from_text", "main"]
 TOOLS: tuple[str, ...] = ("describe_case", "solve", "frontier", "explain", "equivalent_offers",
                           "learn_priorities", "review_deal", "phase")
 """The tools the server offers."""
+
+_OUTPUTS: dict[str, type[BaseModel]] = {
+    "describe_case": CaseOutput, "solve": SolveOutput, "frontier": FrontierOutput,
+    "explain": ExplainOutput, "equivalent_offers": OffersOutput,
+    "learn_priorities": LearnOutput, "review_deal": ReviewOutput, "phase": PhaseOutput}
+# The output model (and so the published output schema) of each tool.
 
 _MAX_TEXT = 5_000_000  # characters of case text
 
@@ -163,8 +170,14 @@ def _existing(name: str) -> Path | None:
         return None
 
 
-def _tool_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the library's errors into tool errors that name the problem."""
+def _tool(fn: Callable[..., dict[str, Any]], output: type[BaseModel]) -> Callable[..., Any]:
+    """``fn`` as a tool: the library's errors become tool errors that name the problem, and
+    its result is published with the output schema of ``output``.
+
+    The tools return plain JSON-ready dicts (what ``to_dict`` gives); the SDK derives the
+    output schema from the return annotation of the signature it reads and validates each
+    result against that model, so the wrapper's signature names ``output`` as its return.
+    """
 
     @functools.wraps(fn)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -173,6 +186,10 @@ def _tool_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except MutualGainsError as err:
             raise ToolError(str(err)) from None
 
+    signature = inspect.signature(fn, eval_str=True).replace(return_annotation=output)
+    # typeshed declares no __signature__ on functions, though inspect.signature reads it
+    wrapped.__signature__ = signature  # type: ignore[attr-defined]
+    wrapped.__annotations__ = {**fn.__annotations__, "return": output}
     return wrapped
 
 
@@ -192,7 +209,7 @@ def _reporter(ctx: Context | None, total: float | None = None) -> Callable[..., 
 # ------------------------------------------------------------------ the tools
 
 
-def describe_case(case: Case_) -> CaseOutput:
+def describe_case(case: Case_) -> dict[str, Any]:
     """Describe a case: its parties (BATNA, weight, veto), issues and options, the decision
     rule, the number of packages, the dependencies and every party's scores."""
     c = case_from_text(case)
@@ -219,7 +236,7 @@ def solve(case: Case_,
                                                       "nash")] = "joint",
           time_limit: Annotated[float | None, Field(description="seconds")] = None,
           transfers: Annotated[bool, Field(description="choose side payments too")] = False,
-          ) -> SolveOutput:
+          ) -> dict[str, Any]:
     """The best package that passes the decision rule for a bargaining objective: joint (the
     largest total gain), egalitarian, ks (Kalai-Smorodinsky), leximin or nash; exact."""
     from mutualgains.analysis.solve import solve as run
@@ -235,7 +252,7 @@ def frontier(case: Case_,
              method: Annotated[Literal["auto", "dp", "enumerate", "mip"],
                                Field(description="the exact path: auto decides from the "
                                                  "case")] = "auto",
-             ctx: Context | None = None) -> FrontierOutput:
+             ctx: Context | None = None) -> dict[str, Any]:
     """The exact Pareto frontier of the packages that pass: one package per non-dominated
     utility vector. Reports progress as points are found (at once when the exact set is
     computed without a solver)."""
@@ -255,7 +272,7 @@ def frontier(case: Case_,
     return result.to_dict()
 
 
-def explain(case: Case_, package: PackageArg | None = None) -> ExplainOutput:
+def explain(case: Case_, package: PackageArg | None = None) -> dict[str, Any]:
     """Why no package passes (a minimal blocking set of parties, the largest coalitions, the
     BATNA moves that would unlock a deal), and who rejects a given package and by how much."""
     from mutualgains.analysis.explain import explain as run
@@ -277,7 +294,7 @@ def equivalent_offers(
                                                            "for the mediator)")] = None,
         band: Annotated[float | None, Field(description="mediator: how far apart each "
                                                         "party's gains may be")] = None,
-) -> OffersOutput:
+) -> dict[str, Any]:
     """k packages equally good for a party (within its tolerance) that pass the decision rule
     and differ as much as possible for the others, so its choice reveals their priorities;
     without a party, from the mediator's seat: about equal joint gain, each party's gain
@@ -297,18 +314,18 @@ def equivalent_offers(
 
 def learn_priorities(
         case: Case_, party: str,
-        accepted: Annotated[list[dict[str, str]], Field(description="packages it "
+        accepted: Annotated[Sequence[dict[str, str]], Field(description="packages it "
                                                                     "accepted")] = (),
-        rejected: Annotated[list[dict[str, str]], Field(description="packages it "
+        rejected: Annotated[Sequence[dict[str, str]], Field(description="packages it "
                                                                     "rejected")] = (),
-        preferred: Annotated[list[list[dict[str, str]]], Field(
+        preferred: Annotated[Sequence[list[dict[str, str]]], Field(
             description="pairs [preferred package, other package]")] = (),
-        ranking: Annotated[list[dict[str, str]], Field(description="packages best "
+        ranking: Annotated[Sequence[dict[str, str]], Field(description="packages best "
                                                                    "first")] = (),
         model: Annotated[str, Field(description="weights (issue weights over the current "
                                                 "ratings) or scores (every option)")] = "weights",
         batna: Annotated[float | None, Field(description="the party's BATNA if known")] = None,
-        ctx: Context | None = None) -> LearnOutput:
+        ctx: Context | None = None) -> dict[str, Any]:
     """The score tables consistent with a party's reactions (as linear constraints), whether
     they conflict (and an irreducible conflicting set), a central estimate with ranges, and
     the package to ask about next."""
@@ -322,7 +339,7 @@ def learn_priorities(
 def review_deal(case: Case_, package: PackageArg,
                 rule: Annotated[str, Field(description="what the best improvement maximises: "
                                                        "joint, egalitarian or nash")] = "joint",
-                ctx: Context | None = None) -> ReviewOutput:
+                ctx: Context | None = None) -> dict[str, Any]:
     """Review a proposed or agreed package: each party's gain, whether it is Pareto-optimal,
     the Pareto improvements and the value left on the table, the bargaining solutions, the
     trades it contains."""
@@ -337,7 +354,7 @@ def phase(case: Case_,
           objective: str = "joint",
           periods: int | None = None,
           budget: Annotated[float | None, Field(description="per period")] = None,
-          time_limit: float | None = None) -> PhaseOutput:
+          time_limit: float | None = None) -> dict[str, Any]:
     """Schedule the projects of a package over periods under a budget (carry-over,
     discounting, precedence), maximising the discounted value realised."""
     from mutualgains.analysis.solve import solve as run
@@ -369,7 +386,7 @@ def build_server() -> MCPServer:
     read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False,
                                 idempotent_hint=True, open_world_hint=False)
     for name in TOOLS:
-        server.add_tool(_tool_errors(globals()[name]), name=name, annotations=read_only,
+        server.add_tool(_tool(globals()[name], _OUTPUTS[name]), name=name, annotations=read_only,
                         structured_output=True)
     return server
 

@@ -9,6 +9,7 @@ Examples
 from __future__ import annotations
 
 import re
+from types import ModuleType
 from typing import Any
 
 from mutualgains.errors import UsageError
@@ -67,7 +68,7 @@ EXTRA = 'pip install "mutualgains[excel]"'
 PER_PERIOD = re.compile(r"(cost|budget)_([1-9]\d*)")
 
 
-def openpyxl_module():
+def openpyxl_module() -> ModuleType:
     """The openpyxl module, or a UsageError naming the extra that installs it.
 
     Examples

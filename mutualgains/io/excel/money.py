@@ -83,11 +83,12 @@ def _pairs(reading: Reading, rows: list[Row], names: Names) -> list[list[str]]:
     for row in rows:
         payer = known_party(reading, row, "payer", names)
         payee = known_party(reading, row, "payee", names)
-        ok = payer is not None and payee is not None
-        if ok and (payer, payee) in first:
+        if payer is None or payee is None:
+            continue
+        if (payer, payee) in first:
             reading.problem(row.where, f"duplicate pair (first at row "
                             f"{first[(payer, payee)]})", f"{payer}, {payee}")
-        elif ok:
+        else:
             first[(payer, payee)] = row.number
             reading.place(f"transfers.pairs[{len(pairs)}]", row.where)
             pairs.append([payer, payee])

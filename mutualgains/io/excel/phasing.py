@@ -29,8 +29,8 @@ def _per_period_budget(reading: Reading, values: dict[str, tuple[Any, Row]],
                        periods: Any) -> list | None:
     """``budget_1 ... budget_N`` as a list (None after recording a problem)."""
     title = reading.title("phasing")
-    per_period = sorted((int(PER_PERIOD.fullmatch(k).group(2)), k)
-                        for k in values if PER_PERIOD.fullmatch(k))
+    per_period = sorted((int(match.group(2)), k)
+                        for k in values if (match := PER_PERIOD.fullmatch(k)))
     ok = True
     if "budget" in values:
         reading.problem(values["budget"][1].where, "give budget (every period) or "
@@ -111,8 +111,8 @@ def _project_costs(reading: Reading, row: Row, duration: Any,
                    cost: Any) -> tuple[list[tuple[int, str]], list, bool]:
     """The filled ``cost_k`` cells of ``row``, their values, and whether they are consistent
     with ``duration`` and ``cost``."""
-    columns = sorted((int(PER_PERIOD.fullmatch(c).group(2)), c)
-                     for c in row.letters if PER_PERIOD.fullmatch(c))
+    columns = sorted((int(match.group(2)), c)
+                     for c in row.letters if (match := PER_PERIOD.fullmatch(c)))
     filled = [(k, c) for k, c in columns if not row.blank(c)]
     per_period = [reading.number(row, c) for _, c in filled]
     ok = BAD not in per_period
@@ -146,7 +146,7 @@ def _projects(reading: Reading, rows: list[Row], names: Names) -> list[dict]:
             continue
         if ref is not None:
             first[ref] = row.number
-        if not ok:
+        if not ok or ref is None:  # ok already implies ref is not None
             continue
         label = f"phasing.projects[{ref[0]}={ref[1]}]"
         reading.place(label, row.where)

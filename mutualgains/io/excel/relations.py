@@ -27,7 +27,8 @@ __all__ = ["read_excludes", "read_precedes", "read_requires", "read_synergy"]
 
 def _keep(reading: Reading, data: dict[str, Any], key: str, items: list) -> None:
     """Store the good items (None marks one with problems), renumbering their places."""
-    good, new_index = [], {}
+    good: list[Any] = []
+    new_index: dict[int, int] = {}
     for k, item in enumerate(items):
         if item is not None:
             new_index[k] = len(good)
@@ -38,6 +39,7 @@ def _keep(reading: Reading, data: dict[str, Any], key: str, items: list) -> None
     for path, where in old.items():
         del reading.places[path]
         match = numbered.match(path)
+        assert match is not None  # every path in ``old`` starts with ``key[``, then a number
         k = int(match.group(1))
         if k in new_index:
             reading.places[f"{key}[{new_index[k]}]{path[match.end():]}"] = where
@@ -206,7 +208,7 @@ def read_synergy(reading: Reading, data: dict[str, Any], names: Names) -> None:
         group = groups.setdefault(label, {"when": {}, "bonus": {}, "name": None,
                                           "row": row, "ok": True, "seen": {}})
         _synergy_row(reading, row, label, group, names)
-    items = []
+    items: list[dict[str, Any] | None] = []
     for label, group in groups.items():
         reading.place(f"synergy[{len(items)}]", group["row"].where)
         if not group["when"] and group["ok"]:

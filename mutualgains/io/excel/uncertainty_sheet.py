@@ -92,18 +92,19 @@ def read_uncertainty_sheet(reader: SheetReader, data: dict[str, Any],
         if target not in TARGETS:
             reader.problem(row.cell("target"), f"must be one of {', '.join(TARGETS)}", target)
             continue
-        names = [reader.text(row, c) if row.has(c) else None for c in _NAMES[target]]
+        given = [reader.text(row, c) if row.has(c) else None for c in _NAMES[target]]
         unused = [c for c in ("party", "issue", "option") if c not in _NAMES[target]
                   and row.has(c) and not row.blank(c)]
         for column in unused:
             reader.problem(row.cell(column), f"must be empty for target {target}")
-        missing = [c for c, n in zip(_NAMES[target], names, strict=True) if n is None]
+        missing = [c for c, n in zip(_NAMES[target], given, strict=True) if n is None]
         for column in missing:
             if not row.has(column):
                 reader.problem(row.where, f"target {target} needs a {column} column")
         spread = _spread(reader, row)
         if missing or unused or spread is None:
             continue
+        names = [n for n in given if n is not None]  # all of them: none is missing
         key = (target, *names)
         if key in first:
             reader.problem(row.where, f"duplicate row for this {target} (first at row "

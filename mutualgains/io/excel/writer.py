@@ -192,11 +192,13 @@ def _phasing(case: Case) -> list[Table]:
     plan = case.phasing
     if plan is None:
         return []
+    budget = plan.budget
+    assert isinstance(budget, tuple)  # Phasing stores one amount per period
     rows = [["periods", plan.periods]]
-    if len(set(plan.budget)) == 1:
-        rows.append(["budget", plan.budget[0]])
+    if len(set(budget)) == 1:
+        rows.append(["budget", budget[0]])
     else:
-        rows.extend([f"budget_{k}", b] for k, b in enumerate(plan.budget, start=1))
+        rows.extend([f"budget_{k}", b] for k, b in enumerate(budget, start=1))
     rows += [["carry_over", plan.carry_over], ["discount", plan.discount]]
     out: list[Table] = [("phasing", SHEETS["phasing"], rows)]
     if plan.projects:

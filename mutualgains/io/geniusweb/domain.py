@@ -246,6 +246,7 @@ def _range(name: str, raw: Any, at: Where, problems: list[Problem]) -> DomainIss
         return None
     for key, value in (("low", low), ("high", high), ("step", step)):
         _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # number() returns finite values only (not n, N, F)
         if len(digits) > MAX_DECIMALS or -exponent > MAX_DECIMALS:
             problems.append(Problem(str(places[key]), f"may have at most {MAX_DECIMALS} digits "
                                     "and decimal places", f"{len(digits)} digits"))

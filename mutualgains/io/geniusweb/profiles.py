@@ -148,8 +148,9 @@ def read_profile(doc: Document, domain: Domain | None, problems: list[Problem]) 
     if reservation is not None:
         batna = sum(scores[i.name][reservation[i.name]] for i in domain.issues
                     if i.name in reservation)
+    by_name = {i.name: i for i in domain.issues}  # _reservation keeps the domain's issues
     bid = None if reservation is None else {
-        issue: domain.issue(issue).options[k] for issue, k in reservation.items()}
+        issue: by_name[issue].options[k] for issue, k in reservation.items()}
     return Profile(name, domain, scores, float(batna), bid)
 
 
@@ -224,7 +225,7 @@ def _issue_utilities(raw: Any, issue: DomainIssue, at: Where, problems: list[Pro
            if o in table]
     if len(problems) > before or missing or len(table) != len(issue.options):
         return None
-    return out  # type: ignore[return-value]
+    return [u for u in out if u is not None]  # all of them: None came with a problem
 
 
 def _number_utilities(body: Mapping[str, Any], issue: DomainIssue, at: Where,
@@ -240,7 +241,9 @@ def _number_utilities(body: Mapping[str, Any], issue: DomainIssue, at: Where,
     high_value = number(body["highValue"], at.key("highValue"), problems)
     low_u = number(body["lowUtility"], at.key("lowUtility"), problems, low=0, high=1)
     high_u = number(body["highUtility"], at.key("highUtility"), problems, low=0, high=1)
-    if len(problems) > before:
+    # number() records a problem whenever it returns None
+    if (len(problems) > before or low_value is None or high_value is None or low_u is None
+            or high_u is None):
         return None
     numbers = issue.numbers or ()
     for key, value, bound in (("lowValue", low_value, numbers[0]),
@@ -266,17 +269,19 @@ def _weights(raw: Any, domain: Domain, at: Where, problems: list[Problem]
     if found is None or not _same_issues(found, domain, at, problems):
         return None
     before = len(problems)
-    weights = {i.name: number(found[i.name], at.key(i.name), problems, low=0, high=1)
-               for i in domain.issues}
+    found_weights = {i.name: number(found[i.name], at.key(i.name), problems, low=0, high=1)
+                     for i in domain.issues}
     if len(problems) > before:
         return None
+    # every weight is a number: number() records a problem whenever it returns None
+    weights = {name: w for name, w in found_weights.items() if w is not None}
     with localcontext(EXACT):
         total = sum(weights.values(), Decimal(0))
     if total != 1:
         problems.append(Problem(str(at), "the weights must sum to exactly 1, as GeniusWeb "
                                 "requires (they are not normalised)", shown(total)))
         return None
-    return weights  # type: ignore[return-value]
+    return weights
 
 
 def _reservation(raw: Any, domain: Domain, at: Where, problems: list[Problem]

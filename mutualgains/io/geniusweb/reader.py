@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mutualgains.errors import CaseError, Problem, UsageError
@@ -98,7 +98,7 @@ def _json_files(folder: Path) -> list[Path]:
 @validated(source=Instance((str, os.PathLike, list, tuple),
                            label="a folder, a file or a list of files"),
            parties=Maybe(Names()))
-def read_geniusweb(source: str | Path | Iterable[str | Path], *,
+def read_geniusweb(source: str | Path | Sequence[str | Path], *,
                    parties: Iterable[str] | None = None) -> Case:
     """Read a GeniusWeb domain and its profiles as a :class:`~mutualgains.model.case.Case`.
 
@@ -107,7 +107,7 @@ def read_geniusweb(source: str | Path | Iterable[str | Path], *,
 
     Parameters
     ----------
-    source : str, Path or iterable of them
+    source : str, Path or a list or tuple of them
         A folder (its ``.json`` files are read: one domain file at most, one or more
         profiles; every other ``.json`` file is an error; files with other suffixes and
         subfolders are ignored), a single profile file (which embeds its domain), or a
@@ -189,7 +189,7 @@ def read_geniusweb(source: str | Path | Iterable[str | Path], *,
     return _build(domain, read)
 
 
-def _files(source: str | Path | Iterable[str | Path]) -> list[Path]:
+def _files(source: str | Path | Sequence[str | Path]) -> list[Path]:
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.is_dir():
@@ -201,7 +201,7 @@ def _files(source: str | Path | Iterable[str | Path]) -> list[Path]:
             raise CaseError([Problem(str(path), "no such file or folder")])
         return [path]
     files = [Path(item) for item in source if isinstance(item, str | os.PathLike)]
-    if len(files) != len(source) or not files:  # type: ignore[arg-type]
+    if len(files) != len(source) or not files:
         raise UsageError("read_geniusweb: source must be a folder, a file or a non-empty list "
                          "of file paths")
     return files
@@ -260,9 +260,9 @@ def _build(domain: Domain, read: dict[str, Profile]) -> Case:
         raise CaseError([Problem(domain.name, f"at most {MAX_SCORES} scores (profiles x "
                                  "values)", str(cells))])
     return Case(
-        [Party(stem, batna=p.batna) for stem, p in read.items()],
-        [Issue(i.name, i.options) for i in domain.issues],
-        {stem: p.scores for stem, p in read.items()},
+        tuple(Party(stem, batna=p.batna) for stem, p in read.items()),
+        tuple(Issue(i.name, i.options) for i in domain.issues),
+        {stem: {i: tuple(v) for i, v in p.scores.items()} for stem, p in read.items()},
         name=domain.name,
         description=f"GeniusWeb domain {domain.name!r} ({len(read)} profiles), read from the "
                     f"{SOURCE}.",

@@ -221,7 +221,8 @@ def _plan(party: str, scores: Sequence[np.ndarray], batna: float, lossy: bool) -
 
     if identity_ok and abs(batna) <= eps:
         return _Plan(UtilityMap(), issue_shifts(mins, 0.0), None)
-    found = least_at_least(scores, batna, eps) if batna >= low - eps else None
+    found = (least_at_least([a.tolist() for a in scores], batna, eps) if batna >= low - eps
+             else None)
     if identity_ok and found is not None and found.exact:
         return _Plan(UtilityMap(), issue_shifts(mins, 0.0), found.choice)
     if batna <= low + eps:
