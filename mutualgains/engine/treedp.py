@@ -87,7 +87,7 @@ MAX_ROWS = 400_000
 MAX_BUILD = 3_000_000
 """Rows one combination step may build before :func:`tree_dp` gives up."""
 
-MAX_WORK = 1e9
+MAX_WORK = 4e9
 """Elementary comparisons the filters of one run may make before :func:`tree_dp` gives up."""
 
 _MARGIN = 1e-9  # relative slack on "cannot pass": float sums must never prune a package
