@@ -162,10 +162,10 @@ def run(args: argparse.Namespace) -> int:
         except (ValueError, IndexError):
             raise UsageError(f"--value-by: expected PERIOD,VALUE, got {args.value_by!r}") \
                 from None
+    case = load(args.case)  # a bad case is refused before the solvers are imported
     from mutualgains.analysis.solve import solve
     from mutualgains.phasing import phase
 
-    case = load(args.case)
     if package is None:
         found = solve(case, args.objective, solver=args.solver)
         if found.package is None:

@@ -64,10 +64,11 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    case = load(args.case)  # a bad case is refused before the solver is imported
     from mutualgains.analysis.solve import solve
     from mutualgains.display import result_text
 
-    result = solve(load(args.case), args.objective, solver=args.solver,
+    result = solve(case, args.objective, solver=args.solver,
                    time_limit=args.time_limit, gap=args.gap, method=args.method)
     emit(args, result.to_dict(), result_text(result))
     return 0 if result.has_package else 1

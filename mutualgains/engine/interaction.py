@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-import networkx as nx
-from networkx.algorithms.approximation import treewidth_min_degree, treewidth_min_fill_in
+from typing import TYPE_CHECKING
 
 from mutualgains.model import Case
+
+if TYPE_CHECKING:  # networkx is imported when a graph is built
+    import networkx as nx
 
 __all__ = ["Decomposition", "decompose", "interaction_graph"]
 
@@ -51,6 +52,8 @@ def interaction_graph(case: Case) -> nx.Graph:
     [(0, 2, ('excludes',))]
     """
     position = {name: k for k, name in enumerate(case.issue_names)}
+    import networkx as nx
+
     graph = nx.Graph()
     for k, issue in enumerate(case.issues):
         graph.add_node(k, name=issue.name, options=len(issue.options))
@@ -129,6 +132,8 @@ def decompose(case: Case, graph: nx.Graph | None = None) -> Decomposition:
     sizes = [len(i.options) for i in case.issues]
     if not sizes:
         return Decomposition(-1, "min_fill_in", (), (), 1, 1)
+    from networkx.algorithms.approximation import treewidth_min_degree, treewidth_min_fill_in
+
     fill_width, fill_tree = treewidth_min_fill_in(graph)
     degree_width, degree_tree = treewidth_min_degree(graph)
     if degree_width < fill_width:
