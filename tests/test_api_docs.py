@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 DOCS_EXTRA = ("mkdocs", "mkdocstrings", "material")
 SITE = Path(tempfile.mkdtemp(prefix="mutualgains-site-")) / "site"
+atexit.register(shutil.rmtree, SITE.parent, True)  # the built site is not kept
 
 
 def _start_build() -> subprocess.Popen[str] | None:
