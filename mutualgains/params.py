@@ -41,6 +41,7 @@ import inspect
 import math
 import numbers
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -55,7 +56,7 @@ __all__ = ["GAP", "METHOD", "PROGRESS", "SOLVER", "TIME_LIMIT", "AnyOf", "Choice
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Constraint:
+class Constraint(ABC):
     """What one argument accepts: :meth:`accepts` decides, :meth:`describe` says it.
 
     Examples
@@ -64,13 +65,13 @@ class Constraint:
     (False, 'a number of at least 0')
     """
 
-    def accepts(self, value: Any) -> bool:  # pragma: no cover - every subclass overrides it
+    @abstractmethod
+    def accepts(self, value: Any) -> bool:
         """Whether ``value`` is acceptable."""
-        raise NotImplementedError
 
-    def describe(self) -> str:  # pragma: no cover - every subclass overrides it
+    @abstractmethod
+    def describe(self) -> str:
         """What is acceptable, in words that follow "must be"."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)

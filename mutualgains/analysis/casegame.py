@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +62,7 @@ def with_changes(case: Case, **changes: Any) -> Case:
         return dataclasses.replace(case, **changes)
 
 
-class CaseGame(Game):
+class CaseGame(Game, ABC):
     """A game whose values come from a case's package programs (see the module notes).
 
     Attributes
@@ -124,8 +125,9 @@ class CaseGame(Game):
             return [(mask, excess)]
         return []
 
-    def _make_separator(self) -> Separator[Any]:  # pragma: no cover - both games have one
-        raise NotImplementedError
+    @abstractmethod
+    def _make_separator(self) -> Separator[Any]:
+        """The program that finds the most violated coalition for this game."""
 
     def _from_pool(self, x: np.ndarray, threshold: float, skip: set[int],
                    count: int) -> list[tuple[int, float]]:

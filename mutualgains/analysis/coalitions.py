@@ -449,12 +449,7 @@ def _open_table(case: Case) -> ParetoSet | None:
     (its BATNAs moved below its least utility): for every coalition, one of them is
     among its best. ``None`` when the engine's exact paths would not list them (they
     decide from the case's counts; see :func:`~mutualgains.engine.paths.exact_set`)."""
-    offs = case.option_offsets
-    lowest = np.array([sum(float(case.score_matrix[p, offs[k]:offs[k + 1]].min())
-                           for k in range(len(case.issues))) for p in range(len(case.parties))])
-    for _, bonus in case.synergy_table:
-        lowest = lowest + np.minimum(bonus, 0.0)
-    lowest = np.minimum(lowest, case.caps)
+    lowest = case.utility_bounds[0]
     below = float(case.margin) + 1.0
     parties = [dataclasses.replace(p, batna=float(f) - below) for p, f in
                zip(case.parties, lowest, strict=True)]

@@ -61,7 +61,7 @@ import numpy as np
 
 from mutualgains.analysis.frontiersearch import Search, many_parties, two_parties
 from mutualgains.engine.grid import party_step
-from mutualgains.engine.mip import check_limits, check_solver
+from mutualgains.engine.mip import check_solver
 from mutualgains.engine.nondominated import ParetoSet, non_dominated
 from mutualgains.engine.paths import exact_set
 from mutualgains.errors import UsageError
@@ -346,7 +346,6 @@ def pareto_frontier(
                          f"(parties: {', '.join(case.party_names)})")
     if len(set(names)) != len(names) or len(names) < 2:
         raise UsageError(f"parties: need at least two different parties, got {names}")
-    check_limits(time_limit, gap)
     check_solver(solver)
     started = time.perf_counter()
     index = [case.party_names.index(p) for p in names]

@@ -210,8 +210,11 @@ class Game:
         """The grand coalition's value: what is shared."""
         return self.value(self.full)
 
-    def _evaluate(self, mask: int) -> float:  # pragma: no cover - every subclass has one
-        raise NotImplementedError
+    def _evaluate(self, mask: int) -> float:  # pragma: no cover - a table lists every value
+        """The value of coalition ``mask``, computed where it is not in the cache: a game
+        built from a table (:meth:`from_values`) has every value there; the other games
+        compute it (function games, case games)."""
+        raise KeyError(f"no value for coalition {show(self.members(mask))}")
 
     def _list_limit(self) -> int:
         return MAX_LISTED

@@ -50,6 +50,7 @@ Examples
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -85,22 +86,22 @@ def keep_floor(value: float, *, log: bool = False) -> float:
 # ------------------------------------------------------------------ the stages
 
 
-class Stage:
+class Stage(ABC):
     """One stage of an objective: maximise :meth:`values` over the packages left."""
 
     log = False
 
+    @abstractmethod
     def values(self, gains: np.ndarray) -> np.ndarray:
         """The stage's value of every row of ``gains`` (packages x parties)."""
-        raise NotImplementedError  # pragma: no cover - every subclass overrides it
 
+    @abstractmethod
     def optimise(self, program: Program) -> Optimum:
         """Maximise the stage on the integer program (see :class:`Program`)."""
-        raise NotImplementedError  # pragma: no cover
 
+    @abstractmethod
     def keep(self, program: Program, floor: float) -> None:
         """Add rows to the program that keep the stage's value at least ``floor``."""
-        raise NotImplementedError  # pragma: no cover
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Generic, Protocol, TypeVar
 
@@ -100,7 +101,7 @@ class _CostView(_GameView, Protocol):
 _G = TypeVar("_G", bound=_GameView)
 
 
-class Separator(Generic[_G]):
+class Separator(ABC, Generic[_G]):
     """One integer program over coalitions (binaries ``s``) and packages: the coalition
     with the largest excess ``worth(S) - x(S)``, coalitions in ``skip`` cut off."""
 
@@ -127,14 +128,14 @@ class Separator(Generic[_G]):
         worth = self.record(mask, values)
         return mask, worth - float(x[self.game._members(mask)].sum())
 
+    @abstractmethod
     def set_objective(self, x: np.ndarray) -> None:
         """Maximise the excess for split ``x`` (see the subclasses)."""
-        raise NotImplementedError  # pragma: no cover - both separators have one
 
+    @abstractmethod
     def record(self, mask: int, values: np.ndarray) -> float:
         """The worth of coalition ``mask``, found at the optimum ``values``, kept in the
         game's cache (see the subclasses)."""
-        raise NotImplementedError  # pragma: no cover - both separators have one
 
     def _solve(self) -> MipOutcome | None:
         out = self.model.solve(solver=self.game.solver)

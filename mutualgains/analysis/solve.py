@@ -66,7 +66,7 @@ import numpy as np
 from mutualgains.analysis.mipstages import MipProgram, Pick, net_money
 from mutualgains.analysis.objectives import Objective, SetProgram, evaluate, plan
 from mutualgains.engine.mip import check_limits, check_solver
-from mutualgains.engine.paths import METHODS, Path, best_by_issue, exact_set
+from mutualgains.engine.paths import Path, best_by_issue, exact_set
 from mutualgains.engine.program import PackageProgram
 from mutualgains.errors import UsageError
 from mutualgains.model import Case
@@ -149,8 +149,6 @@ def solve(
     >>> all(result.accepted[p] for p in ("Port", "City"))
     True
     """
-    _check(case, objective, method)
-    check_limits(time_limit, gap)
     check_solver(solver)  # a wrong name is a mistake even when no solver runs
     started = time.perf_counter()
     weights = np.array([float(p.weight) for p in case.parties])
@@ -210,7 +208,7 @@ def solve_with(
     >>> second.package != first.package, second.objective_value <= first.objective_value
     (True, True)
     """
-    _check(case, objective, "mip")
+    _check(case, objective)
     check_limits(time_limit, gap)
     started = time.perf_counter()
     path = _path or Path("mip", "integer programs (solve_with)", {"packages": case.n_packages})
@@ -242,14 +240,12 @@ def solve_with(
                          details=out.details, started=started, seconds=run.seconds)
 
 
-def _check(case: Case, objective: str, method: str) -> None:
+def _check(case: Case, objective: str) -> None:
     if not isinstance(case, Case):
         raise UsageError(f"case: must be a Case, got {type(case).__name__}")
     if objective not in OBJECTIVES:
         raise UsageError(f"objective: unknown objective {objective!r} "
                          f"(known: {', '.join(OBJECTIVES)})")
-    if method not in METHODS:
-        raise UsageError(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
 
 
 def _plan(case: Case, objective: str, ideals: np.ndarray | None,
@@ -261,12 +257,7 @@ def _plan(case: Case, objective: str, ideals: np.ndarray | None,
 
 def _structural_gain_bounds(case: Case) -> np.ndarray:
     """Each party's most utility over all packages (not always attained), minus its BATNA."""
-    offs = case.option_offsets
-    high = np.array([sum(float(case.score_matrix[p, offs[k]:offs[k + 1]].max())
-                         for k in range(len(case.issues))) for p in range(len(case.parties))])
-    for _, bonus in case.synergy_table:
-        high = high + np.maximum(bonus, 0.0)
-    return np.minimum(high, case.caps) - case.batnas
+    return case.utility_bounds[1] - case.batnas
 
 
 # ------------------------------------------------------------------ the answer

@@ -46,7 +46,7 @@ import pulp
 from mutualgains.errors import SolverError, UsageError
 from mutualgains.status import Status
 from mutualgains.tolerance import TOLERANCE
-from mutualgains.util import caller_stacklevel
+from mutualgains.util import warn
 
 __all__ = ["SOLVER_ALIASES", "MipModel", "MipOutcome", "SolveOptions", "SolverOptionWarning",
            "SolverSettings", "available_solvers", "solver_log", "solver_options"]
@@ -285,8 +285,7 @@ def _make_solver(name: str, time_limit: float | None, gap: float, msg: bool) -> 
     except (pulp.PulpSolverError, TypeError) as err:
         raise SolverError(f"solver: {name!r} cannot be created: {err}") from None
     for what in dropped:
-        warnings.warn(f"solver {name!r} cannot honour {what}", SolverOptionWarning,
-                      stacklevel=caller_stacklevel())
+        warn(f"solver {name!r} cannot honour {what}", SolverOptionWarning)
     return solver
 
 

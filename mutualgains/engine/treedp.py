@@ -121,20 +121,10 @@ def dimensions(case: Case, parties: tuple[int, ...]) -> int:
     5
     """
     thresholds = case.batnas + float(case.margin) - TOLERANCE
-    low = _lowest_utilities(case)
+    low = case.utility_bounds[0]
     others = sum(1 for p in range(len(case.parties)) if p not in parties
                  and low[p] < thresholds[p])
     return len(parties) + others + int(budget_binds(case))
-
-
-def _lowest_utilities(case: Case) -> np.ndarray:
-    """Each party's least utility over all packages (not always attained)."""
-    offs = case.option_offsets
-    low = np.array([sum(float(case.score_matrix[p, offs[k]:offs[k + 1]].min())
-                        for k in range(len(case.issues))) for p in range(len(case.parties))])
-    for _, bonus in case.synergy_table:
-        low = low + np.minimum(bonus, 0.0)
-    return np.minimum(low, case.caps)
 
 
 def budget_slack(case: Case) -> float:
@@ -208,7 +198,7 @@ class _Program:
         self.exact = scales is not None
         scales = np.ones(n) if scales is None else scales
         thresholds = case.batnas + float(case.margin) - TOLERANCE
-        low_utility = _lowest_utilities(case)
+        low_utility = case.utility_bounds[0]
         cols = list(parties) + [p for p in range(n)
                                 if p not in parties and low_utility[p] < thresholds[p]]
         self.col_party = np.array(cols, dtype=np.int64)

@@ -31,7 +31,6 @@ import html
 import math
 import os
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal, localcontext
@@ -41,7 +40,7 @@ from typing import Any
 
 from mutualgains.errors import CaseError, Problem, UsageError
 from mutualgains.model import Case, DecisionRule
-from mutualgains.util import show, tidy
+from mutualgains.util import show, tidy, warn
 
 __all__ = [
     "ROUND_TRIP_TOLERANCE",
@@ -309,9 +308,8 @@ def settle(losses: Sequence[Loss], *, target: str, lossy: bool) -> tuple[str, ..
                                  else f"{loss.rule} (lossy=True drops it)", loss.got)
                          for loss in losses])
     lines = tuple(str(loss) for loss in losses)
-    warnings.warn(f"{target} cannot express these parts of the case; lossy=True dropped or "
-                  "changed them:\n" + "\n".join(f"  {line}" for line in lines),
-                  LossyConversionWarning, stacklevel=4)  # the caller of the writer
+    warn(f"{target} cannot express these parts of the case; lossy=True dropped or "
+         "changed them:\n" + "\n".join(f"  {line}" for line in lines), LossyConversionWarning)
     return lines
 
 

@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,7 +33,7 @@ from mutualgains.model import Case, DecisionRule, Issue, Party
 from mutualgains.model.arguments import CASE
 from mutualgains.model.convert import build_case
 from mutualgains.params import Instance, Maybe, validated
-from mutualgains.util import listing, number, show
+from mutualgains.util import listing, number, show, warn
 
 __all__ = ["PARTY_COLUMNS", "SCORE_COLUMNS", "IncompleteFramesWarning", "case_from_frames",
            "case_to_frames"]
@@ -378,10 +377,10 @@ def case_to_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     left_out = _left_out(case)
     if left_out:
-        warnings.warn(f"case_to_frames: the tables hold parties, issues and scores; "
-                      f"{', '.join(left_out)} of case {case.name!r} are left out, so "
-                      "case_from_frames will not give it back (case_to_excel and save_case "
-                      "keep everything)", IncompleteFramesWarning, stacklevel=2)
+        warn(f"case_to_frames: the tables hold parties, issues and scores; "
+             f"{', '.join(left_out)} of case {case.name!r} are left out, so "
+             "case_from_frames will not give it back (case_to_excel and save_case "
+             "keep everything)", IncompleteFramesWarning)
     rows = [
         (party, issue.name, option, value)
         for party in case.party_names

@@ -387,6 +387,36 @@ class Case:
         out.flags.writeable = False
         return out
 
+    @cached_property
+    def utility_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each party's least and most utility over all packages, in party order.
+
+        Bounds, not always attained: every issue's worst (best) option, every synergy
+        penalty (bonus) counted, the relations between options ignored, caps applied.
+
+        Examples
+        --------
+        >>> from mutualgains.model import Case, Issue, Party, Synergy
+        >>> case = Case([Party("A", cap=9), Party("B")], [Issue("i", ["x", "y"])],
+        ...             {"A": {"i": [1, 8]}, "B": {"i": [2, 0]}},
+        ...             synergy=[Synergy({"i": "y"}, {"A": 3, "B": -1})])
+        >>> [bound.tolist() for bound in case.utility_bounds]
+        [[1.0, -1.0], [9.0, 2.0]]
+        """
+        offs = self.option_offsets
+        rows = range(len(self.parties))
+        issues = range(len(self.issues))
+        low = np.array([sum(float(self.score_matrix[p, offs[k]:offs[k + 1]].min())
+                            for k in issues) for p in rows])
+        high = np.array([sum(float(self.score_matrix[p, offs[k]:offs[k + 1]].max())
+                             for k in issues) for p in rows])
+        for _, bonus in self.synergy_table:
+            low = low + np.minimum(bonus, 0.0)
+            high = high + np.maximum(bonus, 0.0)
+        low, high = np.minimum(low, self.caps), np.minimum(high, self.caps)
+        low.flags.writeable = high.flags.writeable = False
+        return low, high
+
     def gains(self, package: Package | Sequence[str]) -> dict[str, float]:
         """Each party's gain: utility minus BATNA."""
         return {p: u - self.party(p).batna for p, u in self.utilities(package).items()}

@@ -40,6 +40,7 @@ import json
 import math
 import os
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,7 +92,7 @@ def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[meta + rest]
 
 
-class ResultStore:
+class ResultStore(ABC):
     """Buffered, append-only results keyed by scenario id (see the module notes).
 
     Attributes
@@ -127,8 +128,9 @@ class ResultStore:
     # ---- identity
 
     @property
-    def meta_path(self) -> Path:  # pragma: no cover - every store overrides it
-        raise NotImplementedError
+    @abstractmethod
+    def meta_path(self) -> Path:
+        """The file that records what the store holds (task, options, seed, case)."""
 
     def _check_meta(self) -> None:
         exists = self._exists()
@@ -188,17 +190,21 @@ class ResultStore:
 
     # ---- per format
 
-    def _exists(self) -> bool:  # pragma: no cover - every store overrides these
-        raise NotImplementedError
+    @abstractmethod
+    def _exists(self) -> bool:
+        """Whether rows are stored already."""
 
-    def _create(self) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _create(self) -> None:
+        """Make the empty store."""
 
-    def _write(self, rows: list[dict[str, Any]]) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        """Append ``rows`` durably."""
 
-    def _read(self) -> pd.DataFrame:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _read(self) -> pd.DataFrame:
+        """Every stored row."""
 
     def _stored_ids(self) -> set[str]:
         frame = self._read()

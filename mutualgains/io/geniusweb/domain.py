@@ -26,6 +26,7 @@ from typing import Any
 
 from mutualgains.errors import Problem
 from mutualgains.io.geniusweb.jsontext import Where, mapping, number, text
+from mutualgains.limits import MAX_OPTIONS
 
 __all__ = ["EXACT", "MAX_DECIMALS", "MAX_NUMBER", "MAX_OPTIONS", "MAX_VALUES", "Domain",
            "DomainIssue",
@@ -34,8 +35,8 @@ __all__ = ["EXACT", "MAX_DECIMALS", "MAX_NUMBER", "MAX_OPTIONS", "MAX_VALUES", "
 MAX_VALUES = 100_000
 """Largest number of values a number issue may have."""
 
-MAX_OPTIONS = 1_000_000
-"""Largest number of values all the issues of a domain may have together."""
+# MAX_OPTIONS (from mutualgains.limits): the most values all the issues of a domain may
+# have together, as for every case.
 
 MAX_NUMBER = Decimal(10) ** 15
 """Largest magnitude of a number-range bound (and smallest step: ``1 / MAX_NUMBER``)."""

@@ -35,6 +35,7 @@ import numpy as np
 
 from mutualgains.errors import CaseError, Problem
 from mutualgains.io.files import read_regular_file
+from mutualgains.limits import MAX_DEPTH
 from mutualgains.util import show
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "Where", "dumps", "load", "mapping", "number",
@@ -43,8 +44,8 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "Where", "dumps", "load", "mapp
 MAX_BYTES = 8 * 1024 * 1024
 """Larger files are refused before they are read (GeniusWeb files are a few kilobytes)."""
 
-MAX_DEPTH = 32
-"""Deeper nesting of ``[`` and ``{`` is refused before parsing (GeniusWeb files nest 7 deep)."""
+# MAX_DEPTH (from mutualgains.limits): deeper nesting of ``[`` and ``{`` is refused before
+# parsing (GeniusWeb files nest 7 deep), as for every JSON and YAML input.
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
