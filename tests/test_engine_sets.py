@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mutualgains import Case, Issue, Party
+from mutualgains import Case, DecisionRule, Issue, Party
 from mutualgains.engine import nondominated as nd
 from mutualgains.engine.enumerate import enumerate_set
 from mutualgains.engine.interaction import decompose, interaction_graph
@@ -175,3 +175,99 @@ def test_the_sweep_agrees_with_pairwise_comparison(data):
         beaten = any((u[j] <= u[k]).all() and (u[j][:n_strict] != u[k][:n_strict]).any()
                      for j in range(len(u)) if j != k)
         assert fast[k] == beaten
+
+
+@st.composite
+def knapsack_like(draw):
+    """Cases of many small independent issues under a budget (where bound dominance
+    prunes), with optional caps, a k-of-n rule, a relation or two and low BATNAs."""
+    n_parties = draw(st.integers(2, 3))
+    names = [f"p{k}" for k in range(n_parties)]
+    issues = [Issue(f"i{k}", tuple(f"o{j}" for j in range(draw(st.integers(2, 3)))))
+              for k in range(draw(st.integers(4, 8)))]
+    score = st.integers(-2, 9)
+    scores = {p: {i.name: [draw(score) for _ in i.options] for i in issues} for p in names}
+    costs = {i.name: [0] + [draw(st.integers(0, 9)) for _ in i.options[1:]] for i in issues}
+    budget = draw(st.integers(0, sum(max(c) for c in costs.values())))
+    cap = st.sampled_from([None, None, None, 12])
+    parties = [Party(p, batna=draw(st.integers(-4, 6)), cap=draw(cap),
+                     weight=draw(st.sampled_from([1, 2]))) for p in names]
+    relations: dict = {}
+    if draw(st.booleans()):  # a relation joins two issues into one part
+        a, b = draw(st.permutations(range(len(issues))))[:2]
+        relations["excludes"] = [Excludes({issues[a].name: "o1"}, {issues[b].name: "o1"})]
+    rule = DecisionRule(min_parties=draw(st.integers(1, n_parties)))
+    return Case(parties, issues, scores, costs=costs, total_budget=budget, decision_rule=rule,
+                name="knapsack-like", **relations)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=st.one_of(knapsack_like(), small_cases(max_parties=4, max_issues=6,
+                                                   dependencies=True, caps=True, budgets=True)),
+       data=st.data())
+def test_bound_dominance_keeps_the_set_exact(case, data, prune_always):
+    """Independent parts are merged with bound dominance: force it on every table."""
+    n = len(case.parties)
+    size = data.draw(st.integers(1, n))
+    parties = tuple(sorted(data.draw(st.permutations(range(n)))[:size]))
+    found = tree_dp(case, parties)
+    assert as_dict(found, parties) == expected_set(case, parties)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bound_dominance_prunes_knapsacks_exactly(seed):
+    """At the default threshold, 2-objective knapsacks of 12 items are pruned, and
+    the set stays the brute-force one."""
+    rng = np.random.default_rng(seed)
+    items = [Issue(f"item{k}", ["out", "in"]) for k in range(12)]
+    profits, weights = rng.integers(1, 100, size=(2, 12)), rng.integers(1, 100, size=12)
+    case = Case([Party("a"), Party("b")], items,
+                {p: {i.name: [0, int(profits[j, k])] for k, i in enumerate(items)}
+                 for j, p in enumerate("ab")},
+                costs={i.name: [0, int(weights[k])] for k, i in enumerate(items)},
+                total_budget=int(weights.sum() // 2))
+    found = tree_dp(case)
+    assert found.counts["pruned"] > 0
+    assert as_dict(found, (0, 1)) == expected_set(case, (0, 1))
+
+
+@pytest.fixture
+def prune_always(monkeypatch):
+    from mutualgains.engine import treedp
+
+    monkeypatch.setattr(treedp, "_PRUNE_FROM", 0)
+    return None
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_completion_bounds_against_every_completion(data):
+    """The upper bounds are at least every completion within the room; the greedy
+    completions fit the room and are sums of one row per part."""
+    import itertools
+
+    from mutualgains.engine.completion import CompletionBounds
+
+    values = data.draw(st.integers(1, 3))
+    budget = data.draw(st.booleans())
+    d = values + int(budget)
+    n_parts = data.draw(st.integers(1, 4))
+    row = st.tuples(*[st.integers(-5, 9)] * values, *([st.integers(-6, 3)] if budget else []))
+    parts = [np.array(data.draw(st.lists(row, min_size=1, max_size=4)), dtype=float).reshape(-1, d)
+             for _ in range(n_parts)]
+    bounds = CompletionBounds(parts, values=values, budget=budget)
+    assert sorted(bounds.merge_order()) == list(range(n_parts))
+    start = data.draw(st.integers(0, n_parts))
+    vec = np.array([data.draw(row)], dtype=float).reshape(1, d)
+    room = np.array([float(data.draw(st.integers(-2, 12)))])
+    sums = [np.sum([parts[k][c] for k, c in zip(range(start, n_parts), pick, strict=True)],
+                   axis=0) if n_parts > start else np.zeros(d)
+            for pick in itertools.product(*(range(len(p)) for p in parts[start:]))]
+    fitting = [s for s in sums if not budget or -s[-1] <= room[0]]
+    upper = bounds.upper(vec, start=start, room=room)[0]
+    for s in fitting:
+        assert (vec[0, :values] + s[:values] <= upper + 1e-9).all()
+    for full in bounds.completions(vec, start=start, room=room):
+        added = full - vec[0]
+        assert any(np.allclose(added, s) for s in fitting)

@@ -51,12 +51,19 @@ def interaction_graph(case: Case) -> nx.Graph:
     >>> sorted(interaction_graph(case).edges(data="kinds"))
     [(0, 2, ('excludes',))]
     """
-    position = {name: k for k, name in enumerate(case.issue_names)}
     import networkx as nx
 
     graph = nx.Graph()
     for k, issue in enumerate(case.issues):
         graph.add_node(k, name=issue.name, options=len(issue.options))
+    for (a, b), found in sorted(_links(case).items()):
+        graph.add_edge(a, b, kinds=tuple(sorted(found)))
+    return graph
+
+
+def _links(case: Case) -> dict[tuple[int, int], set[str]]:
+    """The kinds of relation that link each pair of issues (positions, lower first)."""
+    position = {name: k for k, name in enumerate(case.issue_names)}
     kinds: dict[tuple[int, int], set[str]] = {}
 
     def link(a: int, b: int, kind: str) -> None:
@@ -73,9 +80,7 @@ def interaction_graph(case: Case) -> nx.Graph:
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 link(members[x], members[y], "synergy")
-    for (a, b), found in sorted(kinds.items()):
-        graph.add_edge(a, b, kinds=tuple(sorted(found)))
-    return graph
+    return kinds
 
 
 @dataclass(frozen=True)
@@ -128,10 +133,14 @@ def decompose(case: Case, graph: nx.Graph | None = None) -> Decomposition:
     >>> d.width, d.largest_bag
     (2, 8)
     """
-    graph = interaction_graph(case) if graph is None else graph
     sizes = [len(i.options) for i in case.issues]
     if not sizes:
         return Decomposition(-1, "min_fill_in", (), (), 1, 1)
+    if graph is None and not _links(case):  # no interactions: the case's order, no graph
+        return Decomposition(width=0, heuristic="min_fill_in", order=tuple(range(len(sizes))),
+                             bags=tuple((k,) for k in range(len(sizes))),
+                             largest_bag=max(sizes), assignments=sum(sizes))
+    graph = interaction_graph(case) if graph is None else graph
     from networkx.algorithms.approximation import treewidth_min_degree, treewidth_min_fill_in
 
     fill_width, fill_tree = treewidth_min_fill_in(graph)

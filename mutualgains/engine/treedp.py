@@ -66,12 +66,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mutualgains.engine.completion import CompletionBounds
 from mutualgains.engine.grid import unit_scales
 from mutualgains.engine.interaction import Decomposition, decompose
 from mutualgains.engine.nondominated import (
     ParetoSet,
     Work,
     WorkLimit,
+    non_dominated,
     pareto_set,
     reduce_partials,
 )
@@ -91,6 +93,9 @@ MAX_WORK = 4e9
 """Elementary comparisons the filters of one run may make before :func:`tree_dp` gives up."""
 
 _MARGIN = 1e-9  # relative slack on "cannot pass": float sums must never prune a package
+_PRUNE_FROM = 64  # bound dominance is tried on merged tables with more rows than this
+_KNOWN = 4096  # complete packages kept to prune by (their non-dominated values)
+_BLOCK = 256
 
 
 def budget_binds(case: Case) -> bool:
@@ -216,6 +221,9 @@ class _Program:
             budget = -(float(case.total_budget) + budget_slack(case)) / self.cost_scale
             level.append(budget)
         self.level = np.array(level, dtype=float)
+        self.n_set = len(parties)
+        self.has_budget = bool(budget_binds(case))
+        self.pruned = 0
         self.hard = np.full(len(level), -np.inf)
         self.hard[k:] = self.level[k:]
         self.d = len(level)
@@ -403,9 +411,7 @@ class _Program:
         buckets: list[list[_Table]] = [[] for _ in decomposition.order]
         for f in self.factors:
             buckets[min(position[i] for i in f.scope)].append(f)
-        root = _Table((), np.zeros((1, 0), dtype=self.kind), np.zeros((1, self.d)), (),
-                      np.zeros((1, 0), dtype=self.kind), np.ones(1, dtype=np.int8),
-                      np.zeros(self.d), np.zeros(self.d))
+        parts: list[_Table] = []  # the tables of parts that share no issue with the rest
         for k, issue in enumerate(decomposition.order):
             tables = sorted(buckets[k], key=len)
             table = self.reduce(tables[0])
@@ -414,11 +420,98 @@ class _Program:
             message = self.eliminate(table, issue)
             if message.scope:
                 buckets[min(position[i] for i in message.scope)].append(message)
+            elif not len(message):
+                return message  # no partial package of this part can pass
             else:
-                root = self.reduce(self.join(root, message))
+                parts.append(message)
+        return self.merge(parts)
+
+    def merge(self, parts: list[_Table]) -> _Table:
+        """Merge the independent parts one at a time (Nemhauser-Ullmann), dropping the
+        partial packages whose every completion a known package strictly dominates."""
+        root = _Table((), np.zeros((1, 0), dtype=self.kind), np.zeros((1, self.d)), (),
+                      np.zeros((1, 0), dtype=self.kind), np.ones(1, dtype=np.int8),
+                      np.zeros(self.d), np.zeros(self.d))
+        n_set = int(self.n_set)
+        prune = len(parts) > 1 and bool(self.strict[:n_set].any())
+        bounds = CompletionBounds([p.vec for p in parts], values=n_set,
+                                  budget=self.has_budget) if prune else None
+        if bounds is not None:
+            order = bounds.merge_order()
+            parts = [parts[k] for k in order]
+            bounds = CompletionBounds([p.vec for p in parts], values=n_set,
+                                      budget=self.has_budget)
+        known = np.zeros((0, n_set))
+        for k, part in enumerate(parts):
+            root = self.reduce(self.join(root, part))
+            if bounds is not None and k + 1 < len(parts) and len(root) > _PRUNE_FROM:
+                known = self._known(root, bounds, k + 1, known)
+                root = self._prune(root, bounds, k + 1, known)
             if not len(root):
                 break
         return root
+
+    def _room(self, vec: np.ndarray) -> np.ndarray:
+        """Budget left to each row (in cost steps, with the slack)."""
+        if not self.has_budget:
+            return np.zeros(len(vec))
+        return vec[:, -1] - self.level[-1]
+
+    def _known(self, t: _Table, bounds: CompletionBounds, start: int,
+               known: np.ndarray) -> np.ndarray:
+        """Add the sure completions of ``t``'s rows that pass to the known set (its
+        non-dominated values over the set's parties)."""
+        full = bounds.completions(t.vec, start=start, room=self._room(t.vec))
+        k = len(self.col_party)
+        slack = _MARGIN * np.maximum(1.0, np.abs(self.level))
+        accepts = np.ones((len(full), len(self.case.parties)), dtype=bool)
+        need = self.need[:k]
+        accepts[:, self.col_party] = full[:, :k] >= need + _MARGIN * np.maximum(1.0, abs(need))
+        ok = self.case.rule_holds(accepts)
+        if self.has_budget:
+            ok &= full[:, -1] >= self.level[-1] + slack[-1]
+        values = np.vstack([known, full[ok, :self.n_set]])
+        kept = non_dominated(values)
+        if len(kept) > _KNOWN:  # evenly along the sorted set: same case, same choice
+            kept = kept[np.linspace(0, len(kept) - 1, _KNOWN).round().astype(np.int64)]
+        return values[kept]
+
+    def _prune(self, t: _Table, bounds: CompletionBounds, start: int,
+               known: np.ndarray) -> _Table:
+        """Drop the rows whose upper bound a known package strictly dominates."""
+        if not len(known):
+            return t
+        upper = bounds.upper(t.vec, start=start, room=self._room(t.vec))
+        upper += _MARGIN * np.maximum(1.0, np.abs(upper))
+        strict = self.strict[:self.n_set]
+        if self.n_set == 2 and strict.all():
+            beaten = _beaten_2d(known, upper)
+        else:
+            beaten = np.zeros(len(t), dtype=bool)
+            for a in range(0, len(t), _BLOCK):
+                u = upper[a:a + _BLOCK]
+                at_least = (known[None, :, :] >= u[:, None, :]).all(axis=2)
+                better = (known[None, :, strict] > u[:, None, strict]).any(axis=2)
+                beaten[a:a + _BLOCK] = (at_least & better).any(axis=1)
+        rows = np.flatnonzero(~beaten)
+        self.pruned += len(t) - len(rows)
+        return _Table(t.scope, t.keys[rows], t.vec[rows], t.done, t.frag[rows], t.mult[rows],
+                      t.low, t.high)
+
+
+def _beaten_2d(known: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Whether a point of ``known`` is at least each row of ``upper`` in both columns and
+    above it in one: by the best second column among the points at least as high in
+    the first (or higher in it)."""
+    order = np.argsort(-known[:, 0], kind="stable")
+    first, second = known[order, 0], np.maximum.accumulate(known[order, 1])
+    descending = -first
+    # points with first >= u0: a prefix; with first > u0: a shorter prefix
+    at_least = np.searchsorted(descending, -upper[:, 0], side="right")
+    above = np.searchsorted(descending, -upper[:, 0], side="left")
+    best_at_least = np.where(at_least > 0, second[np.maximum(at_least - 1, 0)], -np.inf)
+    best_above = np.where(above > 0, second[np.maximum(above - 1, 0)], -np.inf)
+    return (best_at_least > upper[:, 1]) | (best_above >= upper[:, 1])
 
 
 def _merge_columns(a: np.ndarray, a_cols: tuple[int, ...], b: np.ndarray,
@@ -506,7 +599,7 @@ def tree_dp(case: Case, parties: tuple[int, ...] | None = None, *,
     except (_Limit, WorkLimit):
         return None
     counts.update(largest_table=program.largest_table, largest_build=program.largest_build,
-                  work=int(program.work.used))
+                  work=int(program.work.used), pruned=program.pruned)
     choices = root.frag.astype(np.int64) if len(root.done) == len(case.issues) else np.zeros(
         (len(root), len(case.issues)), dtype=np.int64)
     utilities = case.utility_rows(choices) if len(case.issues) else np.zeros(

@@ -1,0 +1,210 @@
+"""Bounds on how partial packages can be completed by independent parts still to come.
+
+When the dynamic program of :mod:`~mutualgains.engine.treedp` has finished the
+parts of a case that do not interact (connected parts of the interaction
+graph, or single issues in a case without relations), it merges their tables
+one at a time, as the Nemhauser-Ullmann merge does with items. Each part still
+to merge is then a choice of one *row* of its table: a vector of coordinates
+(utilities, minus the cost when a total budget binds). This module gives, for
+the parts from some position on:
+
+- an **upper bound** on what any completion adds to each coordinate within a
+  row's remaining budget: the linear relaxation of the multiple-choice
+  knapsack, read off the upper concave hull of each part's (cost, value)
+  points (Sinha & Zoltners, 1979), or each part's best value when no budget
+  binds;
+- **completions** that are sure to fit: for a few directions, each part at the
+  hull vertex that a greedy fill by slope reaches with whole segments.
+
+Together they give the bound dominance of Bazgan, Hugot & Vanderpooten (2009):
+a partial package whose upper bound is strictly dominated by a known complete
+package cannot lead to a non-dominated one.
+
+Examples
+--------
+>>> import numpy as np
+>>> parts = [np.array([[0.0, -0.0], [6.0, -3.0]]),   # each row: (value, minus cost)
+...          np.array([[0.0, -0.0], [4.0, -4.0]])]
+>>> bounds = CompletionBounds(parts, values=1, budget=True)
+>>> bounds.upper(np.array([[0.0, -1.0]]), start=0, room=np.array([5.0])).tolist()
+[[8.0]]
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+__all__ = ["CompletionBounds"]
+
+
+class _Direction:
+    """The hull segments of every part for one weighting of the value coordinates,
+    sorted by slope (steepest first), with each part's starting vertex."""
+
+    def __init__(self, parts: list[np.ndarray], weights: np.ndarray, budget: bool):
+        d = parts[0].shape[1]
+        starts, seg_part, seg_cost, seg_gain, seg_vec = [], [], [], [], []
+        for k, rows in enumerate(parts):
+            cost = -rows[:, -1] if budget else np.zeros(len(rows))
+            gain = rows @ weights
+            vertices = _upper_hull(cost, gain)
+            starts.append(rows[vertices[0]])
+            for a, b in itertools.pairwise(vertices):
+                seg_part.append(k)
+                seg_cost.append(cost[b] - cost[a])
+                seg_gain.append(gain[b] - gain[a])
+                seg_vec.append(rows[b] - rows[a])
+        self.start = np.array(starts).reshape(len(parts), d)
+        # suffix sums of the starting vertices: the completion with every part at its start
+        self.start_from = np.vstack([np.cumsum(self.start[::-1], axis=0)[::-1], np.zeros(d)])
+        part = np.array(seg_part, dtype=np.int64)
+        cost = np.array(seg_cost, dtype=float)
+        gain = np.array(seg_gain, dtype=float)
+        slope = gain / np.where(cost > 0, cost, 1.0)
+        # a part's slopes never increase along its hull (guard against rounding)
+        for k in np.unique(part):
+            at = np.flatnonzero(part == k)
+            slope[at] = np.minimum.accumulate(slope[at])
+        order = np.lexsort((np.arange(len(part)), part, -slope))
+        self.part, self.cost, self.gain = part[order], cost[order], gain[order]
+        self.slope = slope[order]
+        self.vec = np.array(seg_vec, dtype=float).reshape(len(part), d)[order]
+
+    def suffix(self, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Segments of the parts from ``start`` on: cumulative cost, gain and vector
+        (each with a leading zero row), and their slopes."""
+        keep = self.part >= start
+        cost, gain, vec = self.cost[keep], self.gain[keep], self.vec[keep]
+        return (np.r_[0.0, np.cumsum(cost)], np.r_[0.0, np.cumsum(gain)],
+                np.vstack([np.zeros((1, vec.shape[1])), np.cumsum(vec, axis=0)]),
+                self.slope[keep])
+
+
+def _upper_hull(cost: np.ndarray, gain: np.ndarray) -> list[int]:
+    """Vertices of the rising upper concave hull of the points (cost, gain), from the
+    cheapest point (the best of the cheapest) to the point of the highest gain."""
+    order = np.lexsort((np.arange(len(cost)), -gain, cost))
+    hull: list[int] = []
+    for i in order.tolist():
+        if hull and gain[i] <= gain[hull[-1]]:
+            continue  # costs more and gains no more than a vertex already taken
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            # drop b when it lies on or below the segment from a to i
+            if ((gain[b] - gain[a]) * (cost[i] - cost[a])
+                    <= (gain[i] - gain[a]) * (cost[b] - cost[a])):
+                hull.pop()
+            else:
+                break
+        if hull and cost[i] == cost[hull[-1]]:
+            continue
+        hull.append(i)
+    return hull
+
+
+class CompletionBounds:
+    """Upper bounds and sure completions for the parts still to merge.
+
+    Parameters
+    ----------
+    parts : list of ndarray, each of shape (rows, d)
+        Each part's rows, larger is better in every coordinate; when ``budget``
+        the last coordinate is minus the cost.
+    values : int
+        The first ``values`` coordinates are bounded (the utilities the set is
+        about).
+    budget : bool
+        Whether the last coordinate is minus the cost, limited by the rooms
+        passed to the methods.
+
+    Examples
+    --------
+    >>> parts = [np.array([[1.0, 0.0], [0.0, 3.0]])]
+    >>> CompletionBounds(parts, values=2, budget=False).upper(
+    ...     np.zeros((1, 2)), start=0, room=np.zeros(1)).tolist()
+    [[1.0, 3.0]]
+    """
+
+    def __init__(self, parts: list[np.ndarray], *, values: int, budget: bool):
+        self.n_parts, self.values, self.budget = len(parts), values, budget
+        d = parts[0].shape[1] if parts else values
+        self.axes = []
+        for k in range(values):
+            weights = np.zeros(d)
+            weights[k] = 1.0
+            self.axes.append(_Direction(parts, weights, budget) if parts else None)
+        weights = np.zeros(d)
+        weights[:values] = 1.0
+        self.directions = [*self.axes, _Direction(parts, weights, budget) if parts else None]
+
+    def merge_order(self) -> list[int]:
+        """An order in which to merge the parts: the parts that no value coordinate
+        rates highly first, the most efficient last (so the bounds are tight when
+        the tables are largest); ties by position. Without a budget, the given order.
+
+        A part's rank on a value coordinate is that of its steepest hull segment
+        (value per unit of cost) among the parts; a part is placed by its best rank.
+        """
+        if not self.budget or not self.n_parts:
+            return list(range(self.n_parts))
+        ranks = []
+        for axis in self.axes:
+            assert axis is not None
+            steepest = np.full(self.n_parts, -np.inf)
+            np.maximum.at(steepest, axis.part, axis.slope)
+            order = np.lexsort((np.arange(self.n_parts), -steepest))
+            rank = np.empty(self.n_parts, dtype=np.int64)
+            rank[order] = np.arange(self.n_parts)
+            ranks.append(rank)
+        best = np.min(ranks, axis=0)
+        return np.lexsort((np.arange(self.n_parts), -best)).tolist()
+
+    def upper(self, vec: np.ndarray, *, start: int, room: np.ndarray) -> np.ndarray:
+        """The most each of the first ``values`` coordinates of ``vec`` can reach once
+        the parts from ``start`` on are added, within ``room`` of budget each.
+
+        Returns an array of shape (rows, values).
+        """
+        out = np.array(vec[:, :self.values], dtype=float)
+        if start >= self.n_parts:
+            return out
+        for k, axis in enumerate(self.axes):
+            assert axis is not None
+            cum_cost, cum_gain, _, slope = axis.suffix(start)
+            base = axis.start_from[start]
+            out[:, k] += base[k]
+            if not self.budget or len(slope) == 0:
+                out[:, k] += cum_gain[-1]
+                continue
+            left = np.maximum(room + base[-1], 0.0)  # after every part's start
+            whole = np.searchsorted(cum_cost, left, side="right") - 1
+            gained = cum_gain[whole]
+            part = whole < len(slope)
+            gained[part] += slope[whole[part]] * (left[part] - cum_cost[whole[part]])
+            out[:, k] += gained
+        return out
+
+    def completions(self, vec: np.ndarray, *, start: int, room: np.ndarray) -> np.ndarray:
+        """Complete vectors: each row of ``vec`` with every part from ``start`` on at the
+        vertex a greedy fill reaches, for each direction (an axis per value
+        coordinate, then their sum). Rows whose start does not fit are left out.
+
+        Returns an array of shape (k, d), k at most ``rows x (values + 1)``.
+        """
+        if start >= self.n_parts:
+            return np.array(vec, dtype=float)
+        found = []
+        for direction in self.directions:
+            assert direction is not None
+            cum_cost, _, cum_vec, _ = direction.suffix(start)
+            base = direction.start_from[start]
+            if not self.budget:
+                found.append(vec + base + cum_vec[-1])
+                continue
+            left = room + base[-1]
+            fits = left >= 0
+            whole = np.searchsorted(cum_cost, left[fits], side="right") - 1
+            found.append(vec[fits] + base + cum_vec[whole])
+        return np.vstack(found)
