@@ -490,9 +490,9 @@ class _Program:
             beaten = np.zeros(len(t), dtype=bool)
             for a in range(0, len(t), _BLOCK):
                 u = upper[a:a + _BLOCK]
-                at_least = (known[None, :, :] >= u[:, None, :]).all(axis=2)
-                better = (known[None, :, strict] > u[:, None, strict]).any(axis=2)
-                beaten[a:a + _BLOCK] = (at_least & better).any(axis=1)
+                at_least = np.all(known[None, :, :] >= u[:, None, :], axis=2)
+                better = np.any(known[None, :, strict] > u[:, None, strict], axis=2)
+                beaten[a:a + _BLOCK] = np.any(at_least & better, axis=1)
         rows = np.flatnonzero(~beaten)
         self.pruned += len(t) - len(rows)
         return _Table(t.scope, t.keys[rows], t.vec[rows], t.done, t.frag[rows], t.mult[rows],
