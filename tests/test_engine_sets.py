@@ -271,3 +271,25 @@ def test_completion_bounds_against_every_completion(data):
     for full in bounds.completions(vec, start=start, room=room):
         added = full - vec[0]
         assert any(np.allclose(added, s) for s in fitting)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_the_staircase_test_of_bound_regions(data):
+    """A row is beaten exactly when every point of its region (below ``upper``, sum at
+    most ``total``) is at most a known point: checked on the half-integer grid, which
+    decides it for integer data."""
+    from mutualgains.engine.treedp import _beaten_2d
+
+    known = np.array(data.draw(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8)),
+                                        min_size=1, max_size=8)), dtype=float)
+    rows = data.draw(st.lists(st.tuples(st.integers(-1, 10), st.integers(-1, 10),
+                                        st.integers(-2, 20)), min_size=1, max_size=6))
+    upper = np.array([r[:2] for r in rows], dtype=float)
+    total = np.array([r[2] for r in rows], dtype=float)
+    grid = np.arange(-15.0, 12.0, 0.5)
+    v = np.stack(np.meshgrid(grid, grid), axis=-1).reshape(-1, 2)
+    covered = ((known[None, :, :] >= v[:, None, :]).all(axis=2)).any(axis=1)
+    for k, beaten in enumerate(_beaten_2d(known, upper, total)):
+        inside = (v <= upper[k]).all(axis=1) & (v.sum(axis=1) <= total[k])
+        assert bool(beaten) == bool(covered[inside].all()), (known, upper[k], total[k])

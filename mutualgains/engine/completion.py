@@ -44,6 +44,7 @@ class _Direction:
     sorted by slope (steepest first), with each part's starting vertex."""
 
     def __init__(self, parts: list[np.ndarray], weights: np.ndarray, budget: bool):
+        self.weights = weights
         d = parts[0].shape[1]
         starts, seg_part, seg_cost, seg_gain, seg_vec = [], [], [], [], []
         for k, rows in enumerate(parts):
@@ -130,14 +131,15 @@ class CompletionBounds:
     def __init__(self, parts: list[np.ndarray], *, values: int, budget: bool):
         self.n_parts, self.values, self.budget = len(parts), values, budget
         d = parts[0].shape[1] if parts else values
-        self.axes = []
+        self.weights = []
         for k in range(values):
             weights = np.zeros(d)
             weights[k] = 1.0
-            self.axes.append(_Direction(parts, weights, budget) if parts else None)
-        weights = np.zeros(d)
-        weights[:values] = 1.0
-        self.directions = [*self.axes, _Direction(parts, weights, budget) if parts else None]
+            self.weights.append(weights)
+        self.weights.append(np.r_[np.ones(values), np.zeros(d - values)])
+        self.directions = [_Direction(parts, w, budget) if parts else None
+                           for w in self.weights]
+        self.axes = self.directions[:values]
 
     def merge_order(self) -> list[int]:
         """An order in which to merge the parts: the parts that no value coordinate
@@ -167,14 +169,25 @@ class CompletionBounds:
 
         Returns an array of shape (rows, values).
         """
-        out = np.array(vec[:, :self.values], dtype=float)
-        if start >= self.n_parts:
-            return out
-        for k, axis in enumerate(self.axes):
-            assert axis is not None
-            cum_cost, cum_gain, _, slope = axis.suffix(start)
-            base = axis.start_from[start]
-            out[:, k] += base[k]
+        return self.weighted_upper(vec, start=start, room=room)[:, :self.values]
+
+    def weighted_upper(self, vec: np.ndarray, *, start: int, room: np.ndarray) -> np.ndarray:
+        """For each direction (an axis per value coordinate, then their sum), the most
+        its weighted sum of ``vec`` plus a completion can reach.
+
+        Returns an array of shape (rows, values + 1).
+        """
+        out = np.zeros((len(vec), len(self.directions)))
+        for k, direction in enumerate(self.directions):
+            if direction is None:
+                out[:, k] = vec[:, :self.values] @ self.weights[k][:self.values]
+                continue
+            out[:, k] = vec @ direction.weights
+            if start >= self.n_parts:
+                continue
+            cum_cost, cum_gain, _, slope = direction.suffix(start)
+            base = direction.start_from[start]
+            out[:, k] += base @ direction.weights
             if not self.budget or len(slope) == 0:
                 out[:, k] += cum_gain[-1]
                 continue

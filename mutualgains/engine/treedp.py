@@ -481,11 +481,12 @@ class _Program:
         """Drop the rows whose upper bound a known package strictly dominates."""
         if not len(known):
             return t
-        upper = bounds.upper(t.vec, start=start, room=self._room(t.vec))
-        upper += _MARGIN * np.maximum(1.0, np.abs(upper))
+        weighted = bounds.weighted_upper(t.vec, start=start, room=self._room(t.vec))
+        weighted += _MARGIN * np.maximum(1.0, np.abs(weighted))
+        upper = weighted[:, :self.n_set]
         strict = self.strict[:self.n_set]
         if self.n_set == 2 and strict.all():
-            beaten = _beaten_2d(known, upper)
+            beaten = _beaten_2d(known, upper, weighted[:, -1])
         else:
             beaten = np.zeros(len(t), dtype=bool)
             for a in range(0, len(t), _BLOCK):
@@ -499,19 +500,43 @@ class _Program:
                       t.low, t.high)
 
 
-def _beaten_2d(known: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """Whether a point of ``known`` is at least each row of ``upper`` in both columns and
-    above it in one: by the best second column among the points at least as high in
-    the first (or higher in it)."""
-    order = np.argsort(-known[:, 0], kind="stable")
-    first, second = known[order, 0], np.maximum.accumulate(known[order, 1])
-    descending = -first
-    # points with first >= u0: a prefix; with first > u0: a shorter prefix
-    at_least = np.searchsorted(descending, -upper[:, 0], side="right")
-    above = np.searchsorted(descending, -upper[:, 0], side="left")
-    best_at_least = np.where(at_least > 0, second[np.maximum(at_least - 1, 0)], -np.inf)
-    best_above = np.where(above > 0, second[np.maximum(above - 1, 0)], -np.inf)
-    return (best_at_least > upper[:, 1]) | (best_above >= upper[:, 1])
+def _beaten_2d(known: np.ndarray, upper: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Whether every point ``v`` with ``v <= upper`` and ``v[0] + v[1] <= total`` is at
+    most some point of ``known`` in both columns (the bounds carry a margin, so the
+    completions they bound are then strictly dominated).
+
+    The points no known point dominates are the open quadrants above the corners
+    of the staircase of ``known``; the region of a row (closed downwards) meets one
+    exactly when the corner lies strictly inside it. The corners inside the box
+    are a run of consecutive corners, so the row is beaten exactly when that run is
+    empty or its least ``c[0] + c[1]`` is at least ``total`` (a range minimum, from a
+    sparse table).
+    """
+    z = known[np.lexsort((-known[:, 1], -known[:, 0]))]
+    keep = np.r_[True, z[1:, 1] > np.maximum.accumulate(z[:, 1])[:-1]]  # the staircase
+    z = z[keep]
+    c0 = np.r_[z[:, 0], -np.inf]  # descending
+    c1 = np.r_[-np.inf, z[:, 1]]  # ascending
+    sums = c0 + c1
+    lo = np.searchsorted(-c0, -upper[:, 0], side="right")  # first corner with c0 < u0
+    hi = np.searchsorted(c1, upper[:, 1], side="left") - 1  # last corner with c1 < u1
+    table = [sums]
+    while (1 << len(table)) <= len(sums):
+        width = 1 << (len(table) - 1)
+        prev = table[-1]
+        table.append(np.minimum(prev[:-width], prev[width:]))
+    beaten = lo > hi
+    rows = np.flatnonzero(~beaten)
+    if len(rows):
+        a, b = lo[rows], hi[rows]
+        level = np.floor(np.log2(b - a + 1)).astype(np.int64)
+        least = np.empty(len(rows))
+        for k in np.unique(level):
+            at = level == k
+            row = table[k]
+            least[at] = np.minimum(row[a[at]], row[b[at] - (1 << k) + 1])
+        beaten[rows] = least >= total[rows]
+    return beaten
 
 
 def _merge_columns(a: np.ndarray, a_cols: tuple[int, ...], b: np.ndarray,
