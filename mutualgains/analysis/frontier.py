@@ -390,11 +390,13 @@ def pareto_frontier(
     points = []
     everyone = case.party_names
     scores, gains = _plain(utilities), _plain(utilities - case.batnas)
-    for k, (choice, flag) in enumerate(zip(choices, flags, strict=True)):
+    # best first over the frontier's parties, in that order (stable: ties keep their order)
+    order = np.lexsort([-utilities[:, p] for p in reversed(index)]) if len(choices) else []
+    for k in order:
         points.append(FrontierPoint(scores=dict(zip(everyone, scores[k], strict=True)),
                                     gains=dict(zip(everyone, gains[k], strict=True)),
-                                    package=case.package_from_indices(choice), tied=flag))
-    points.sort(key=lambda pt: tuple(-pt.scores[case.party_names[p]] for p in index))
+                                    package=case.package_from_indices(choices[k]),
+                                    tied=flags[k]))
     messages = {
         "limit": f"stopped after max_points={max_points} points",
         "time_limit": "time limit reached: the points found are non-dominated, more may exist",

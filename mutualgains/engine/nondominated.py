@@ -42,6 +42,8 @@ __all__ = ["ParetoSet", "Work", "WorkLimit", "lexmin_rows", "non_dominated", "re
 _BLOCK = 256
 _GRID_GROUP = 2048  # a group this large is filtered by a table of suffix maxima ...
 _GRID_CELLS = 1 << 24  # ... when the table has at most this many cells
+_SEED_GROUP = 1024  # a group this large is first compared with ...
+_SEEDS = 64  # ... this many of its best rows
 
 
 # ----------------------------------------------------------------- counted work
@@ -393,7 +395,33 @@ def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int,
         s = u[rest][:, :n_strict]
         g = groups[rest]
         new_class = np.r_[True, (g[1:] != g[:-1]) | (s[1:] != s[:-1]).any(axis=1)]
-        out[rest] = _dominated_blocked(-u[rest], g, np.cumsum(new_class), work)
+        classes = np.cumsum(new_class)
+        beaten = _seeded(-u[rest], g, classes, work)
+        left = np.flatnonzero(~beaten)
+        beaten[left] = _dominated_blocked(-u[rest][left], g[left], classes[left], work)
+        out[rest] = beaten
+    return out
+
+
+def _seeded(u: np.ndarray, groups: np.ndarray, classes: np.ndarray,
+            work: Work | None = None) -> np.ndarray:
+    """Rows of a large group that one of its few best rows (by the sum of ranks)
+    dominates: a cheap first pass. The relation is transitive, so every other
+    dominated row is dominated by a row this pass leaves."""
+    out = np.zeros(len(u), dtype=bool)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    ends = np.r_[starts[1:], len(u)]
+    for a, b in zip(starts, ends, strict=True):
+        if b - a < _SEED_GROUP:
+            continue
+        seeds = a + np.argsort(-u[a:b].sum(axis=1), kind="stable")[:_SEEDS]
+        if work is not None:
+            work.spend((b - a) * len(seeds) * u.shape[1])
+        for start in range(a, b, 4 * _BLOCK):
+            rows = np.arange(start, min(b, start + 4 * _BLOCK))
+            cover = _covers(u[seeds], u[rows])
+            cover &= classes[seeds][None, :] != classes[rows][:, None]
+            out[rows] = cover.any(axis=1)
     return out
 
 
