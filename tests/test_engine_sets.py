@@ -290,6 +290,21 @@ def test_the_staircase_test_of_bound_regions(data):
     grid = np.arange(-15.0, 12.0, 0.5)
     v = np.stack(np.meshgrid(grid, grid), axis=-1).reshape(-1, 2)
     covered = ((known[None, :, :] >= v[:, None, :]).all(axis=2)).any(axis=1)
-    for k, beaten in enumerate(_beaten_2d(known, upper, total)):
+    for k, beaten in enumerate(_beaten_2d(known, upper, [(np.ones(2), total)])):
         inside = (v <= upper[k]).all(axis=1) & (v.sum(axis=1) <= total[k])
         assert bool(beaten) == bool(covered[inside].all()), (known, upper[k], total[k])
+
+
+def test_costs_off_any_grid_are_not_rounded():
+    """Utilities on a grid, costs on none: the costs stay floats (they were once
+    rounded with the utilities, which emptied this set)."""
+    import math
+
+    items = [Issue(f"i{k}", ["out", "in"]) for k in range(4)]
+    costs = [math.pi / 10, math.e / 10, 0.1414213562373, 0.2236067977]
+    case = Case([Party("a"), Party("b")], items,
+                {"a": {i.name: [0, k + 1] for k, i in enumerate(items)},
+                 "b": {i.name: [0, 4 - k] for k, i in enumerate(items)}},
+                costs={i.name: [0, costs[k]] for k, i in enumerate(items)}, total_budget=0.45)
+    assert as_dict(tree_dp(case), (0, 1)) == expected_set(case, (0, 1))
+    assert sorted(as_dict(tree_dp(case), (0, 1))) == [(5.0, 5.0), (7.0, 3.0)]

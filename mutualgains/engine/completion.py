@@ -119,6 +119,9 @@ class CompletionBounds:
     budget : bool
         Whether the last coordinate is minus the cost, limited by the rooms
         passed to the methods.
+    mixes : list of ndarray, optional
+        Weightings of the value coordinates (none negative) to bound and fill
+        along, besides each coordinate alone. Default: their plain sum.
 
     Examples
     --------
@@ -128,7 +131,8 @@ class CompletionBounds:
     [[1.0, 3.0]]
     """
 
-    def __init__(self, parts: list[np.ndarray], *, values: int, budget: bool):
+    def __init__(self, parts: list[np.ndarray], *, values: int, budget: bool,
+                 mixes: list[np.ndarray] | None = None):
         self.n_parts, self.values, self.budget = len(parts), values, budget
         d = parts[0].shape[1] if parts else values
         self.weights = []
@@ -136,7 +140,10 @@ class CompletionBounds:
             weights = np.zeros(d)
             weights[k] = 1.0
             self.weights.append(weights)
-        self.weights.append(np.r_[np.ones(values), np.zeros(d - values)])
+        for mix in [np.ones(values)] if mixes is None else mixes:
+            if len(mix) != values or (np.asarray(mix) < 0).any():
+                raise ValueError(f"a mix needs {values} weights, none negative: {mix!r}")
+            self.weights.append(np.r_[np.asarray(mix, dtype=float), np.zeros(d - values)])
         self.directions = [_Direction(parts, w, budget) if parts else None
                            for w in self.weights]
         self.axes = self.directions[:values]
@@ -172,10 +179,10 @@ class CompletionBounds:
         return self.weighted_upper(vec, start=start, room=room)[:, :self.values]
 
     def weighted_upper(self, vec: np.ndarray, *, start: int, room: np.ndarray) -> np.ndarray:
-        """For each direction (an axis per value coordinate, then their sum), the most
+        """For each direction (an axis per value coordinate, then each mix), the most
         its weighted sum of ``vec`` plus a completion can reach.
 
-        Returns an array of shape (rows, values + 1).
+        Returns an array of shape (rows, values + mixes).
         """
         out = np.zeros((len(vec), len(self.directions)))
         for k, direction in enumerate(self.directions):
@@ -202,9 +209,9 @@ class CompletionBounds:
     def completions(self, vec: np.ndarray, *, start: int, room: np.ndarray) -> np.ndarray:
         """Complete vectors: each row of ``vec`` with every part from ``start`` on at the
         vertex a greedy fill reaches, for each direction (an axis per value
-        coordinate, then their sum). Rows whose start does not fit are left out.
+        coordinate, then each mix). Rows whose start does not fit are left out.
 
-        Returns an array of shape (k, d), k at most ``rows x (values + 1)``.
+        Returns an array of shape (k, d), k at most ``rows x (values + mixes)``.
         """
         if start >= self.n_parts:
             return np.array(vec, dtype=float)

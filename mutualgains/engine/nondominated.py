@@ -37,7 +37,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-__all__ = ["ParetoSet", "Work", "WorkLimit", "lexmin_rows", "non_dominated", "reduce_partials"]
+__all__ = ["ParetoSet", "Work", "WorkLimit", "lexmin_rows", "non_dominated", "reduce_partials",
+           "thin_costs"]
 
 _BLOCK = 256
 _GRID_GROUP = 2048  # a group this large is filtered by a table of suffix maxima ...
@@ -261,6 +262,46 @@ def reduce_partials(values: np.ndarray, *, groups: np.ndarray,
                                work)
         rows, counts = rows[~dominated], counts[~dominated]
     return rows, np.minimum(counts, 2).astype(np.int8)
+
+
+def thin_costs(values: np.ndarray, *, groups: np.ndarray, cost: int, choices: np.ndarray,
+               mult: np.ndarray) -> np.ndarray:
+    """Of rows equal in every coordinate but ``cost``, the ones a completion may need.
+
+    Rows of one group that are equal except in the ``cost`` column (minus a cost:
+    larger is better) are completed by the same packages, and a completion fits
+    a prefix of them in order of cost. So only these are needed: the cheapest
+    (of equal costs, the smallest ``choices``), the second cheapest (it says
+    whether another package reaches the same utilities) unless the cheapest
+    already stands for two packages, and every row whose ``choices`` are smaller
+    than those of all cheaper rows (it is the smallest package of some prefix).
+
+    Returns the indices of the rows kept, in ascending order.
+
+    Examples
+    --------
+    >>> values = np.array([[5.0, -1.0], [5.0, -2.0], [5.0, -3.0], [5.0, -4.0]])
+    >>> thin_costs(values, groups=np.zeros(4, dtype=int), cost=1,
+    ...            choices=np.array([[2], [3], [0], [1]]), mult=np.ones(4, dtype=np.int8)).tolist()
+    [0, 1, 2]
+    """
+    n = len(values)
+    if n < 2:
+        return np.arange(n)
+    others = [k for k in range(values.shape[1]) if k != cost]
+    lex = np.zeros(n, dtype=np.int64)
+    if choices.shape[1]:
+        lex[np.lexsort(np.asarray(choices).T[::-1])] = np.arange(n)
+    order = np.lexsort([lex, -values[:, cost], *(values[:, k] for k in others[::-1]),
+                        np.asarray(groups)])
+    same = np.asarray(groups)[order]
+    rest = values[order][:, others]
+    fresh = np.r_[True, (same[1:] != same[:-1]) | (rest[1:] != rest[:-1]).any(axis=1)]
+    cls = np.cumsum(fresh) - 1
+    key = lex[order] - cls * (n + 1)  # a running minimum that starts over in each class
+    record = np.r_[True, key[1:] < np.minimum.accumulate(key)[:-1]]
+    second = np.r_[False, ~fresh[1:] & fresh[:-1] & (np.asarray(mult)[order][:-1] < 2)]
+    return np.sort(order[record | second])
 
 
 def _ranked(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -62,6 +62,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,6 +77,7 @@ from mutualgains.engine.nondominated import (
     non_dominated,
     pareto_set,
     reduce_partials,
+    thin_costs,
 )
 from mutualgains.model import Case
 from mutualgains.tolerance import TOLERANCE
@@ -95,7 +97,9 @@ MAX_WORK = 4e9
 _MARGIN = 1e-9  # relative slack on "cannot pass": float sums must never prune a package
 _PRUNE_FROM = 64  # bound dominance is tried on merged tables with more rows than this
 _KNOWN = 4096  # complete packages kept to prune by (their non-dominated values)
+_PAIRS = 4  # with bound dominance, a join may pair this many times ``max_build`` rows
 _BLOCK = 256
+_FAN = (0.2, 0.35, 0.5, 0.65, 0.8)  # two parties: slopes of the extra cuts of a bound region
 
 
 def budget_binds(case: Case) -> bool:
@@ -214,9 +218,10 @@ class _Program:
         self.need = np.append(thresholds[cols] / self.scale, [-np.inf] * budget_binds(case))
         level = [case.caps[p] / scales[p] if p in parties else thresholds[p] / scales[p]
                  for p in cols]
-        self.cost_scale = 1.0
+        self.cost_scale, self.cost_exact = 1.0, False
         if budget_binds(case):
-            self.cost_scale = _cost_step(case)
+            step = _cost_step(case)
+            self.cost_scale, self.cost_exact = step or 1.0, step is not None
             assert case.total_budget is not None  # budget_binds
             budget = -(float(case.total_budget) + budget_slack(case)) / self.cost_scale
             level.append(budget)
@@ -245,8 +250,10 @@ class _Program:
             columns = np.vstack([scores, costs[None, :]])
         else:
             columns = scores
-        if self.exact:
-            columns = np.round(columns)
+        if self.exact:  # utilities counted in their grid's steps; costs only on a grid of theirs
+            columns[:len(scores)] = np.round(columns[:len(scores)])
+        if len(columns) > len(scores) and self.cost_exact:
+            columns[len(scores):] = np.round(columns[len(scores):])
         allowed = self._allowed_pairs()
         banned = self._banned_options()
         for i, m in enumerate(self.sizes):
@@ -353,6 +360,10 @@ class _Program:
         groups = self._codes(t.keys[rows], t.scope)
         kept, mult = reduce_partials(saturated[rows], groups=groups, strict=self.strict,
                                      choices=t.frag[rows], mult=t.mult[rows], work=self.work)
+        if self.has_budget and len(kept) > 1:
+            thin = thin_costs(saturated[rows[kept]], groups=groups[kept], cost=self.d - 1,
+                              choices=t.frag[rows[kept]], mult=mult)
+            kept, mult = kept[thin], mult[thin]
         rows = rows[kept]
         if len(rows) > self.max_rows:
             raise _Limit
@@ -368,8 +379,11 @@ class _Program:
             return np.ravel_multi_index(tuple(keys.T.astype(np.int64)), dims).astype(np.int64)
         return np.unique(keys, axis=0, return_inverse=True)[1].astype(np.int64)
 
-    def join(self, a: _Table, b: _Table) -> _Table:
-        """Every compatible pair of rows (equal options on the shared issues), summed."""
+    def join(self, a: _Table, b: _Table,
+             beaten: Callable[[np.ndarray], np.ndarray] | None = None) -> _Table:
+        """Every compatible pair of rows (equal options on the shared issues), summed;
+        without the pairs whose sums ``beaten`` marks (before their options are
+        written down)."""
         shared = tuple(sorted(set(a.scope) & set(b.scope)))
         if shared:
             ka = self._codes(a.keys[:, [a.scope.index(i) for i in shared]], shared)
@@ -382,19 +396,25 @@ class _Program:
             lo = np.zeros(len(a), dtype=np.int64)
             counts = np.full(len(a), len(b), dtype=np.int64)
         total = int(counts.sum())
-        if total > self.max_build:
+        if total > (self.max_build if beaten is None else _PAIRS * self.max_build):
             raise _Limit
-        self.largest_build = max(self.largest_build, total)
         ia = np.repeat(np.arange(len(a)), counts)
         within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         ib = order[np.repeat(lo, counts) + within]
+        vec = a.vec[ia] + b.vec[ib]
+        if beaten is not None:
+            keep = np.flatnonzero(~beaten(vec))
+            self.pruned += total - len(keep)
+            ia, ib, vec = ia[keep], ib[keep], vec[keep]
+            if len(keep) > self.max_build:
+                raise _Limit
+        self.largest_build = max(self.largest_build, len(ia))
         scope = tuple(sorted(set(a.scope) | set(b.scope)))
         keys = _merge_columns(a.keys, a.scope, b.keys, b.scope, ia, ib, scope)
         done = tuple(sorted(a.done + b.done))
         frag = _merge_columns(a.frag, a.done, b.frag, b.done, ia, ib, done)
         mult = np.minimum(a.mult[ia].astype(np.int16) * b.mult[ib], 2).astype(np.int8)
-        return _Table(scope, keys, a.vec[ia] + b.vec[ib], done, frag, mult,
-                      a.low + b.low, a.high + b.high)
+        return _Table(scope, keys, vec, done, frag, mult, a.low + b.low, a.high + b.high)
 
     def eliminate(self, t: _Table, issue: int) -> _Table:
         """Move ``issue`` from the keys to the chosen options, then reduce."""
@@ -440,16 +460,33 @@ class _Program:
             order = bounds.merge_order()
             parts = [parts[k] for k in order]
             bounds = CompletionBounds([p.vec for p in parts], values=n_set,
-                                      budget=self.has_budget)
+                                      budget=self.has_budget, mixes=self._mixes())
         known = np.zeros((0, n_set))
         for k, part in enumerate(parts):
-            root = self.reduce(self.join(root, part))
-            if bounds is not None and k + 1 < len(parts) and len(root) > _PRUNE_FROM:
-                known = self._known(root, bounds, k + 1, known)
-                root = self._prune(root, bounds, k + 1, known)
+            start = k + 1
+            if bounds is not None and start < len(parts) and len(known):
+                def beaten(vec: np.ndarray, start: int = start) -> np.ndarray:
+                    assert bounds is not None
+                    return self._beaten(vec, bounds, start, known)
+                root = self.reduce(self.join(root, part, beaten))
+            else:
+                root = self.reduce(self.join(root, part))
+            if bounds is not None and start < len(parts) and len(root) > _PRUNE_FROM:
+                known = self._known(root, bounds, start, known)
+                root = self._prune(root, bounds, start, known)
             if not len(root):
                 break
         return root
+
+    def _mixes(self) -> list[np.ndarray]:
+        """Weightings of the set's parties to bound along: their plain sum, and for two
+        parties a fan of slopes across their ranges (each a cut of the bound region)."""
+        n_set = int(self.n_set)
+        if n_set != 2:
+            return [np.ones(n_set)]
+        spread = np.maximum(self.total_high[:2] - self.total_low[:2], 1.0)
+        return [np.ones(2)] + [np.array([w, 1.0 - w]) / spread * spread.mean()
+                               for w in _FAN]
 
     def _room(self, vec: np.ndarray) -> np.ndarray:
         """Budget left to each row (in cost steps, with the slack)."""
@@ -478,63 +515,73 @@ class _Program:
 
     def _prune(self, t: _Table, bounds: CompletionBounds, start: int,
                known: np.ndarray) -> _Table:
-        """Drop the rows whose upper bound a known package strictly dominates."""
-        if not len(known):
-            return t
-        weighted = bounds.weighted_upper(t.vec, start=start, room=self._room(t.vec))
-        weighted += _MARGIN * np.maximum(1.0, np.abs(weighted))
-        upper = weighted[:, :self.n_set]
-        strict = self.strict[:self.n_set]
-        if self.n_set == 2 and strict.all():
-            beaten = _beaten_2d(known, upper, weighted[:, -1])
-        else:
-            beaten = np.zeros(len(t), dtype=bool)
-            for a in range(0, len(t), _BLOCK):
-                u = upper[a:a + _BLOCK]
-                at_least = np.all(known[None, :, :] >= u[:, None, :], axis=2)
-                better = np.any(known[None, :, strict] > u[:, None, strict], axis=2)
-                beaten[a:a + _BLOCK] = np.any(at_least & better, axis=1)
-        rows = np.flatnonzero(~beaten)
+        """Drop the rows whose every completion a known package strictly dominates."""
+        rows = np.flatnonzero(~self._beaten(t.vec, bounds, start, known))
         self.pruned += len(t) - len(rows)
         return _Table(t.scope, t.keys[rows], t.vec[rows], t.done, t.frag[rows], t.mult[rows],
                       t.low, t.high)
 
+    def _beaten(self, vec: np.ndarray, bounds: CompletionBounds, start: int,
+                known: np.ndarray) -> np.ndarray:
+        """Whether a known package strictly dominates every completion of each row
+        (whose upper bound region it covers)."""
+        if not len(known) or not len(vec):
+            return np.zeros(len(vec), dtype=bool)
+        weighted = bounds.weighted_upper(vec, start=start, room=self._room(vec))
+        weighted += _MARGIN * np.maximum(1.0, np.abs(weighted))
+        upper = weighted[:, :self.n_set]
+        strict = self.strict[:self.n_set]
+        if self.n_set == 2 and strict.all():
+            cuts = [(bounds.weights[k][:2], weighted[:, k])
+                    for k in range(2, len(bounds.weights))]
+            return _beaten_2d(known, upper, cuts)
+        beaten = np.zeros(len(vec), dtype=bool)
+        for a in range(0, len(vec), _BLOCK):
+            u = upper[a:a + _BLOCK]
+            at_least = np.all(known[None, :, :] >= u[:, None, :], axis=2)
+            better = np.any(known[None, :, strict] > u[:, None, strict], axis=2)
+            beaten[a:a + _BLOCK] = np.any(at_least & better, axis=1)
+        return beaten
 
-def _beaten_2d(known: np.ndarray, upper: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """Whether every point ``v`` with ``v <= upper`` and ``v[0] + v[1] <= total`` is at
-    most some point of ``known`` in both columns (the bounds carry a margin, so the
-    completions they bound are then strictly dominated).
+
+def _beaten_2d(known: np.ndarray, upper: np.ndarray,
+               cuts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Whether every point ``v`` of a row's region, ``v <= upper`` and, for one of the
+    ``cuts`` ``(w, total)``, ``w @ v <= total``, is at most some point of ``known`` in
+    both columns (the bounds carry a margin, so the completions they bound are
+    then strictly dominated).
 
     The points no known point dominates are the open quadrants above the corners
     of the staircase of ``known``; the region of a row (closed downwards) meets one
     exactly when the corner lies strictly inside it. The corners inside the box
-    are a run of consecutive corners, so the row is beaten exactly when that run is
-    empty or its least ``c[0] + c[1]`` is at least ``total`` (a range minimum, from a
-    sparse table).
+    are a run of consecutive corners, so the row is beaten when that run is empty
+    or, for a cut, its least ``w @ c`` is at least ``total`` (a range minimum, from
+    a sparse table). Cuts are tried one at a time.
     """
     z = known[np.lexsort((-known[:, 1], -known[:, 0]))]
     keep = np.r_[True, z[1:, 1] > np.maximum.accumulate(z[:, 1])[:-1]]  # the staircase
     z = z[keep]
     c0 = np.r_[z[:, 0], -np.inf]  # descending
     c1 = np.r_[-np.inf, z[:, 1]]  # ascending
-    sums = c0 + c1
     lo = np.searchsorted(-c0, -upper[:, 0], side="right")  # first corner with c0 < u0
     hi = np.searchsorted(c1, upper[:, 1], side="left") - 1  # last corner with c1 < u1
-    table = [sums]
-    while (1 << len(table)) <= len(sums):
-        width = 1 << (len(table) - 1)
-        prev = table[-1]
-        table.append(np.minimum(prev[:-width], prev[width:]))
     beaten = lo > hi
-    rows = np.flatnonzero(~beaten)
-    if len(rows):
+    for w, total in cuts:
+        rows = np.flatnonzero(~beaten)
+        if not len(rows):
+            break
+        with np.errstate(invalid="ignore"):  # 0 x -inf: that side does not count
+            sums = np.where(w[0] > 0, w[0] * c0, 0.0) + np.where(w[1] > 0, w[1] * c1, 0.0)
+        table = [sums]
+        while (1 << len(table)) <= len(sums):
+            width = 1 << (len(table) - 1)
+            table.append(np.minimum(table[-1][:-width], table[-1][width:]))
         a, b = lo[rows], hi[rows]
         level = np.floor(np.log2(b - a + 1)).astype(np.int64)
         least = np.empty(len(rows))
         for k in np.unique(level):
             at = level == k
-            row = table[k]
-            least[at] = np.minimum(row[a[at]], row[b[at] - (1 << k) + 1])
+            least[at] = np.minimum(table[k][a[at]], table[k][b[at] - (1 << k) + 1])
         beaten[rows] = least >= total[rows]
     return beaten
 
@@ -551,8 +598,9 @@ def _merge_columns(a: np.ndarray, a_cols: tuple[int, ...], b: np.ndarray,
     return joined[:, [where[c] for c in cols]]
 
 
-def _cost_step(case: Case) -> float:
-    """Count costs in their grid's steps when they have one (exact sums), else 1."""
+def _cost_step(case: Case) -> float | None:
+    """The grid step of the costs when they have one (costs counted in it add up
+    exactly), else ``None``."""
     from fractions import Fraction
 
     values = [float(v) for v in case.cost_vector if v]
@@ -561,14 +609,14 @@ def _cost_step(case: Case) -> float:
     fractions = [Fraction(v).limit_denominator(10**6) for v in values]
     if any(abs(float(f) - v) > 1e-12 * max(1.0, abs(v)) for f, v in zip(fractions, values,
                                                                            strict=True)):
-        return 1.0
+        return None
     denominator = math.lcm(*(f.denominator for f in fractions))
     if denominator > 10**6:
-        return 1.0
+        return None
     grid = math.gcd(*(abs(f.numerator * (denominator // f.denominator)) for f in fractions))
     step = grid / denominator
     if sum(abs(v) for v in values) / step >= 2.0**52:
-        return 1.0
+        return None
     return step
 
 
