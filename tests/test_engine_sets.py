@@ -256,11 +256,12 @@ def test_completion_bounds_against_every_completion(data):
     row = st.tuples(*[st.integers(-5, 9)] * values, *([st.integers(-6, 3)] if budget else []))
     parts = [np.array(data.draw(st.lists(row, min_size=1, max_size=4)), dtype=float).reshape(-1, d)
              for _ in range(n_parts)]
-    bounds = CompletionBounds(parts, values=values, budget=budget)
+    integral = data.draw(st.booleans())  # the costs drawn are whole numbers
+    bounds = CompletionBounds(parts, values=values, budget=budget, integral=integral)
     assert sorted(bounds.merge_order()) == list(range(n_parts))
     start = data.draw(st.integers(0, n_parts))
     vec = np.array([data.draw(row)], dtype=float).reshape(1, d)
-    room = np.array([float(data.draw(st.integers(-2, 12)))])
+    room = np.array([data.draw(st.integers(-4, 24)) / 2])
     sums = [np.sum([parts[k][c] for k, c in zip(range(start, n_parts), pick, strict=True)],
                    axis=0) if n_parts > start else np.zeros(d)
             for pick in itertools.product(*(range(len(p)) for p in parts[start:]))]

@@ -83,6 +83,16 @@ class _Direction:
                 self.slope[keep])
 
 
+def _relaxation(cum_cost: np.ndarray, cum_gain: np.ndarray, slope: np.ndarray,
+                left: np.ndarray) -> np.ndarray:
+    """Whole segments while they fit, then the fraction of the next that does."""
+    whole = np.searchsorted(cum_cost, left, side="right") - 1
+    gained = cum_gain[whole]
+    part = whole < len(slope)
+    gained[part] += slope[whole[part]] * (left[part] - cum_cost[whole[part]])
+    return gained
+
+
 def _upper_hull(cost: np.ndarray, gain: np.ndarray) -> list[int]:
     """Vertices of the rising upper concave hull of the points (cost, gain), from the
     cheapest point (the best of the cheapest) to the point of the highest gain."""
@@ -122,6 +132,9 @@ class CompletionBounds:
     mixes : list of ndarray, optional
         Weightings of the value coordinates (none negative) to bound and fill
         along, besides each coordinate alone. Default: their plain sum.
+    integral : bool
+        Whether every cost is a whole number (so a completion's cost is too, and
+        a room can be rounded down).
 
     Examples
     --------
@@ -132,8 +145,9 @@ class CompletionBounds:
     """
 
     def __init__(self, parts: list[np.ndarray], *, values: int, budget: bool,
-                 mixes: list[np.ndarray] | None = None):
+                 mixes: list[np.ndarray] | None = None, integral: bool = False):
         self.n_parts, self.values, self.budget = len(parts), values, budget
+        self.integral = integral
         d = parts[0].shape[1] if parts else values
         self.weights = []
         for k in range(values):
@@ -199,12 +213,23 @@ class CompletionBounds:
                 out[:, k] += cum_gain[-1]
                 continue
             left = np.maximum(room + base[-1], 0.0)  # after every part's start
-            whole = np.searchsorted(cum_cost, left, side="right") - 1
-            gained = cum_gain[whole]
-            part = whole < len(slope)
-            gained[part] += slope[whole[part]] * (left[part] - cum_cost[whole[part]])
-            out[:, k] += gained
+            out[:, k] += self._fill(cum_cost, cum_gain, slope, left)
         return out
+
+    def _fill(self, cum_cost: np.ndarray, cum_gain: np.ndarray, slope: np.ndarray,
+              left: np.ndarray) -> np.ndarray:
+        """The linear relaxation's gain within ``left`` of budget: whole segments in
+        order of slope, then part of the next. With whole costs, the room is
+        rounded down (no completion can use the fraction) and, when the rooms are
+        few, the gain is read from a table of every whole room."""
+        if not self.integral:
+            return _relaxation(cum_cost, cum_gain, slope, left)
+        left = np.floor(left)
+        top = int(left.max()) if len(left) else 0
+        if top > max(4 * len(left), 1 << 12):
+            return _relaxation(cum_cost, cum_gain, slope, left)
+        table = _relaxation(cum_cost, cum_gain, slope, np.arange(top + 1, dtype=float))
+        return table[left.astype(np.int64)]
 
     def completions(self, vec: np.ndarray, *, start: int, room: np.ndarray) -> np.ndarray:
         """Complete vectors: each row of ``vec`` with every part from ``start`` on at the
@@ -214,7 +239,7 @@ class CompletionBounds:
         Returns an array of shape (k, d), k at most ``rows x (values + mixes)``.
         """
         if start >= self.n_parts:
-            return np.array(vec, dtype=float)
+            return np.array(vec[room >= 0] if self.budget else vec, dtype=float)
         found = []
         for direction in self.directions:
             assert direction is not None

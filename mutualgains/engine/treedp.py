@@ -36,9 +36,25 @@ so that the result carries, for every non-dominated utility vector, the
 lexicographically smallest package that reaches it and whether another does:
 the tie rule and the ties of the frontier come from it at no extra cost.
 
+Parts of the case that share no issue (the connected parts of the interaction
+graph; single issues when nothing interacts) are finished first and then merged
+one at a time, as items are in the Nemhauser-Ullmann merge, least efficient
+first. While merging, a partial package is dropped when a known complete
+package strictly dominates every completion it can have: *bound dominance*
+(Bazgan, Hugot & Vanderpooten, 2009), with the bounds of
+:mod:`~mutualgains.engine.completion` (each party's linear relaxation of the
+parts still to merge, within the budget left, and for two parties a fan of
+weighted cuts) and known packages from greedy completions. The test runs on
+the sums of a merge's pairs before their options are written down. Of partial
+packages equal in all but cost, only the cheapest two and those with the
+smallest choices of some cheaper prefix are kept
+(:func:`~mutualgains.engine.nondominated.thin_costs`): a completion fits a
+prefix of them in order of cost.
+
 Utilities are counted in the steps of each party's grid
 (:func:`~mutualgains.engine.grid.unit_scales`) when there is one, so every sum
-and comparison is exact; otherwise in floats.
+and comparison is exact; otherwise in floats. Costs likewise, on a grid of
+their own.
 
 Work is bounded by counts, never by the clock: when a table would keep more
 than ``max_rows`` rows, one step would build more than ``max_build``, or the
@@ -460,7 +476,8 @@ class _Program:
             order = bounds.merge_order()
             parts = [parts[k] for k in order]
             bounds = CompletionBounds([p.vec for p in parts], values=n_set,
-                                      budget=self.has_budget, mixes=self._mixes())
+                                      budget=self.has_budget, mixes=self._mixes(),
+                                      integral=self.cost_exact)
         known = np.zeros((0, n_set))
         for k, part in enumerate(parts):
             start = k + 1
