@@ -77,6 +77,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -482,9 +483,8 @@ class _Program:
         for k, part in enumerate(parts):
             start = k + 1
             if bounds is not None and start < len(parts) and len(known):
-                def beaten(vec: np.ndarray, start: int = start) -> np.ndarray:
-                    assert bounds is not None
-                    return self._beaten(vec, bounds, start, known)
+                beaten = functools.partial(self._beaten, bounds=bounds, start=start,
+                                           known=known)
                 root = self.reduce(self.join(root, part, beaten))
             else:
                 root = self.reduce(self.join(root, part))
