@@ -391,7 +391,8 @@ def pareto_frontier(
     everyone = case.party_names
     scores, gains = _plain(utilities), _plain(utilities - case.batnas)
     # best first over the frontier's parties, in that order (stable: ties keep their order)
-    order = np.lexsort([-utilities[:, p] for p in reversed(index)]) if len(choices) else []
+    order = (np.lexsort([-utilities[:, p] for p in reversed(index)]) if len(choices)
+             else np.zeros(0, dtype=np.int64))
     for k in order:
         points.append(FrontierPoint(scores=dict(zip(everyone, scores[k], strict=True)),
                                     gains=dict(zip(everyone, gains[k], strict=True)),
