@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mutualgains.analysis.objectives import LogSum, Optimum, Stage, keep_floor
+from mutualgains.engine.grid import unit_scales
 from mutualgains.engine.mip import MipOutcome, SolverSettings
 from mutualgains.engine.program import PackageProgram
 from mutualgains.model import Case
@@ -198,8 +200,22 @@ class MipProgram:
         idx, coef = self.program.combined_terms(weights)
         self.model.add_rows([(idx, coef, ">=", floor + float(weights @ self.case.batnas))])
 
+    @functools.cached_property
+    def whole_gains(self) -> bool:
+        """Whether every package's gains are whole numbers: whole scores, bonuses,
+        caps and BATNAs, and no money. The smallest gain (or a k-th smallest) is then
+        whole too, so its variable may be an integer, which lets the solver prune
+        every branch that cannot beat the incumbent by a whole unit."""
+        case = self.case
+        if self.program.transfers or case.has_contributions:
+            return False
+        scales = unit_scales(case)
+        return bool(scales is not None and np.all(scales == np.round(scales))
+                    and np.all(case.batnas == np.round(case.batnas)))
+
     def set_min_objective(self, scales: np.ndarray) -> None:
-        (t,) = self.model.add_variables(1, lb=None)
+        whole = self.whole_gains and bool(np.all(scales[scales > 0] == 1.0))
+        (t,) = self.model.add_variables(1, lb=None, integer=whole)
         self.model.add_rows(self.gain_row(p, [(t, -float(s))], ">=", 0.0)
                             for p, s in enumerate(scales) if s > 0)
         self.model.set_objective([t], [1.0])
@@ -210,7 +226,8 @@ class MipProgram:
 
     def set_smallest_objective(self, k: int) -> None:
         n = len(self.case.parties)
-        r, *d = self.model.add_variables(n + 1, lb=None)
+        (r,) = self.model.add_variables(1, lb=None, integer=self.whole_gains)
+        d = self.model.add_variables(n, lb=None)
         for j in d:
             self.model.set_bounds(j, 0.0, None)
         # d_p >= r - gain_p  <=>  gain_p + d_p - r >= 0

@@ -409,6 +409,7 @@ class MipModel:
         add = self._prob.add_variable
         if binary:
             lb, ub = 0, 1
+        if binary or integer:
             self._integer = self._integer or n > 0
         self._vars.extend(add(f"v{k}", lb, ub, cat) for k in range(start, start + n))
         self.build_seconds += time.perf_counter() - t
