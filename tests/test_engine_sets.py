@@ -237,6 +237,7 @@ def prune_always(monkeypatch):
     from mutualgains.engine import treedp
 
     monkeypatch.setattr(treedp, "_PRUNE_FROM", 0)
+    monkeypatch.setattr(treedp, "_THIN_FROM", 0)
     return None
 
 
@@ -272,6 +273,14 @@ def test_completion_bounds_against_every_completion(data):
     for full in bounds.completions(vec, start=start, room=room):
         added = full - vec[0]
         assert any(np.allclose(added, s) for s in fitting)
+    order = data.draw(st.permutations(range(n_parts)))  # reordering is building afresh
+    fresh = CompletionBounds([parts[k] for k in order], values=values, budget=budget,
+                             integral=integral)
+    moved = bounds.reordered(list(order))
+    assert np.allclose(moved.weighted_upper(vec, start=start, room=room),
+                       fresh.weighted_upper(vec, start=start, room=room))
+    assert np.allclose(moved.completions(vec, start=start, room=room),
+                       fresh.completions(vec, start=start, room=room))
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)

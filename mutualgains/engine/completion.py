@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import itertools
 
 import numpy as np
@@ -70,15 +71,27 @@ class _Direction:
             slope[at] = np.minimum.accumulate(slope[at])
         order = np.lexsort((np.arange(len(part)), part, -slope))
         self.part, self.cost, self.gain = part[order], cost[order], gain[order]
-        self.slope = slope[order]
+        self.slope, self.seq = slope[order], order  # seq: the order along each hull
         self.vec = np.array(seg_vec, dtype=float).reshape(len(part), d)[order]
+
+    def relabel(self, position: np.ndarray) -> _Direction:
+        """The same hulls with part ``k`` moved to ``position[k]`` (another merge order)."""
+        new = copy.copy(self)
+        part = position[self.part]
+        order = np.lexsort((self.seq, part, -self.slope))
+        new.part, new.cost, new.gain = part[order], self.cost[order], self.gain[order]
+        new.slope, new.seq, new.vec = self.slope[order], self.seq[order], self.vec[order]
+        new.start = self.start[np.argsort(position)]
+        new.start_from = np.vstack([np.cumsum(new.start[::-1], axis=0)[::-1],
+                                    np.zeros(self.start.shape[1])])
+        return new
 
     def suffix(self, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Segments of the parts from ``start`` on: cumulative cost, gain and vector
         (each with a leading zero row), and their slopes."""
         keep = self.part >= start
         cost, gain, vec = self.cost[keep], self.gain[keep], self.vec[keep]
-        return (np.r_[0.0, np.cumsum(cost)], np.r_[0.0, np.cumsum(gain)],
+        return (np.concatenate(([0.0], np.cumsum(cost))), np.concatenate(([0.0], np.cumsum(gain))),
                 np.vstack([np.zeros((1, vec.shape[1])), np.cumsum(vec, axis=0)]),
                 self.slope[keep])
 
@@ -157,10 +170,30 @@ class CompletionBounds:
         for mix in [np.ones(values)] if mixes is None else mixes:
             if len(mix) != values or (np.asarray(mix) < 0).any():
                 raise ValueError(f"a mix needs {values} weights, none negative: {mix!r}")
-            self.weights.append(np.r_[np.asarray(mix, dtype=float), np.zeros(d - values)])
+            mix = np.asarray(mix, dtype=float)
+            self.weights.append(np.concatenate([mix, np.zeros(d - values)]))
         self.directions = [_Direction(parts, w, budget) if parts else None
                            for w in self.weights]
         self.axes = self.directions[:values]
+
+    def reordered(self, order: list[int]) -> CompletionBounds:
+        """The bounds for the parts taken in ``order`` (``order[j]`` is the part that
+        comes ``j``-th), without computing their hulls again.
+
+        Examples
+        --------
+        >>> parts = [np.array([[0.0, 0.0], [1.0, -1.0]]), np.array([[0.0, 0.0], [5.0, -1.0]])]
+        >>> bounds = CompletionBounds(parts, values=1, budget=True)
+        >>> swapped = bounds.reordered([1, 0])
+        >>> swapped.upper(np.zeros((1, 2)), start=1, room=np.array([1.0])).tolist()
+        [[1.0]]
+        """
+        position = np.empty(self.n_parts, dtype=np.int64)
+        position[np.asarray(order, dtype=np.int64)] = np.arange(self.n_parts)
+        new = copy.copy(self)
+        new.directions = [None if d is None else d.relabel(position) for d in self.directions]
+        new.axes = new.directions[:self.values]
+        return new
 
     def merge_order(self) -> list[int]:
         """An order in which to merge the parts: the parts that no value coordinate

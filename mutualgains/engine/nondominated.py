@@ -296,12 +296,20 @@ def thin_costs(values: np.ndarray, *, groups: np.ndarray, cost: int, choices: np
                         np.asarray(groups)])
     same = np.asarray(groups)[order]
     rest = values[order][:, others]
-    fresh = np.r_[True, (same[1:] != same[:-1]) | (rest[1:] != rest[:-1]).any(axis=1)]
+    fresh = _after(True, (same[1:] != same[:-1]) | (rest[1:] != rest[:-1]).any(axis=1))
     cls = np.cumsum(fresh) - 1
     key = lex[order] - cls * (n + 1)  # a running minimum that starts over in each class
-    record = np.r_[True, key[1:] < np.minimum.accumulate(key)[:-1]]
-    second = np.r_[False, ~fresh[1:] & fresh[:-1] & (np.asarray(mult)[order][:-1] < 2)]
+    record = _after(True, key[1:] < np.minimum.accumulate(key)[:-1])
+    second = _after(False, ~fresh[1:] & fresh[:-1] & (np.asarray(mult)[order][:-1] < 2))
     return np.sort(order[record | second])
+
+
+def _after(first: bool, flags: np.ndarray) -> np.ndarray:
+    """``first``, then ``flags`` (``np.r_`` is slow on the small tables of a program)."""
+    out = np.empty(len(flags) + 1, dtype=bool)
+    out[0] = first
+    out[1:] = flags
+    return out
 
 
 def _ranked(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -324,11 +332,11 @@ def _ranked(values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndar
             key = key * sizes[k] + ranks[:, k]
         order = np.argsort(key, kind="stable")
         key = key[order]
-        fresh = np.r_[True, key[1:] != key[:-1]]
+        fresh = _after(True, key[1:] != key[:-1])
         return ranks[order], order, fresh
     order = np.lexsort([*(ranks[:, k] for k in range(d - 1, -1, -1)), ranks[:, d]])
     ranks = ranks[order]
-    fresh = np.r_[True, (ranks[1:] != ranks[:-1]).any(axis=1)]
+    fresh = _after(True, (ranks[1:] != ranks[:-1]).any(axis=1))
     return ranks, order, fresh
 
 
@@ -382,9 +390,9 @@ def _smallest_in_runs(order: np.ndarray, fresh: np.ndarray, starts: np.ndarray,
         return rows
     for column in range(choices.shape[1]):
         values = choices[members, column]
-        begins = np.flatnonzero(np.r_[True, member_run[1:] != member_run[:-1]])
+        begins = np.flatnonzero(_after(True, member_run[1:] != member_run[:-1]))
         best = np.minimum.reduceat(values, begins)
-        stay = values == np.repeat(best, np.diff(np.r_[begins, len(values)]))
+        stay = values == np.repeat(best, np.diff(np.append(begins, len(values))))
         members, member_run = members[stay], member_run[stay]
         if not (member_run[1:] == member_run[:-1]).any():
             break
@@ -416,8 +424,8 @@ def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int,
         return out
     if d == 2 and n_strict == 2:
         return _dominated_2d(u, groups)
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    ends = np.r_[starts[1:], n]
+    starts = np.flatnonzero(_after(True, groups[1:] != groups[:-1]))
+    ends = np.append(starts[1:], n)
     small = np.ones(n, dtype=bool)
     for a, b in zip(starts, ends, strict=True):
         if b - a >= _GRID_GROUP:
@@ -435,9 +443,10 @@ def _dominated(ranks: np.ndarray, groups: np.ndarray, n_strict: int,
     if len(rest):
         s = u[rest][:, :n_strict]
         g = groups[rest]
-        new_class = np.r_[True, (g[1:] != g[:-1]) | (s[1:] != s[:-1]).any(axis=1)]
+        new_class = _after(True, (g[1:] != g[:-1]) | (s[1:] != s[:-1]).any(axis=1))
         classes = np.cumsum(new_class)
-        beaten = _seeded(-u[rest], g, classes, work)
+        beaten = (_seeded(-u[rest], g, classes, work) if len(rest) >= _SEED_GROUP
+                  else np.zeros(len(rest), dtype=bool))
         left = np.flatnonzero(~beaten)
         beaten[left] = _dominated_blocked(-u[rest][left], g[left], classes[left], work)
         out[rest] = beaten
@@ -450,8 +459,8 @@ def _seeded(u: np.ndarray, groups: np.ndarray, classes: np.ndarray,
     dominates: a cheap first pass. The relation is transitive, so every other
     dominated row is dominated by a row this pass leaves."""
     out = np.zeros(len(u), dtype=bool)
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    ends = np.r_[starts[1:], len(u)]
+    starts = np.flatnonzero(_after(True, groups[1:] != groups[:-1]))
+    ends = np.append(starts[1:], len(u))
     for a, b in zip(starts, ends, strict=True):
         if b - a < _SEED_GROUP:
             continue

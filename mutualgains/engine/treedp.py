@@ -114,6 +114,8 @@ MAX_WORK = 4e9
 _MARGIN = 1e-9  # relative slack on "cannot pass": float sums must never prune a package
 _PRUNE_FROM = 64  # bound dominance is tried on merged tables with more rows than this
 _KNOWN = 4096  # complete packages kept to prune by (their non-dominated values)
+_REDUCE_FROM = 256  # a bucket's tables up to this size are combined before they are reduced
+_THIN_FROM = 64  # tables this small are not thinned (keeping rows is always exact)
 _PAIRS = 4  # with bound dominance, a join may pair this many times ``max_build`` rows
 _BLOCK = 256
 _FAN = (0.2, 0.35, 0.5, 0.65, 0.8)  # two parties: slopes of the extra cuts of a bound region
@@ -377,7 +379,7 @@ class _Program:
         groups = self._codes(t.keys[rows], t.scope)
         kept, mult = reduce_partials(saturated[rows], groups=groups, strict=self.strict,
                                      choices=t.frag[rows], mult=t.mult[rows], work=self.work)
-        if self.has_budget and len(kept) > 1:
+        if self.has_budget and len(kept) > _THIN_FROM:
             thin = thin_costs(saturated[rows[kept]], groups=groups[kept], cost=self.d - 1,
                               choices=t.frag[rows[kept]], mult=mult)
             kept, mult = kept[thin], mult[thin]
@@ -451,9 +453,9 @@ class _Program:
         parts: list[_Table] = []  # the tables of parts that share no issue with the rest
         for k, issue in enumerate(decomposition.order):
             tables = sorted(buckets[k], key=len)
-            table = self.reduce(tables[0])
+            table = self._reduced(tables[0])
             for other in tables[1:]:
-                table = self.reduce(self.join(table, other))
+                table = self._reduced(self.join(table, other))
             message = self.eliminate(table, issue)
             if message.scope:
                 buckets[min(position[i] for i in message.scope)].append(message)
@@ -462,6 +464,11 @@ class _Program:
             else:
                 parts.append(message)
         return self.merge(parts)
+
+    def _reduced(self, t: _Table) -> _Table:
+        """``t`` reduced, unless it is small: a bucket's tables are combined first and
+        reduced when the issue is eliminated (filtering is exact whenever it runs)."""
+        return t if len(t) <= _REDUCE_FROM else self.reduce(t)
 
     def merge(self, parts: list[_Table]) -> _Table:
         """Merge the independent parts one at a time (Nemhauser-Ullmann), dropping the
@@ -472,13 +479,12 @@ class _Program:
         n_set = int(self.n_set)
         prune = len(parts) > 1 and bool(self.strict[:n_set].any())
         bounds = CompletionBounds([p.vec for p in parts], values=n_set,
-                                  budget=self.has_budget) if prune else None
+                                  budget=self.has_budget, mixes=self._mixes(),
+                                  integral=self.cost_exact) if prune else None
         if bounds is not None:
             order = bounds.merge_order()
             parts = [parts[k] for k in order]
-            bounds = CompletionBounds([p.vec for p in parts], values=n_set,
-                                      budget=self.has_budget, mixes=self._mixes(),
-                                      integral=self.cost_exact)
+            bounds = bounds.reordered(order)
         known = np.zeros((0, n_set))
         for k, part in enumerate(parts):
             start = k + 1
@@ -576,10 +582,10 @@ def _beaten_2d(known: np.ndarray, upper: np.ndarray,
     a sparse table). Cuts are tried one at a time.
     """
     z = known[np.lexsort((-known[:, 1], -known[:, 0]))]
-    keep = np.r_[True, z[1:, 1] > np.maximum.accumulate(z[:, 1])[:-1]]  # the staircase
+    keep = np.concatenate(([True], z[1:, 1] > np.maximum.accumulate(z[:, 1])[:-1]))  # staircase
     z = z[keep]
-    c0 = np.r_[z[:, 0], -np.inf]  # descending
-    c1 = np.r_[-np.inf, z[:, 1]]  # ascending
+    c0 = np.append(z[:, 0], -np.inf)  # descending
+    c1 = np.concatenate(([-np.inf], z[:, 1]))  # ascending
     lo = np.searchsorted(-c0, -upper[:, 0], side="right")  # first corner with c0 < u0
     hi = np.searchsorted(c1, upper[:, 1], side="left") - 1  # last corner with c1 < u1
     beaten = lo > hi
