@@ -63,7 +63,7 @@ def run(sizes: list[int], *, max_packages: float, give_up: float, time_limit: fl
     rows: list[dict] = []
     slow: dict[tuple[str, str], bool] = {}
     mg.solve(mg.load_example("harbour"), method="mip")  # imports and first calls
-    mg.pareto_frontier(bs.structured_case(2, 4, 6))
+    mg.pareto_frontier(bs.structured_case(2, 8, 6))
     for n in sizes:
         for method in PATHS:
             if method == "enumerate" and 6.0 ** n > max_packages:

@@ -40,6 +40,9 @@ import numpy as np
 __all__ = ["CompletionBounds"]
 
 
+_Suffix = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 class _Direction:
     """The hull segments of every part for one weighting of the value coordinates,
     sorted by slope (steepest first), with each part's starting vertex."""
@@ -72,11 +75,13 @@ class _Direction:
         order = np.lexsort((np.arange(len(part)), part, -slope))
         self.part, self.cost, self.gain = part[order], cost[order], gain[order]
         self.slope, self.seq = slope[order], order  # seq: the order along each hull
+        self._last: tuple[int, _Suffix] | None = None
         self.vec = np.array(seg_vec, dtype=float).reshape(len(part), d)[order]
 
     def relabel(self, position: np.ndarray) -> _Direction:
         """The same hulls with part ``k`` moved to ``position[k]`` (another merge order)."""
         new = copy.copy(self)
+        new._last = None
         part = position[self.part]
         order = np.lexsort((self.seq, part, -self.slope))
         new.part, new.cost, new.gain = part[order], self.cost[order], self.gain[order]
@@ -86,14 +91,19 @@ class _Direction:
                                     np.zeros(self.start.shape[1])])
         return new
 
-    def suffix(self, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def suffix(self, start: int) -> _Suffix:
         """Segments of the parts from ``start`` on: cumulative cost, gain and vector
         (each with a leading zero row), and their slopes."""
+        if self._last is not None and self._last[0] == start:  # merges ask in turn
+            return self._last[1]
         keep = self.part >= start
         cost, gain, vec = self.cost[keep], self.gain[keep], self.vec[keep]
-        return (np.concatenate(([0.0], np.cumsum(cost))), np.concatenate(([0.0], np.cumsum(gain))),
-                np.vstack([np.zeros((1, vec.shape[1])), np.cumsum(vec, axis=0)]),
-                self.slope[keep])
+        found: _Suffix = (np.concatenate(([0.0], np.cumsum(cost))),
+                          np.concatenate(([0.0], np.cumsum(gain))),
+                          np.vstack([np.zeros((1, vec.shape[1])), np.cumsum(vec, axis=0)]),
+                          self.slope[keep])
+        self._last = (start, found)
+        return found
 
 
 def _relaxation(cum_cost: np.ndarray, cum_gain: np.ndarray, slope: np.ndarray,
