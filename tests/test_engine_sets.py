@@ -238,6 +238,7 @@ def prune_always(monkeypatch):
 
     monkeypatch.setattr(treedp, "_PRUNE_FROM", 0)
     monkeypatch.setattr(treedp, "_THIN_FROM", 0)
+    monkeypatch.setattr(treedp, "_CHUNK", 7)  # a merge's pairs filtered in several chunks
     return None
 
 

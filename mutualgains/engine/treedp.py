@@ -79,6 +79,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,7 +118,8 @@ _PRUNE_FROM = 64  # bound dominance is tried on merged tables with more rows tha
 _KNOWN = 4096  # complete packages kept to prune by (their non-dominated values)
 _REDUCE_FROM = 256  # a bucket's tables up to this size are combined before they are reduced
 _THIN_FROM = 64  # tables this small are not thinned (keeping rows is always exact)
-_PAIRS = 4  # with bound dominance, a join may pair this many times ``max_build`` rows
+_PAIRS = 10  # with bound dominance, a join may pair this many times ``max_build`` rows ...
+_CHUNK = 1 << 21  # ... this many pairs at a time
 _BLOCK = 256
 _FAN = (0.2, 0.35, 0.5, 0.65, 0.8)  # two parties: slopes of the extra cuts of a bound region
 
@@ -418,15 +420,23 @@ class _Program:
         total = int(counts.sum())
         if total > (self.max_build if beaten is None else _PAIRS * self.max_build):
             raise _Limit
-        ia = np.repeat(np.arange(len(a)), counts)
-        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        ib = order[np.repeat(lo, counts) + within]
-        vec = a.vec[ia] + b.vec[ib]
-        if beaten is not None:
-            keep = np.flatnonzero(~beaten(vec))
-            self.pruned += total - len(keep)
-            ia, ib, vec = ia[keep], ib[keep], vec[keep]
-            if len(keep) > self.max_build:
+        if beaten is None:
+            ia, ib = _pairs(counts, lo, order, 0, len(a))
+            vec = a.vec[ia] + b.vec[ib]
+        else:  # a chunk of pairs at a time, only the unbeaten ones kept
+            ends = np.cumsum(counts)
+            cuts = np.searchsorted(ends, np.arange(_CHUNK, total, _CHUNK), side="left")
+            found = []
+            for r0, r1 in itertools.pairwise([0, *sorted(set(cuts.tolist())), len(a)]):
+                ia, ib = _pairs(counts, lo, order, r0, r1)
+                vec = a.vec[ia] + b.vec[ib]
+                keep = np.flatnonzero(~beaten(vec))
+                found.append((ia[keep], ib[keep], vec[keep]))
+            ia = np.concatenate([f[0] for f in found])
+            ib = np.concatenate([f[1] for f in found])
+            vec = np.concatenate([f[2] for f in found]).reshape(-1, self.d)
+            self.pruned += total - len(ia)
+            if len(ia) > self.max_build:
                 raise _Limit
         self.largest_build = max(self.largest_build, len(ia))
         scope = tuple(sorted(set(a.scope) | set(b.scope)))
@@ -569,6 +579,17 @@ class _Program:
             better = np.any(known[None, :, strict] > u[:, None, strict], axis=2)
             beaten[a:a + _BLOCK] = np.any(at_least & better, axis=1)
         return beaten
+
+
+def _pairs(counts: np.ndarray, lo: np.ndarray, order: np.ndarray, r0: int,
+           r1: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of rows ``r0 .. r1 - 1`` of a join's first table with their partners
+    (``counts`` partners each, from ``lo`` in the second table's ``order``)."""
+    c = counts[r0:r1]
+    n = int(c.sum())
+    ia = np.repeat(np.arange(r0, r1), c)
+    within = np.arange(n) - np.repeat(np.cumsum(c) - c, c)
+    return ia, order[np.repeat(lo[r0:r1], c) + within]
 
 
 def _beaten_2d(known: np.ndarray, upper: np.ndarray,
