@@ -234,12 +234,19 @@ sys.exit(main())
 """
 
 
+def _hear_ctrl_c() -> None:
+    """Ctrl-C back to its default in the child: a suite started in the background of a
+    shell without job control ignores SIGINT, and its children would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_the_middle_of_a_solve_exits_130_at_once(tmp_path):
     path = tmp_path / "split.yaml"
     save_case(market_split(5, 40), path)
     proc = subprocess.Popen([sys.executable, "-c", ANNOUNCE_SOLVE, "solve", str(path),
                              "--method", "mip", "--time-limit", "600"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_hear_ctrl_c)
     try:
         assert proc.stderr.readline() == "solving\n"
         time.sleep(1.0)  # well inside the solve: HiGHS holds its thread and ignores signals

@@ -40,6 +40,14 @@ def _limit_memory() -> None:  # runs in the child, before it executes
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
+def _limit_memory_and_hear_ctrl_c() -> None:
+    """As :func:`_limit_memory`; and Ctrl-C back to its default, because a suite started
+    in the background of a shell without job control ignores SIGINT, and its children
+    would inherit that."""
+    _limit_memory()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass(frozen=True)
 class Call:
     """A hostile API call: Python code, the exception it must raise, the place it names."""
@@ -313,7 +321,7 @@ def test_ctrl_c_under_the_limits(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", ANNOUNCE_SOLVE, "solve", str(path),
                              "--method", "mip", "--time-limit", "600"], text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=_limit_memory)
+                            preexec_fn=_limit_memory_and_hear_ctrl_c)
     try:
         assert proc.stderr.readline() == "solving\n"
         time.sleep(1.0)  # well inside the solve
