@@ -63,7 +63,7 @@ class _Direction:
                 seg_vec.append(rows[b] - rows[a])
         self.start = np.array(starts).reshape(len(parts), d)
         # suffix sums of the starting vertices: the completion with every part at its start
-        self.start_from = np.vstack([np.cumsum(self.start[::-1], axis=0)[::-1], np.zeros(d)])
+        self.start_from = _suffix_sums(self.start)
         part = np.array(seg_part, dtype=np.int64)
         cost = np.array(seg_cost, dtype=float)
         gain = np.array(seg_gain, dtype=float)
@@ -87,8 +87,7 @@ class _Direction:
         new.part, new.cost, new.gain = part[order], self.cost[order], self.gain[order]
         new.slope, new.seq, new.vec = self.slope[order], self.seq[order], self.vec[order]
         new.start = self.start[np.argsort(position)]
-        new.start_from = np.vstack([np.cumsum(new.start[::-1], axis=0)[::-1],
-                                    np.zeros(self.start.shape[1])])
+        new.start_from = _suffix_sums(new.start)
         return new
 
     def suffix(self, start: int) -> _Suffix:
@@ -104,6 +103,11 @@ class _Direction:
                           self.slope[keep])
         self._last = (start, found)
         return found
+
+
+def _suffix_sums(rows: np.ndarray) -> np.ndarray:
+    """Row ``k``: the sum of ``rows[k:]`` (a last row of zeros for the empty suffix)."""
+    return np.vstack([np.cumsum(rows[::-1], axis=0)[::-1], np.zeros((1, rows.shape[1]))])
 
 
 def _relaxation(cum_cost: np.ndarray, cum_gain: np.ndarray, slope: np.ndarray,
